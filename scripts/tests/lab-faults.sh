@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Lab test: bad input and faults each give one clear line and a nonzero status, and leave nothing
+# running or behind.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+run "$LAB" run --kernel 5.4 -- true
+expect_error "unknown --kernel" 2 'unknown kernel .5\.4.'
+run "$LAB" run
+expect_error "run without a command" 2 'needs a command'
+run "$LAB" run true
+expect_error "a command without --" 2 'put the command after --'
+run "$LAB" run --mem lots -- true
+expect_error "bad --mem" 2 "bad --mem 'lots'"
+run "$LAB" run --mem 1G --cma 900M -- true
+expect_error "--cma larger than half of --mem" 2 'more than half'
+run "$LAB" run --cpus 0 -- true
+expect_error "bad --cpus" 2 "bad --cpus '0'"
+run "$LAB" frobnicate
+expect_error "unknown command" 2 "unknown command 'frobnicate'"
+run env DHB_LAB_QEMU=/nonexistent/qemu "$LAB" run -- true
+expect_error "missing QEMU" 125 'QEMU \(/nonexistent/qemu\) not found.*apt-get install qemu-system-x86'
+
+run "$LAB" run -q -- dhb-no-such-command --flag
+expect_error "a guest command that does not exist" 127 'dhb-no-such-command: command not found in the lab'
+
+run "$LAB" run -q -- sh -c 'echo c > /proc/sysrq-trigger'
+expect_error "a guest that panics" 125 'guest kernel panicked: Kernel panic'
+
+run "$LAB" run -q --timeout 20 -- sleep 600
+expect_error "a guest that hangs is killed at --timeout" 124 'did not finish within 20 s'
+
+# Two lab commands at once: the second is refused while the first holds the lab, or waits for it
+# with --wait. SIGTERM stops the first, its guest and its control directory.
+"$LAB" run -q -- sleep 600 >"$OUT/first.out" 2>&1 &
+first=$!
+for _ in $(seq 1 600); do
+	pgrep -f "dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null && break
+	sleep 0.1
+done
+run "$LAB" run -- true
+expect_error "a second lab command at once" 125 "another lab command is running \(pid $first"
+"$LAB" run -q --wait -- echo waited >"$OUT/waited.out" 2>&1 &
+waiter=$!
+sleep 2
+kill -TERM "$first"
+rc=0
+wait "$first" || rc=$?
+[ "$rc" = 143 ] && pass "SIGTERM stops a run (status 143)" || fail "SIGTERM stops a run" "status $rc"
+rc=0
+wait "$waiter" || rc=$?
+[ "$rc" = 0 ] && [ "$(cat "$OUT/waited.out")" = waited ] && pass "--wait runs once the lab is free" ||
+	fail "--wait runs once the lab is free" "status $rc: $(cat "$OUT/waited.out")"
+if pgrep -f "dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null || ls -d "${TMPDIR:-/tmp}"/dhb-lab.* 2>/dev/null; then
+	fail "nothing is left running or behind after the runs"
+else
+	pass "nothing is left running or behind after the runs"
+fi
+
+run sh -c "cd / && '$LAB' run -- true"
+expect_error "refuses to share / read-write" 125 'run it from a project directory'
+
+# A cache on a filesystem too small for a kernel build is refused before anything is unpacked.
+if [ "$(id -u)" = 0 ] && mkdir -p "$OUT/small" && mount -t tmpfs -o size=64M tmpfs "$OUT/small" 2>/dev/null; then
+	run env DHB_LAB_CACHE="$OUT/small/cache" "$LAB" build --kernel 6.1
+	expect_error "no free disk for the build" 125 'not enough free disk'
+	[ -z "$(ls -A "$OUT/small/cache" | grep -v '^\.lock' | grep -v '^logs$')" ] &&
+		pass "a refused build leaves no cache entry" || fail "a refused build leaves no cache entry"
+	umount "$OUT/small"
+else
+	skip "no free disk for the build" "needs root to mount a small tmpfs"
+fi
+
+finish
