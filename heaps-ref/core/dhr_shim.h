@@ -49,9 +49,8 @@ typedef uint8_t u8;
 #define U64_MAX UINT64_MAX
 #endif
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
-#endif
+/* glibc's <sys/cdefs.h> defines __always_inline as the kernel does. */
+#include <sys/cdefs.h>
 
 #ifndef container_of
 #define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))

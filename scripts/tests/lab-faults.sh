@@ -65,7 +65,7 @@ expect_error "refuses to share / read-write" 125 'run it from a project director
 if [ "$(id -u)" = 0 ] && mkdir -p "$OUT/small" && mount -t tmpfs -o size=64M tmpfs "$OUT/small" 2>/dev/null; then
 	run env DHB_LAB_CACHE="$OUT/small/cache" "$LAB" build --kernel 6.1
 	expect_error "no free disk for the build" 125 'not enough free disk'
-	[ -z "$(ls -A "$OUT/small/cache" | grep -v '^\.lock' | grep -v '^logs$')" ] &&
+	[ -z "$(find "$OUT/small/cache" -mindepth 1 -maxdepth 1 ! -name '.lock*' ! -name logs)" ] &&
 		pass "a refused build leaves no cache entry" || fail "a refused build leaves no cache entry"
 	umount "$OUT/small"
 else

@@ -3,6 +3,7 @@
 # and print one closing line "N passed, N failed".
 # shellcheck shell=bash
 
+# shellcheck disable=SC2034 # used by the tests that source this file
 LAB=${DHB_LAB:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lab}
 PASSED=0
 FAILED=0
