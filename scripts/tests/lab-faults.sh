@@ -61,6 +61,15 @@ fi
 run sh -c "cd / && '$LAB' run -- true"
 expect_error "refuses to share / read-write" 125 'run it from a project directory'
 
+# A kernel build that fails says why in one line and leaves no cache entry behind.
+mkdir -p "$OUT/bin" "$OUT/failcache"
+printf '#!/bin/sh\necho "make: *** [Makefile:1: lab-test] Error 2" >&2\nexit 2\n' >"$OUT/bin/make"
+chmod +x "$OUT/bin/make"
+run env PATH="$OUT/bin:$PATH" DHB_LAB_CACHE="$OUT/failcache" "$LAB" build -q --kernel 6.1
+expect_error "a kernel build failure" 125 'kernel build failed for 6\.1: .*Error 2 \(log: '
+[ -z "$(find "$OUT/failcache" -mindepth 1 -maxdepth 1 ! -name '.lock*' ! -name logs)" ] &&
+	pass "a failed build leaves no cache entry" || fail "a failed build leaves no cache entry"
+
 # A cache on a filesystem too small for a kernel build is refused before anything is unpacked.
 if [ "$(id -u)" = 0 ] && mkdir -p "$OUT/small" && mount -t tmpfs -o size=64M tmpfs "$OUT/small" 2>/dev/null; then
 	run env DHB_LAB_CACHE="$OUT/small/cache" "$LAB" build --kernel 6.1
