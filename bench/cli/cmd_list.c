@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+// The list subcommand: every buffer source, whether this user may use it (and how to grant it), CMA.
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dhb/backend.h"
+#include "dhb/env.h"
+#include "dhb/opts.h"
+#include "dhb/size.h"
+
+static const struct {
+	unsigned int bit;
+	const char *word;
+} prop_words[] = {
+	{DHB_PROP_SCATTERED, "non-contiguous"},
+	{DHB_PROP_CONTIGUOUS, "contiguous"},
+	{DHB_PROP_CACHED, "cached"},
+	{DHB_PROP_UNCACHED, "uncached"},
+	{DHB_PROP_PROTECTED, "protected"},
+};
+
+static const char *errno_name(int e)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{EACCES, "EACCES"}, {EPERM, "EPERM"},	{ENOENT, "ENOENT"}, {ENODEV, "ENODEV"},
+		{ENXIO, "ENXIO"},   {EBUSY, "EBUSY"},	{ENOMEM, "ENOMEM"}, {EINVAL, "EINVAL"},
+		{ENOTTY, "ENOTTY"}, {ENOSYS, "ENOSYS"}, {EROFS, "EROFS"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].e == e)
+			return names[i].name;
+	}
+	return "errno";
+}
+
+/* The udev rule that gives group "video" access to @inst's node, or "" when none applies. */
+static void udev_rule(const struct dhb_instance *inst, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!strcmp(inst->ops->name, "dma-heap"))
+		snprintf(buf, len,
+			 "SUBSYSTEM==\"dma_heap\", KERNEL==\"%s\", GROUP=\"video\", "
+			 "MODE=\"0660\"",
+			 inst->name);
+	else if (!strcmp(inst->ops->name, "udmabuf"))
+		snprintf(buf, len,
+			 "SUBSYSTEM==\"misc\", KERNEL==\"udmabuf\", GROUP=\"video\", "
+			 "MODE=\"0660\"");
+}
+
+static bool grantable(const struct dhb_instance *inst)
+{
+	return inst->err == -EACCES || inst->err == -EPERM;
+}
+
+/* Sizes for people: "256M", "23.5G" (approximate; the JSON has bytes). */
+static void print_size(FILE *fp, const char *label, int64_t v)
+{
+	static const char units[] = "KMGTPE";
+	double x = (double)v;
+	int u = -1;
+
+	if (v < 0) {
+		fprintf(fp, "%s unknown", label);
+		return;
+	}
+	while (x >= 1024 && u < 5) {
+		x /= 1024;
+		u++;
+	}
+	if (u < 0)
+		fprintf(fp, "%s %" PRId64, label, v);
+	else
+		fprintf(fp, x == (double)(int64_t)x ? "%s %.0f%c" : "%s %.1f%c", label, x,
+			units[u]);
+}
+
+static void status_text(const struct dhb_instance *inst, char *buf, size_t len)
+{
+	if (inst->err)
+		snprintf(buf, len, "no: %s (%s)", strerror(-inst->err), errno_name(-inst->err));
+	else
+		snprintf(buf, len, "yes");
+}
+
+static void list_text(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
+{
+	char props[128], rule[160], status[96];
+	size_t i, nheaps = 0;
+	int wn = 4, wp = 6, ws = 6;
+	bool hint = false;
+
+	printf("dmaheap-bench %s (%s)\nkernel %s, host %s, board %s, page size %ld\n\n",
+	       DHB_VERSION, DHB_GIT_REV, env->kernel, env->hostname, env->board, env->page_size);
+	for (i = 0; i < n; i++) {
+		if ((int)strlen(v[i].name) > wn)
+			wn = (int)strlen(v[i].name);
+		if ((int)strlen(v[i].path) > wp)
+			wp = (int)strlen(v[i].path);
+		status_text(&v[i], status, sizeof(status));
+		if ((int)strlen(status) > ws)
+			ws = (int)strlen(status);
+	}
+	printf("%-*s  %-8s  %-*s  %-*s  %s\n", wn, "name", "backend", wp, "device", ws, "access",
+	       "properties");
+	for (i = 0; i < n; i++) {
+		nheaps += !strcmp(v[i].ops->name, "dma-heap");
+		status_text(&v[i], status, sizeof(status));
+		if (!strcmp(v[i].ops->name, "dma-heap"))
+			dhb_heap_props_format(v[i].props, props, sizeof(props));
+		else
+			snprintf(props, sizeof(props), "%s", v[i].ops->help);
+		printf("%-*s  %-8s  %-*s  %-*s  %s\n", wn, v[i].name, v[i].ops->name, wp,
+		       *v[i].path ? v[i].path : "-", ws, status, props);
+	}
+	if (!nheaps)
+		puts("(no DMA-BUF heaps: /dev/dma_heap is missing or empty; the kernel needs "
+		     "CONFIG_DMABUF_HEAPS with CONFIG_DMABUF_HEAPS_SYSTEM / _CMA)");
+	for (i = 0; i < n; i++) {
+		if (!grantable(&v[i]))
+			continue;
+		udev_rule(&v[i], rule, sizeof(rule));
+		if (!*rule)
+			continue;
+		if (!hint)
+			puts("\nTo grant access (as root), add udev rules, e.g. to "
+			     "/etc/udev/rules.d/60-dmaheap-bench.rules:");
+		hint = true;
+		printf("  %s\n", rule);
+	}
+	if (hint)
+		puts("then: udevadm control --reload && udevadm trigger; usermod -aG video $USER "
+		     "(and log in again)");
+	fputs("\nCMA: ", stdout);
+	print_size(stdout, "CmaTotal", env->cma_total);
+	print_size(stdout, ", CmaFree", env->cma_free);
+	printf(", kernel argument cma=%s", *env->cma_arg ? env->cma_arg : "(none)");
+	for (i = 0; i < env->n_cma_areas; i++) {
+		printf("%s%s", i ? ", " : "; areas: ", env->cma_areas[i].name);
+		if (env->cma_areas[i].bytes >= 0)
+			print_size(stdout, "", env->cma_areas[i].bytes);
+	}
+	fputs("\nMemory: ", stdout);
+	print_size(stdout, "MemTotal", env->mem_total);
+	print_size(stdout, ", MemAvailable", env->mem_available);
+	putchar('\n');
+}
+
+static void json_key(const char *key, const char *val, const char *sep)
+{
+	dhb_json_string(stdout, key);
+	fputs(": ", stdout);
+	dhb_json_string(stdout, val);
+	fputs(sep, stdout);
+}
+
+static void json_i64(const char *key, int64_t val, const char *sep)
+{
+	dhb_json_string(stdout, key);
+	if (val < 0)
+		printf(": null%s", sep);
+	else
+		printf(": %" PRId64 "%s", val, sep);
+}
+
+static void list_json(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
+{
+	char rule[160];
+	size_t i, j;
+	bool first;
+
+	fputs("{\n  ", stdout);
+	json_key("tool_version", DHB_VERSION, ", ");
+	json_key("git_rev", DHB_GIT_REV, ",\n  ");
+	json_key("kernel", env->kernel, ", ");
+	json_key("hostname", env->hostname, ", ");
+	json_key("board", env->board, ",\n  ");
+	json_i64("page_size", env->page_size, ",\n  \"sources\": [");
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",\n    {" : "\n    {", stdout);
+		json_key("name", v[i].name, ", ");
+		json_key("backend", v[i].ops->name, ", ");
+		json_key("path", *v[i].path ? v[i].path : NULL, ", ");
+		printf("\"dmabuf\": %s, \"usable\": %s, ",
+		       dhb_instance_is_dmabuf(&v[i]) ? "true" : "false",
+		       v[i].err ? "false" : "true");
+		json_key("errno", v[i].err ? errno_name(-v[i].err) : NULL, ", ");
+		json_key("error", v[i].err ? strerror(-v[i].err) : NULL, ", ");
+		fputs("\"properties\": [", stdout);
+		for (j = 0, first = true; j < sizeof(prop_words) / sizeof(prop_words[0]); j++) {
+			if (!(v[i].props & prop_words[j].bit))
+				continue;
+			fputs(first ? "" : ", ", stdout);
+			dhb_json_string(stdout, prop_words[j].word);
+			first = false;
+		}
+		fputs("], ", stdout);
+		udev_rule(&v[i], rule, sizeof(rule));
+		json_key("udev_rule", grantable(&v[i]) && *rule ? rule : NULL, "}");
+	}
+	fputs("\n  ],\n  \"cma\": {", stdout);
+	json_i64("total_bytes", env->cma_total, ", ");
+	json_i64("free_bytes", env->cma_free, ", ");
+	json_key("cmdline", *env->cma_arg ? env->cma_arg : NULL, ", \"areas\": [");
+	for (i = 0; i < env->n_cma_areas; i++) {
+		fputs(i ? ", {" : "{", stdout);
+		json_key("name", env->cma_areas[i].name, ", ");
+		json_i64("bytes", env->cma_areas[i].bytes, "}");
+	}
+	fputs("]},\n  \"memory\": {", stdout);
+	json_i64("total_bytes", env->mem_total, ", ");
+	json_i64("available_bytes", env->mem_available, "}\n}\n");
+}
+
+int dhb_cmd_list(int argc, char **argv)
+{
+	struct dhb_instance *v = NULL;
+	struct dhb_settings s;
+	struct dhb_env env;
+	size_t n = 0, i;
+	bool usable = false;
+	char err[256];
+	int ret;
+
+	dhb_settings_init(&s);
+	if (dhb_opts_parse(DHB_CMD_LIST, argc, argv, &s, err, sizeof(err))) {
+		fprintf(stderr, "dmaheap-bench list: %s\n", err);
+		return DHB_EXIT_USAGE;
+	}
+	if (s.help) {
+		puts("usage: dmaheap-bench list [--json]\n\nEvery DMA-BUF heap, udmabuf and memfd: "
+		     "whether this user may use it (and how to\ngrant access), what its name "
+		     "implies, CMA areas, kernel and board.\nExit status 0, or 3 when no dma-buf "
+		     "source is usable.\n\nOptions:");
+		dhb_opts_help(DHB_CMD_LIST, stdout);
+		return DHB_EXIT_OK;
+	}
+	dhb_env_probe(&env);
+	ret = dhb_instances_probe(&v, &n);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench list: probing: %s\n", strerror(-ret));
+		return DHB_EXIT_FAIL;
+	}
+	if (s.list_json)
+		list_json(&env, v, n);
+	else
+		list_text(&env, v, n);
+	for (i = 0; i < n; i++)
+		usable |= !v[i].err && dhb_instance_is_dmabuf(&v[i]);
+	dhb_instances_release(v, n);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "dmaheap-bench list: writing stdout: %s\n", strerror(errno));
+		return DHB_EXIT_FAIL;
+	}
+	if (!usable) {
+		fputs("dmaheap-bench list: nothing to test: no usable dma-buf source (see above)\n",
+		      stderr);
+		return DHB_EXIT_NOTHING;
+	}
+	return DHB_EXIT_OK;
+}

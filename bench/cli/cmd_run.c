@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+// The run subcommand: checks the command line and the plan, runs it, writes table, CSV and JSON.
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dhb/backend.h"
+#include "dhb/opts.h"
+#include "dhb/plan.h"
+#include "dhb/size.h"
+#include "dhb/workload.h"
+
+#define MAX_TESTS 16
+#define MAX_ENV	  64
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "dmaheap-bench run: %s\n", msg);
+	return DHB_EXIT_USAGE;
+}
+
+static void help(void)
+{
+	puts("usage: dmaheap-bench run [OPTIONS]\n\n"
+	     "Measures every selected heap x test x size and prints a table; --csv and --json\n"
+	     "keep the rows (results/SCHEMA.md). The plan is checked against the memory budget\n"
+	     "before anything is allocated.\n\nOptions:");
+	dhb_opts_help(DHB_CMD_RUN, stdout);
+}
+
+static bool has_dma_heap(const struct dhb_instance *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i].ops->name, "dma-heap"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the selection leaves something to test. With the default selection a usable
+ * dma-heap is required; with an explicit one, a usable dma-buf source among the selected when
+ * any was selected (e.g. "--heaps system,memfd" as a user without access is nothing to test),
+ * else any usable selected source ("--heaps memfd").
+ */
+static bool testable(const struct dhb_instance *v, size_t n, const bool *sel, bool explicit_sel,
+		     char *why, size_t len)
+{
+	bool want_dmabuf = !explicit_sel, have = false, have_dmabuf = false;
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!sel[i])
+			continue;
+		if (dhb_instance_is_dmabuf(&v[i]) && explicit_sel)
+			want_dmabuf = true;
+		if (v[i].err) {
+			if (used < len)
+				used += (size_t)snprintf(
+					why + used, len - used, "%s%s: %s", used ? ", " : "",
+					*v[i].path ? v[i].path : v[i].name, strerror(-v[i].err));
+			continue;
+		}
+		have = true;
+		if (explicit_sel ? dhb_instance_is_dmabuf(&v[i])
+				 : !strcmp(v[i].ops->name, "dma-heap"))
+			have_dmabuf = true;
+	}
+	if (!used || (!explicit_sel && !has_dma_heap(v, n)))
+		snprintf(why, len, "no DMA-BUF heap: /dev/dma_heap is missing or empty");
+	return want_dmabuf ? have_dmabuf : have;
+}
+
+/* The JSON environment beyond the run identity: measurement facts, skips and errors. */
+static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
+			  const struct dhb_runner *r, uint64_t budget, const struct dhb_settings *s,
+			  uint64_t retries, int sig)
+{
+	size_t n = 0, i;
+
+#define ENV(k, ...)                                            \
+	do {                                                   \
+		snprintf(buf[n], sizeof(buf[0]), __VA_ARGS__); \
+		kv[n].key = (k);                               \
+		kv[n].value = buf[n];                          \
+		n++;                                           \
+	} while (0)
+	ENV("clock", "%s", r->clk == CLOCK_MONOTONIC ? "CLOCK_MONOTONIC" : "CLOCK_MONOTONIC_RAW");
+	ENV("timer_overhead_ns", "%.0f", r->timer_ns);
+	ENV("page_size", "%ld", env->page_size);
+	ENV("ncpus", "%ld", env->ncpus);
+	ENV("cpu_pinned", "%d", s->cpu);
+	ENV("mem_total_bytes", "%" PRId64, env->mem_total);
+	ENV("mem_available_bytes", "%" PRId64, env->mem_available);
+	ENV("memory_budget_bytes", "%" PRIu64, budget);
+	ENV("cma_free_bytes", "%" PRId64, env->cma_free);
+	ENV("cma_cmdline", "%s", env->cma_arg);
+	ENV("cma_areas", "%s", "");
+	for (i = 0; i < env->n_cma_areas; i++) {
+		size_t used = strlen(buf[n - 1]);
+
+		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
+			 env->cma_areas[i].name, env->cma_areas[i].bytes);
+	}
+	ENV("ioctl_retries", "%" PRIu64, retries);
+	ENV("interrupted_by_signal", "%d", sig);
+#undef ENV
+	return n;
+}
+
+static int write_outputs(const struct dhb_settings *s, struct dhb_runner *r,
+			 const struct dhb_run_info *run, const struct dhb_kv *env, size_t n_env)
+{
+	struct dhb_kv settings[32], *all_env;
+	struct dhb_sink_config cfg = {.run = run};
+	struct dhb_sink sink;
+	size_t i, n = 0;
+	int ret = 0, r2;
+
+	if (s->json) {
+		all_env = calloc(n_env + r->n_notes, sizeof(*all_env));
+		if (!all_env)
+			return -ENOMEM;
+		memcpy(all_env, env, n_env * sizeof(*env));
+		for (i = 0; i < r->n_notes; i++) {
+			all_env[n_env + i].key = r->notes[i].key;
+			all_env[n_env + i].value = r->notes[i].value;
+		}
+		n = dhb_opts_echo(DHB_CMD_RUN, s, settings, 32);
+		cfg.path = s->json;
+		cfg.settings = settings;
+		cfg.n_settings = n;
+		cfg.environment = all_env;
+		cfg.n_environment = n_env + r->n_notes;
+		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
+		if (!ret) {
+			for (i = 0; i < r->store.n; i++)
+				dhb_sink_write(&sink,
+					       &r->store.v[i].row); /* the sink keeps errors */
+			ret = dhb_sink_close(&sink);
+		}
+		free(all_env);
+		if (ret)
+			fprintf(stderr, "dmaheap-bench run: writing %s: %s\n", s->json,
+				strerror(-ret));
+	}
+	if (!strcmp(s->table, "full")) {
+		struct dhb_sink_config tcfg = {.run = run, .fp = stdout};
+
+		r2 = dhb_sink_open(&sink, &dhb_sink_table_ops, &tcfg);
+		if (!r2) {
+			for (i = 0; i < r->store.n; i++)
+				dhb_sink_write(&sink, &r->store.v[i].row);
+			r2 = dhb_sink_close(&sink);
+		}
+		if (r2 && !ret)
+			ret = r2;
+	}
+	if (strcmp(s->table, "none"))
+		dhb_summary_print(stdout, &r->store);
+	if (fflush(stdout) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+struct run_state {
+	struct dhb_settings set;
+	struct dhb_env env;
+	struct dhb_instance *inst;
+	size_t n_inst;
+	bool *sel;
+	const struct dhb_test *tests[MAX_TESTS];
+	size_t n_tests;
+	struct dhb_size_list sizes;
+	struct dhb_plan plan;
+	uint64_t budget;
+	struct dhb_runner runner;
+	struct dhb_sink csv;
+	bool csv_open;
+	struct dhb_run_info run;
+	char ts[32];
+};
+
+/* Everything that can be refused before anything is measured: returns an exit status or -1. */
+static int prepare(struct run_state *st, int argc, char **argv)
+{
+	struct dhb_settings *s = &st->set;
+	char err[512], why[256];
+	size_t i;
+	int ret;
+
+	dhb_settings_init(s);
+	if (dhb_opts_parse(DHB_CMD_RUN, argc, argv, s, err, sizeof(err)))
+		return usage_error(err);
+	if (s->help) {
+		help();
+		return DHB_EXIT_OK;
+	}
+	if (dhb_select_tests(s->tests, st->tests, MAX_TESTS, &st->n_tests, err, sizeof(err)))
+		return usage_error(err);
+	ret = dhb_sizes_parse_list(s->sizes ? s->sizes : DHB_DEFAULT_SIZES, &st->sizes, why,
+				   sizeof(why));
+	if (ret) {
+		snprintf(err, sizeof(err), "--sizes: %s", why);
+		return usage_error(err);
+	}
+	dhb_env_probe(&st->env);
+	ret = dhb_instances_probe(&st->inst, &st->n_inst);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: probing: %s\n", strerror(-ret));
+		return DHB_EXIT_FAIL;
+	}
+	st->sel = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->sel));
+	if (!st->sel)
+		return DHB_EXIT_FAIL;
+	ret = dhb_select_heaps(s->heaps, st->inst, st->n_inst, st->sel, err, sizeof(err));
+	if (ret == -ENOENT && !has_dma_heap(st->inst, st->n_inst)) {
+		fprintf(stderr,
+			"dmaheap-bench run: nothing to test: %s; no DMA-BUF heap on this "
+			"system (/dev/dma_heap is missing or empty)\n",
+			err);
+		return DHB_EXIT_NOTHING;
+	}
+	if (ret)
+		return usage_error(err);
+	if (!testable(st->inst, st->n_inst, st->sel, s->heaps && strcmp(s->heaps, "all"), why,
+		      sizeof(why))) {
+		fprintf(stderr,
+			"dmaheap-bench run: nothing to test: %s (dmaheap-bench list shows "
+			"how to grant access)\n",
+			why);
+		return DHB_EXIT_NOTHING;
+	}
+	if (dhb_plan_build(&st->plan, st->inst, st->n_inst, st->sel, st->tests, st->n_tests,
+			   &st->sizes, st->env.page_size))
+		return DHB_EXIT_FAIL;
+	st->budget = s->max_mem ? s->max_mem
+				: dhb_budget_default(st->env.mem_available, st->env.mem_total);
+	if (dhb_plan_check_budget(&st->plan, st->budget, err, sizeof(err)))
+		return usage_error(err);
+	if (s->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(s->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			snprintf(err, sizeof(err), "--cpu %d: cannot pin (%ld CPUs online): %s",
+				 s->cpu, st->env.ncpus, strerror(errno));
+			return usage_error(err);
+		}
+	}
+	if (s->json && strcmp(s->json, "-")) {
+		FILE *fp = fopen(s->json, "w");
+
+		if (!fp) {
+			snprintf(err, sizeof(err), "--json %s: %s", s->json, strerror(errno));
+			return usage_error(err);
+		}
+		fclose(fp);
+	}
+	dhb_run_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
+	if (s->csv) {
+		struct dhb_sink_config cfg = {.path = s->csv, .append = true, .run = &st->run};
+
+		ret = dhb_sink_open(&st->csv, &dhb_sink_csv_ops, &cfg);
+		if (ret) {
+			snprintf(err, sizeof(err), "--csv %s: %s", s->csv,
+				 ret == -EPROTO ? "its header is another schema's; use a new file"
+						: strerror(-ret));
+			return usage_error(err);
+		}
+		st->csv_open = true;
+		st->runner.csv = &st->csv;
+	}
+	for (i = 0; i < st->plan.n; i++) {
+		const struct dhb_plan_item *it = &st->plan.items[i];
+
+		if (it->skip && (!i || it->inst != it[-1].inst || it->test != it[-1].test ||
+				 !it[-1].skip || strcmp(it->skip, it[-1].skip)))
+			fprintf(stderr, "skip: %s on %s: %s\n", it->test->name, it->inst->name,
+				it->skip);
+	}
+	return -1;
+}
+
+static void notes_for_skips(struct run_state *st)
+{
+	char key[96], size[DHB_SIZE_FMT_LEN];
+	size_t i;
+
+	for (i = 0; i < st->plan.n; i++) {
+		const struct dhb_plan_item *it = &st->plan.items[i];
+
+		if (!it->skip)
+			continue;
+		dhb_size_format(it->size, size, sizeof(size));
+		snprintf(key, sizeof(key), "skip.%s.%s.%s", it->test->name, it->inst->name, size);
+		dhb_runner_note(&st->runner, key, "%s", it->skip);
+	}
+}
+
+int dhb_cmd_run(int argc, char **argv)
+{
+	struct run_state *st = calloc(1, sizeof(*st));
+	struct dhb_runner *r;
+	struct dhb_kv env[MAX_ENV];
+	char envbuf[MAX_ENV][96];
+	uint64_t retries = 0;
+	size_t i, n_env, total = 0, done = 0;
+	int status, ret, sig;
+
+	if (!st)
+		return DHB_EXIT_FAIL;
+	r = &st->runner;
+	status = prepare(st, argc, argv);
+	if (status >= 0)
+		goto out_free;
+	r->clk = dhb_stats_clock();
+	r->page_size = st->env.page_size;
+	r->iterations = st->set.iterations;
+	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
+	r->warmup = st->set.warmup;
+	r->verbose_progress = isatty(STDERR_FILENO);
+	r->stop = dhb_signals_install();
+	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
+		r->timer_ns = -1;
+	if (strcmp(st->set.table, "none"))
+		printf("timer overhead: %.0f ns per timing (median of 10000 back-to-back "
+		       "clock_gettime pairs)\n",
+		       r->timer_ns);
+	notes_for_skips(st);
+	for (i = 0; i < st->plan.n; i++)
+		total += !st->plan.items[i].skip;
+	for (i = 0; i < st->plan.n && !*r->stop; i++) {
+		if (st->plan.items[i].skip)
+			continue;
+		dhb_runner_item(r, &st->plan.items[i], done++, total);
+		if (r->csv && r->csv->err)
+			break; /* the CSV file cannot be written: stop wasting time */
+	}
+	sig = (int)*r->stop;
+	if (sig)
+		fprintf(stderr,
+			"dmaheap-bench run: stopped by signal %d; every buffer is released, "
+			"results so far are kept\n",
+			sig);
+	for (i = 0; i < st->n_inst; i++)
+		retries += st->inst[i].ioctl_retries;
+	if (retries)
+		fprintf(stderr, "note: %" PRIu64 " ioctl retries (EINTR/EAGAIN)\n", retries);
+	if (r->warnings > 20)
+		fprintf(stderr, "... and %u more warnings (see the flags column)\n",
+			r->warnings - 20);
+	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
+	ret = write_outputs(&st->set, r, &st->run, env, n_env);
+	if (st->csv_open) {
+		if (dhb_sink_close(&st->csv) && !ret) {
+			fprintf(stderr, "dmaheap-bench run: writing %s failed\n", st->set.csv);
+			ret = -EIO;
+		}
+		st->csv_open = false;
+	}
+	if (sig)
+		status = 128 + sig;
+	else if (r->failures || ret)
+		status = DHB_EXIT_FAIL;
+	else
+		status = DHB_EXIT_OK;
+out_free:
+	if (st->csv_open)
+		dhb_sink_close(&st->csv);
+	dhb_runner_fini(r);
+	dhb_plan_free(&st->plan);
+	dhb_sizes_free(&st->sizes);
+	dhb_instances_release(st->inst, st->n_inst);
+	free(st->sel);
+	free(st);
+	return status;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// dmaheap-bench: entry point; dispatches to the list and run subcommands.
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dhb/backend.h"
+#include "dhb/opts.h"
+#include "dhb/workload.h"
+
+static void usage(FILE *fp)
+{
+	const struct dhb_test *t;
+
+	fputs("usage: dmaheap-bench COMMAND [OPTIONS]\n\n"
+	      "Commands:\n"
+	      "  list [--json]    heaps, udmabuf and memfd, who may use them, CMA, kernel, board\n"
+	      "  run [OPTIONS]    measure: dmaheap-bench run --help lists the options\n"
+	      "  --version        print the version\n"
+	      "  --help           this help\n\nTests:\n",
+	      fp);
+	dhb_for_each_test (t) {
+		fprintf(fp, "  %-8s %s\n", t->name, t->help);
+	}
+	fputs("\nExit status: 0 ok, 1 a test failed, 2 usage error (or a plan over the memory\n"
+	      "budget), 3 nothing to test (no heap, or no permission), 130/143 stopped by\n"
+	      "SIGINT/SIGTERM. See dmaheap-bench(1).\n",
+	      fp);
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+
+	if (dhb_backends_check(err, sizeof(err)) || dhb_tests_check(err, sizeof(err))) {
+		fprintf(stderr, "dmaheap-bench: internal error: %s\n", err);
+		return DHB_EXIT_FAIL;
+	}
+	if (argc < 2) {
+		fputs("dmaheap-bench: missing command (list or run; see dmaheap-bench --help)\n",
+		      stderr);
+		return DHB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return DHB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("dmaheap-bench %s (%s)\n", DHB_VERSION, DHB_GIT_REV);
+		return DHB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "list"))
+		return dhb_cmd_list(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "run"))
+		return dhb_cmd_run(argc - 2, argv + 2);
+	fprintf(stderr,
+		"dmaheap-bench: unknown command '%s' (list or run; see dmaheap-bench --help)\n",
+		argv[1]);
+	return DHB_EXIT_USAGE;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// Builds the plan of a run: heap and test selection, skips with reasons, peak memory and budget.
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhb/opts.h"
+#include "dhb/plan.h"
+
+static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
+/* Next comma-separated item of *@p into @buf without surrounding blanks; false at the end. */
+static bool next_item(const char **p, char *buf, size_t len, bool *too_long)
+{
+	const char *s = *p, *e, *end;
+
+	if (!s)
+		return false;
+	end = strchr(s, ',');
+	e = end ? end : s + strlen(s);
+	*p = end ? end + 1 : NULL;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*too_long = (size_t)(e - s) >= len;
+	snprintf(buf, len, "%.*s", (int)(e - s), s);
+	return true;
+}
+
+static bool is_all(const char *list)
+{
+	return !list || !strcmp(list, "all");
+}
+
+int dhb_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel, char *err,
+		     size_t errlen)
+{
+	char item[DHB_NAME_LEN * 2], names[256] = "";
+	const char *p = list;
+	bool matched, too_long;
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++)
+		sel[i] = is_all(list);
+	if (is_all(list))
+		return 0;
+	while (next_item(&p, item, sizeof(item), &too_long)) {
+		if (!*item)
+			return fail(-EINVAL, err, errlen, "--heaps: empty item in '%s'", list);
+		if (too_long)
+			return fail(-EINVAL, err, errlen, "--heaps: '%s...' is too long", item);
+		matched = false;
+		for (i = 0; i < n; i++) {
+			if (!fnmatch(item, v[i].name, 0)) {
+				sel[i] = true;
+				matched = true;
+			}
+		}
+		if (matched)
+			continue;
+		for (i = 0; i < n && used + 1 < sizeof(names); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 i ? ", " : "", v[i].name);
+		return fail(-ENOENT, err, errlen, "--heaps: no heap matches '%s' (here: %s)", item,
+			    n ? names : "none");
+	}
+	return 0;
+}
+
+int dhb_select_tests(const char *list, const struct dhb_test **out, size_t max, size_t *n,
+		     char *err, size_t errlen)
+{
+	char item[64], names[128] = "";
+	const struct dhb_test *t;
+	const char *p = list;
+	size_t i, used = 0;
+	bool too_long;
+
+	*n = 0;
+	if (is_all(list)) {
+		dhb_for_each_test (t) {
+			if (*n < max)
+				out[(*n)++] = t;
+		}
+		return 0;
+	}
+	while (next_item(&p, item, sizeof(item), &too_long)) {
+		if (!*item)
+			return fail(-EINVAL, err, errlen, "--tests: empty item in '%s'", list);
+		t = too_long ? NULL : dhb_test_find(item);
+		if (!t) {
+			dhb_for_each_test (t) {
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+							 used ? ", " : "", t->name);
+				if (used >= sizeof(names))
+					break;
+			}
+			return fail(-EINVAL, err, errlen, "--tests: unknown test '%s' (tests: %s)",
+				    item, names);
+		}
+		for (i = 0; i < *n && out[i] != t; i++)
+			;
+		if (i == *n && *n < max)
+			out[(*n)++] = t;
+	}
+	return 0;
+}
+
+uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size)
+{
+	uint64_t k = (uint64_t)t->buffers + t->malloc_buffers;
+
+	if (size && k > UINT64_MAX / size)
+		return UINT64_MAX;
+	return k * size;
+}
+
+int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const bool *sel,
+		   const struct dhb_test *const *tests, size_t ntests,
+		   const struct dhb_size_list *sizes, long page_size)
+{
+	struct dhb_plan_item *it;
+	size_t t, i, s, total = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < n; i++)
+		total += sel[i];
+	total *= ntests * sizes->n;
+	if (!total)
+		return 0;
+	p->items = calloc(total, sizeof(*p->items));
+	if (!p->items)
+		return -ENOMEM;
+	for (t = 0; t < ntests; t++) {
+		for (i = 0; i < n; i++) {
+			if (!sel[i])
+				continue;
+			for (s = 0; s < sizes->n; s++) {
+				it = &p->items[p->n++];
+				it->test = tests[t];
+				it->inst = &v[i];
+				it->size = sizes->v[s];
+				it->peak_bytes = dhb_plan_item_peak(tests[t], it->size);
+				if (v[i].err) {
+					snprintf(it->skip_buf, sizeof(it->skip_buf),
+						 "cannot open %.127s: %.80s", v[i].path,
+						 strerror(-v[i].err));
+					it->skip = it->skip_buf;
+				} else {
+					it->skip = dhb_test_supported(tests[t], &v[i], it->size,
+								      page_size);
+				}
+				if (!it->skip && it->peak_bytes > p->peak_bytes) {
+					p->peak_bytes = it->peak_bytes;
+					p->peak = it;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int dhb_plan_check_budget(const struct dhb_plan *p, uint64_t budget, char *err, size_t errlen)
+{
+	char peak[DHB_SIZE_FMT_LEN], b[DHB_SIZE_FMT_LEN], size[DHB_SIZE_FMT_LEN];
+	const struct dhb_plan_item *it = p->peak;
+
+	if (!it || p->peak_bytes <= budget)
+		return 0;
+	dhb_size_format(p->peak_bytes, peak, sizeof(peak));
+	dhb_size_format(budget, b, sizeof(b));
+	dhb_size_format(it->size, size, sizeof(size));
+	return fail(-E2BIG, err, errlen,
+		    "plan needs up to %s (%llu bytes) at once (test %s, heap %s, size %s: "
+		    "%u buffer(s) + %u malloc block(s)) but the memory budget is %s (%llu bytes); "
+		    "use smaller --sizes or a larger --max-mem",
+		    peak, (unsigned long long)p->peak_bytes, it->test->name, it->inst->name, size,
+		    it->test->buffers, it->test->malloc_buffers, b, (unsigned long long)budget);
+}
+
+uint64_t dhb_budget_default(int64_t mem_available, int64_t mem_total)
+{
+	int64_t base = mem_available >= 0 ? mem_available : mem_total;
+
+	if (base < 0)
+		return UINT64_MAX;
+	return (uint64_t)base / 100 * DHB_DEFAULT_BUDGET_PCT +
+	       (uint64_t)base % 100 * DHB_DEFAULT_BUDGET_PCT / 100;
+}
+
+void dhb_plan_free(struct dhb_plan *p)
+{
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// Runs plan items: setup, warmup, measured iterations, teardown; turns metrics into result rows.
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dhb/plan.h"
+#include "dhb/size.h"
+#include "dhb/workload.h"
+
+#define MAX_WARNINGS_SHOWN 20
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* No SA_RESTART: a sleep or a blocking call returns early and the loops see the flag. */
+const volatile sig_atomic_t *dhb_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return &stop_signal;
+}
+
+void dhb_run_identity(struct dhb_run_info *run, const struct dhb_env *env, char *ts, size_t tslen)
+{
+	if (dhb_sink_timestamp(time(NULL), ts, tslen))
+		snprintf(ts, tslen, "unknown");
+	run->tool_version = DHB_VERSION;
+	run->git_rev = DHB_GIT_REV;
+	run->timestamp = ts;
+	run->hostname = env->hostname;
+	run->board = env->board;
+	run->kernel = env->kernel;
+	run->cma_bytes = env->cma_total;
+}
+
+int dhb_runner_note(struct dhb_runner *r, const char *key, const char *fmt, ...)
+{
+	struct dhb_note *v;
+	va_list ap;
+
+	if (!(r->n_notes & (r->n_notes - 1)) || !r->notes) {
+		v = realloc(r->notes, (r->n_notes ? r->n_notes * 2 : 8) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->notes = v;
+	}
+	v = &r->notes[r->n_notes++];
+	snprintf(v->key, sizeof(v->key), "%s", key);
+	va_start(ap, fmt);
+	vsnprintf(v->value, sizeof(v->value), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+void dhb_runner_fini(struct dhb_runner *r)
+{
+	dhb_store_free(&r->store);
+	free(r->notes);
+	r->notes = NULL;
+	r->n_notes = 0;
+}
+
+/* Scale a summary of bytes-per-second samples to MB/s (10^6 bytes per second). */
+static void to_mb_per_s(struct dhb_stats_summary *s)
+{
+	const double k = 1e-6;
+
+	s->min *= k;
+	s->max *= k;
+	s->mean *= k;
+	s->stddev *= k;
+	s->p50 *= k;
+	s->p90 *= k;
+	s->p99 *= k;
+	s->p99_9 *= k;
+	s->mad *= k;
+}
+
+static void warn_row(struct dhb_runner *r, const struct dhb_row *row)
+{
+	const struct dhb_stats_summary *s = &row->stats;
+	char size[DHB_SIZE_FMT_LEN];
+
+	if (!(s->flags & (DHB_FLAG_HIGH_CV | DHB_FLAG_TIMER_OVERHEAD)))
+		return;
+	if (r->warnings++ >= MAX_WARNINGS_SHOWN)
+		return;
+	dhb_size_format(row->size_bytes, size, sizeof(size));
+	fprintf(stderr, "warning: %s %s %s %s%s%s:", row->test, row->heap, size, row->metric,
+		row->params ? " " : "", row->params ? row->params : "");
+	if (s->flags & DHB_FLAG_HIGH_CV)
+		fprintf(stderr, " cv %.1f%% > %.0f%%", 100 * s->cv, 100 * DHB_TRUST_MAX_CV);
+	if (s->flags & DHB_FLAG_TIMER_OVERHEAD)
+		fprintf(stderr, "%s timer overhead %.0f ns > %.0f%% of the median",
+			s->flags & DHB_FLAG_HIGH_CV ? "," : "", r->timer_ns,
+			100 * DHB_TRUST_MAX_TIMER_FRAC);
+	fputs(" (flags column)\n", stderr);
+}
+
+static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, struct dhb_metric *m)
+{
+	struct dhb_stats_summary time_eq;
+	struct dhb_row row = {0};
+	int ret;
+
+	if (!m->st.n)
+		return 0;
+	ret = dhb_stats_summarize(&m->st, &row.stats);
+	if (ret)
+		return ret;
+	switch (m->kind) {
+	case DHB_METRIC_RATE:
+		/* Timer overhead is judged against the time a median sample took. */
+		time_eq = row.stats;
+		time_eq.p50 = row.stats.p50 > 0 ? (double)m->bytes * 1e9 / row.stats.p50 : 0;
+		row.stats.flags = dhb_stats_trust(&time_eq, r->timer_ns, NULL);
+		to_mb_per_s(&row.stats);
+		break;
+	case DHB_METRIC_COUNT:
+		row.stats.flags = dhb_stats_trust(&row.stats, -1, NULL);
+		break;
+	default:
+		row.stats.flags = dhb_stats_trust(&row.stats, r->timer_ns, NULL);
+	}
+	row.test = it->test->name;
+	row.heap = *m->heap ? m->heap : it->inst->name;
+	row.backend = *m->backend ? m->backend : it->inst->ops->name;
+	row.size_bytes = it->size;
+	row.metric = m->name;
+	row.params = *m->params ? m->params : NULL;
+	row.unit = m->unit;
+	warn_row(r, &row);
+	if (r->csv) {
+		ret = dhb_sink_write(r->csv, &row);
+		if (ret)
+			return ret;
+	}
+	return dhb_store_add(&r->store, &row);
+}
+
+/* Measured iterations: a count, or until the duration has passed (at least one). */
+static int measure(struct dhb_runner *r, const struct dhb_test *t, struct dhb_ctx *ctx)
+{
+	uint64_t i, start = dhb_stats_now_ns(r->clk);
+	int ret = 0;
+
+	ctx->record = false;
+	for (i = 0; i < r->warmup && !ret && !*r->stop; i++)
+		ret = t->run_once(ctx);
+	ctx->record = true;
+	for (i = 0; !ret && !*r->stop; i++) {
+		if (r->duration_ns ? i && dhb_stats_now_ns(r->clk) - start >= r->duration_ns
+				   : i >= r->iterations)
+			break;
+		ret = t->run_once(ctx);
+	}
+	return ret;
+}
+
+int dhb_runner_item(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, size_t total)
+{
+	struct dhb_ctx ctx;
+	char size[DHB_SIZE_FMT_LEN], key[96];
+	size_t i;
+	int ret, r2 = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.inst = it->inst;
+	ctx.size = it->size;
+	ctx.clk = r->clk;
+	ctx.page_size = r->page_size;
+	ctx.record = true;
+	ctx.stop = r->stop;
+	dhb_size_format(it->size, size, sizeof(size));
+	if (r->verbose_progress)
+		fprintf(stderr, "[%zu/%zu] %s %s %s\n", idx + 1, total, it->test->name,
+			it->inst->name, size);
+	ret = it->test->setup(&ctx);
+	if (!ret) {
+		ret = measure(r, it->test, &ctx);
+		it->test->teardown(&ctx);
+	}
+	for (i = 0; i < ctx.n_metrics && !ret && !r2; i++)
+		r2 = emit_metric(r, it, &ctx.metrics[i]);
+	dhb_ctx_fini(&ctx);
+	if (ret && *r->stop && (ret == -EINTR || !*ctx.reason))
+		return 0; /* cut short by the signal: not a failure of the test */
+	if (ret) {
+		r->failures++;
+		fprintf(stderr, "error: %s on %s, size %s: %s\n", it->test->name, it->inst->name,
+			size, *ctx.reason ? ctx.reason : strerror(-ret));
+		snprintf(key, sizeof(key), "error.%s.%s.%s", it->test->name, it->inst->name, size);
+		dhb_runner_note(r, key, "%s", *ctx.reason ? ctx.reason : strerror(-ret));
+		return ret;
+	}
+	if (r2) {
+		fprintf(stderr, "error: writing results: %s\n", strerror(-r2));
+		return r2;
+	}
+	return 0;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+// Keeps result rows for the end of a run and prints the summary: headline p50s per heap and size.
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dhb/size.h"
+
+#define MAX_HEAPS 24
+#define MAX_SIZES 32
+#define CELL	  48
+
+int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
+{
+	struct dhb_stored_row *v, *r;
+
+	if (s->n == s->cap) {
+		v = realloc(s->v, (s->cap ? s->cap * 2 : 256) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = s->cap ? s->cap * 2 : 256;
+	}
+	r = &s->v[s->n++];
+	r->row = *row;
+	snprintf(r->test, sizeof(r->test), "%s", row->test ? row->test : "");
+	snprintf(r->heap, sizeof(r->heap), "%s", row->heap ? row->heap : "");
+	snprintf(r->backend, sizeof(r->backend), "%s", row->backend ? row->backend : "");
+	snprintf(r->metric, sizeof(r->metric), "%s", row->metric ? row->metric : "");
+	snprintf(r->params, sizeof(r->params), "%s", row->params ? row->params : "");
+	snprintf(r->unit, sizeof(r->unit), "%s", row->unit ? row->unit : "");
+	r->row.test = r->test;
+	r->row.heap = r->heap;
+	r->row.backend = r->backend;
+	r->row.metric = r->metric;
+	r->row.params = *r->params ? r->params : NULL;
+	r->row.unit = r->unit;
+	return 0;
+}
+
+void dhb_store_free(struct dhb_row_store *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The headline metrics, one pivot table each; @ratio adds the share of the malloc baseline. */
+static const struct {
+	const char *metric;
+	const char *params;
+	bool ratio;
+} heads[] = {
+	{"alloc_latency", "", false},
+	{"alloc_cold_latency", "idle_ms=50", false},
+	{"free_latency", "", false},
+	{"map_latency", "", false},
+	{"touch_latency", "", false},
+	{"page_faults", "", false},
+	{"read_bw", "", true},
+	{"write_bw", "", true},
+	{"memcpy_bw", "", true},
+	{"sync_start_latency", "direction=rw", false},
+	{"sync_end_latency", "direction=rw", false},
+	{"ioctl_floor_latency", "floor=sync_einval", false},
+};
+
+/* 3-4 significant digits; latencies in the unit that keeps 1 <= value < 1000. */
+static void fmt_value(char *buf, size_t len, double v, const char *unit)
+{
+	static const char *const units[] = {"ns", "us", "ms", "s"};
+	size_t u = 0;
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (strcmp(unit, "ns")) {
+		snprintf(buf, len, v >= 100 ? "%.0f" : "%.3g", v);
+		return;
+	}
+	while (v >= 1000 && u < 3) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, u && v < 100 ? "%.3g%s" : "%.0f%s", v, units[u]);
+}
+
+static const struct dhb_stored_row *find(const struct dhb_row_store *s, const char *metric,
+					 const char *params, const char *heap, uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct dhb_stored_row *r = &s->v[i];
+
+		if (r->row.size_bytes == size && !strcmp(r->metric, metric) &&
+		    !strcmp(r->params, params) && !strcmp(r->heap, heap))
+			return r;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
+{
+	const char *heaps[MAX_HEAPS], *unit = NULL;
+	char cells[MAX_HEAPS][MAX_SIZES][CELL], base[96], title[160], v[24];
+	uint64_t sizes[MAX_SIZES];
+	size_t nh = 0, ns = 0, i, j, k;
+	const struct dhb_stored_row *r, *b;
+	int w = 8, tw;
+
+	for (i = 0; i < s->n; i++) {
+		r = &s->v[i];
+		if (strcmp(r->metric, heads[h].metric) || strcmp(r->params, heads[h].params))
+			continue;
+		unit = r->unit;
+		for (j = 0; j < nh && strcmp(heaps[j], r->heap); j++)
+			;
+		if (j == nh && nh < MAX_HEAPS)
+			heaps[nh++] = r->heap;
+		for (k = 0; k < ns && sizes[k] != r->row.size_bytes; k++)
+			;
+		if (k == ns && ns < MAX_SIZES)
+			sizes[ns++] = r->row.size_bytes;
+	}
+	if (!nh)
+		return;
+	qsort(sizes, ns, sizeof(sizes[0]), cmp_u64);
+	for (j = 0; j < nh; j++) {
+		for (k = 0; k < ns; k++) {
+			r = find(s, heads[h].metric, heads[h].params, heaps[j], sizes[k]);
+			if (!r) {
+				snprintf(cells[j][k], CELL, "-");
+				continue;
+			}
+			fmt_value(v, sizeof(v), r->row.stats.p50, r->unit);
+			snprintf(base, sizeof(base), "baseline_for=%s", heaps[j]);
+			b = heads[h].ratio ? find(s, heads[h].metric, base, "malloc", sizes[k])
+					   : NULL;
+			if (b && b->row.stats.p50 > 0)
+				snprintf(cells[j][k], CELL, "%s (%.2fx)", v,
+					 r->row.stats.p50 / b->row.stats.p50);
+			else
+				snprintf(cells[j][k], CELL, "%s", v);
+			if ((int)strlen(cells[j][k]) > w)
+				w = (int)strlen(cells[j][k]);
+		}
+	}
+	snprintf(title, sizeof(title), "%s%s%s%s, p50%s", heads[h].metric,
+		 *heads[h].params ? " [" : "", heads[h].params, *heads[h].params ? "]" : "",
+		 heads[h].ratio	      ? " MB/s (x malloc baseline)"
+		 : strcmp(unit, "ns") ? ""
+				      : "");
+	if (!heads[h].ratio && strcmp(unit, "ns"))
+		snprintf(title + strlen(title), sizeof(title) - strlen(title), " %s", unit);
+	tw = 12;
+	fprintf(fp, "\n%s\n  %-*s", title, tw, "heap");
+	for (k = 0; k < ns; k++) {
+		dhb_size_format(sizes[k], v, sizeof(v));
+		fprintf(fp, "  %*s", w, v);
+	}
+	fputc('\n', fp);
+	for (j = 0; j < nh; j++) {
+		fprintf(fp, "  %-*s", tw, heaps[j]);
+		for (k = 0; k < ns; k++)
+			fprintf(fp, "  %*s", w, cells[j][k]);
+		fputc('\n', fp);
+	}
+}
+
+void dhb_summary_print(FILE *fp, const struct dhb_row_store *s)
+{
+	size_t h;
+
+	if (!s->n)
+		return;
+	fputs("\nSummary: medians (p50) per heap and size; every figure is in the CSV/JSON.\n", fp);
+	for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++)
+		print_head(fp, s, h);
+}

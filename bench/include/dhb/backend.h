@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+// Backends: the ways of getting a buffer (dma-heap node, udmabuf, memfd), their registry and helpers.
+#ifndef DHB_BACKEND_H
+#define DHB_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Backends and instances
+ * ----------------------
+ * A backend is one static const struct dhb_backend_ops: a way of getting a buffer. Its probe
+ * hook enumerates the instances it can offer on this machine (the dma-heap backend: one per
+ * /dev/dma_heap/NAME node; udmabuf and memfd: exactly one each) and opens what they need, recording
+ * in struct dhb_instance.err why an instance cannot be used (-EACCES, -ENOENT ...) instead of
+ * failing. Every registered backend is checked once (dhb_backends_check()): it must have a
+ * unique name and the mandatory hooks, and sync exactly when it claims DHB_CAP_SYNC.
+ *
+ * Adding a backend is one new file in bench/backends/ defining
+ * `const struct dhb_backend_ops dhb_backend_NAME` and one X(NAME) line in DHB_BACKEND_LIST
+ * (bench/backends/registry.c).
+ */
+
+/* Capabilities of a backend (struct dhb_backend_ops.caps). */
+#define DHB_CAP_DMABUF	   (1u << 0) /* buffers are dma-bufs (shareable with devices) */
+#define DHB_CAP_SYNC	   (1u << 1) /* DMA_BUF_IOCTL_SYNC brackets CPU access (ops->sync) */
+#define DHB_CAP_MMAP	   (1u << 2) /* buffers can be mapped by the CPU (ops->map) */
+#define DHB_CAP_LAZY	   (1u << 3) /* pages are allocated at first touch, not by alloc */
+#define DHB_CAP_PAGE_SIZED (1u << 4) /* sizes must be a multiple of the page size */
+
+/*
+ * Properties of a heap implied by its name (struct dhb_instance.props), after the upstream
+ * naming convention (Documentation/userspace-api/dma-buf-heaps.rst) and common vendor names;
+ * dhb_heap_name_props() applies these rules, first match per property:
+ *   - "system" and "system-*": non-contiguous pages, cached;
+ *   - "reserved" (the default CMA area on x86), "linux,cma", "default_cma_region", and any name
+ *     containing "cma": physically contiguous (CMA);
+ *   - a name containing "protected", "secure" or "restricted": protected (not CPU-accessible);
+ *   - a name ending in "-uncached" or "_uncached": uncached (write-combined) CPU mappings;
+ *     other names the rules recognise as system or CMA heaps are cached.
+ * A name matching none of the rules gets no property: unknown, not "non-contiguous".
+ */
+#define DHB_PROP_CONTIGUOUS (1u << 0)
+#define DHB_PROP_SCATTERED  (1u << 1)
+#define DHB_PROP_CACHED	    (1u << 2)
+#define DHB_PROP_UNCACHED   (1u << 3)
+#define DHB_PROP_PROTECTED  (1u << 4)
+
+#define DHB_NAME_LEN 64
+#define DHB_PATH_LEN 128
+
+struct dhb_backend_ops;
+
+/**
+ * struct dhb_instance - one source of buffers: a heap node, udmabuf, memfd.
+ * @ops: backend.
+ * @name: name the user selects it by ("system", "reserved", "udmabuf", "memfd").
+ * @path: device node, or "" when there is none.
+ * @props: DHB_PROP_* implied by @name.
+ * @err: 0 when usable, else the -errno that makes it unusable (from probe).
+ * @dev_fd: open device, or -1.
+ * @ioctl_retries: EINTR/EAGAIN retries of ioctls made through this instance.
+ */
+struct dhb_instance {
+	const struct dhb_backend_ops *ops;
+	char name[DHB_NAME_LEN];
+	char path[DHB_PATH_LEN];
+	unsigned int props;
+	int err;
+	int dev_fd;
+	uint64_t ioctl_retries;
+};
+
+/**
+ * struct dhb_buf - one allocated buffer.
+ * @inst: instance it came from.
+ * @size: size in bytes.
+ * @fd: the buffer (dma-buf or memfd), -1 when not allocated.
+ * @aux_fd: a second descriptor the backend keeps (udmabuf: the backing memfd), or -1.
+ * @addr: CPU mapping, or NULL.
+ */
+struct dhb_buf {
+	struct dhb_instance *inst;
+	uint64_t size;
+	int fd;
+	int aux_fd;
+	void *addr;
+};
+
+/**
+ * struct dhb_backend_ops - one way of getting a buffer.
+ * @name: backend name ("dma-heap", "udmabuf", "memfd"), unique.
+ * @help: one line for `list` and the manual.
+ * @caps: DHB_CAP_*.
+ * @probe: append this backend's instances to @out (at most @max, counted in *@n), each with
+ *         @err set and, when usable, what it needs opened. Return 0 or -errno (only for
+ *         failures that are not about an instance, e.g. -ENOMEM).
+ * @release: close what probe opened for @inst.
+ * @alloc: allocate @size bytes into @buf (fd set, addr NULL). Return 0 or -errno.
+ * @free: release @buf (its mapping must be gone). Return 0 or -errno; @buf->fd is -1 after.
+ * @map: map @buf read-write into @buf->addr. Return 0 or -errno.
+ * @unmap: remove @buf's mapping. Return 0 or -errno.
+ * @sync: DMA_BUF_IOCTL_SYNC with @flags (DMA_BUF_SYNC_*); NULL without DHB_CAP_SYNC.
+ */
+struct dhb_backend_ops {
+	const char *name;
+	const char *help;
+	unsigned int caps;
+	int (*probe)(const struct dhb_backend_ops *ops, struct dhb_instance *out, size_t max,
+		     size_t *n);
+	void (*release)(struct dhb_instance *inst);
+	int (*alloc)(struct dhb_instance *inst, uint64_t size, struct dhb_buf *buf);
+	int (*free)(struct dhb_buf *buf);
+	int (*map)(struct dhb_buf *buf);
+	int (*unmap)(struct dhb_buf *buf);
+	int (*sync)(struct dhb_buf *buf, uint64_t flags);
+};
+
+/**
+ * dhb_backend_first() - first registered backend.
+ *
+ * Return: the backend, or NULL when none is registered.
+ */
+const struct dhb_backend_ops *dhb_backend_first(void);
+
+/**
+ * dhb_backend_next() - registered backend after @ops.
+ * @ops: a registered backend.
+ *
+ * Return: the next backend, or NULL after the last.
+ */
+const struct dhb_backend_ops *dhb_backend_next(const struct dhb_backend_ops *ops);
+
+#define dhb_for_each_backend(ops) \
+	for ((ops) = dhb_backend_first(); (ops); (ops) = dhb_backend_next(ops))
+
+/**
+ * dhb_backend_find() - look a backend up by name.
+ * @name: backend name.
+ *
+ * Return: the backend, or NULL.
+ */
+const struct dhb_backend_ops *dhb_backend_find(const char *name);
+
+/**
+ * dhb_backend_validate() - check one backend's table.
+ * @ops: backend.
+ * @err: buffer for a one-line reason, may be NULL.
+ * @errlen: size of @err.
+ *
+ * Return: 0, or -EINVAL when a name or a mandatory hook is missing or @sync does not match
+ * DHB_CAP_SYNC (or DHB_CAP_SYNC without DHB_CAP_DMABUF).
+ */
+int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t errlen);
+
+/**
+ * dhb_backends_check() - validate every registered backend; names must be unique.
+ * @err: buffer for a one-line reason, may be NULL.
+ * @errlen: size of @err.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int dhb_backends_check(char *err, size_t errlen);
+
+/**
+ * dhb_instances_probe() - probe every registered backend.
+ * @out: array of instances, malloc'd; release with dhb_instances_release().
+ * @n: number of instances.
+ *
+ * Return: 0 or -errno (-ENOMEM).
+ */
+int dhb_instances_probe(struct dhb_instance **out, size_t *n);
+
+/**
+ * dhb_instances_release() - release what probing opened and free the array.
+ * @v: instances from dhb_instances_probe(), may be NULL.
+ * @n: number of instances.
+ */
+void dhb_instances_release(struct dhb_instance *v, size_t n);
+
+/**
+ * dhb_instance_is_dmabuf() - whether an instance gives dma-bufs.
+ * @inst: instance.
+ *
+ * Return: true when its backend has DHB_CAP_DMABUF.
+ */
+bool dhb_instance_is_dmabuf(const struct dhb_instance *inst);
+
+/**
+ * dhb_buf_init() - an empty buffer of @inst: fds -1, no mapping.
+ * @buf: buffer.
+ * @inst: instance.
+ */
+void dhb_buf_init(struct dhb_buf *buf, struct dhb_instance *inst);
+
+/**
+ * dhb_buf_release() - unmap and free whatever of @buf is still held; safe on an empty buffer.
+ * @buf: buffer.
+ *
+ * Return: 0, or the first -errno.
+ */
+int dhb_buf_release(struct dhb_buf *buf);
+
+/**
+ * dhb_ioctl() - ioctl() that retries EINTR and EAGAIN and counts the retries.
+ * @fd: descriptor.
+ * @req: request.
+ * @arg: argument.
+ * @retries: incremented once per retry, may be NULL.
+ *
+ * Gives up after DHB_IOCTL_MAX_RETRIES retries and returns the last error.
+ *
+ * Return: the ioctl's non-negative result, or -errno.
+ */
+int dhb_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries);
+#define DHB_IOCTL_MAX_RETRIES 1000
+
+/**
+ * dhb_mmap_fd() - map @buf->fd shared read-write; the common map hook.
+ * @buf: buffer.
+ *
+ * Return: 0 or -errno.
+ */
+int dhb_mmap_fd(struct dhb_buf *buf);
+
+/**
+ * dhb_munmap_fd() - remove the mapping of dhb_mmap_fd(); the common unmap hook.
+ * @buf: buffer.
+ *
+ * Return: 0 or -errno.
+ */
+int dhb_munmap_fd(struct dhb_buf *buf);
+
+/**
+ * dhb_sync_dmabuf() - DMA_BUF_IOCTL_SYNC on @buf->fd; the common sync hook.
+ * @buf: buffer (a dma-buf).
+ * @flags: DMA_BUF_SYNC_START or DMA_BUF_SYNC_END, ORed with READ, WRITE or RW.
+ *
+ * Return: 0 or -errno.
+ */
+int dhb_sync_dmabuf(struct dhb_buf *buf, uint64_t flags);
+
+/**
+ * dhb_heap_name_props() - properties a heap's name implies (rules above).
+ * @name: heap name.
+ *
+ * Return: DHB_PROP_* bits, 0 when the name says nothing.
+ */
+unsigned int dhb_heap_name_props(const char *name);
+
+/**
+ * dhb_heap_props_format() - describe DHB_PROP_* bits in words ("contiguous, cached").
+ * @props: bits.
+ * @buf: destination, always NUL-terminated when @len > 0.
+ * @len: size of @buf.
+ *
+ * Return: 0, or -ENOSPC when truncated. No bits give "unknown (no naming rule matched)".
+ */
+int dhb_heap_props_format(unsigned int props, char *buf, size_t len);
+
+#endif /* DHB_BACKEND_H */

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// Result sinks: one row per measured metric, written as a terminal table, tidy CSV or JSON.
+#ifndef DHB_SINK_H
+#define DHB_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "dhb/stats.h"
+
+/*
+ * Rows and schema
+ * ---------------
+ * Every sink receives the same rows. A row is one metric of one (test, heap, backend, size,
+ * params) combination, plus the identity of its run; the columns, their order and their types
+ * are schema version DHB_SCHEMA_VERSION, documented in results/SCHEMA.md (a unit test keeps the
+ * two in step). CSV and JSON write every column of every row; the table shows a readable subset.
+ *
+ * Numbers are written the same way in CSV and JSON: integral values below 2^53 as integers
+ * ("1234"), other finite values in the shortest "%.Ng" form (N <= 17) that reads back to the
+ * same double ("0.0123", "1234.5"); NaN and infinities are an empty CSV field and JSON null.
+ * Writers assume the C numeric locale (the tool never calls setlocale for LC_NUMERIC).
+ *
+ * Usage: fill a struct dhb_sink_config, dhb_sink_open() each wanted sink (an array of sinks is
+ * the "multi-sink"), dhb_sinks_write() every row, dhb_sinks_close(). A sink remembers its first
+ * error; later writes return it without writing, and close reports it.
+ */
+#define DHB_SCHEMA_VERSION 1
+
+/**
+ * struct dhb_kv - one free-form key/value pair for the JSON "settings" or "environment".
+ * @key: key; keys of one object must be unique (not checked).
+ * @value: value, written as a JSON string; NULL is written as null.
+ */
+struct dhb_kv {
+	const char *key;
+	const char *value;
+};
+
+/**
+ * struct dhb_run_info - what identifies a run; repeated on every row. NULL strings are empty.
+ * @tool_version: dmaheap-bench version, e.g. "0.1.0".
+ * @git_rev: git revision of the tool ("g1a2b3c4", "-dirty" appended when modified).
+ * @timestamp: start of the run, ISO-8601 UTC ("2026-11-20T23:26:00Z"); see dhb_sink_timestamp().
+ * @hostname: host name.
+ * @board: board or machine model (device-tree model or DMI product name).
+ * @kernel: kernel release (uname -r).
+ * @cma_bytes: CMA size in bytes (CmaTotal), or -1 when unknown.
+ */
+struct dhb_run_info {
+	const char *tool_version;
+	const char *git_rev;
+	const char *timestamp;
+	const char *hostname;
+	const char *board;
+	const char *kernel;
+	int64_t cma_bytes;
+};
+
+/**
+ * struct dhb_row - one measured metric.
+ * @test: test name ("alloc", "map", "cpu_write" ...).
+ * @heap: heap name ("system", "reserved" ...).
+ * @backend: how the buffer was obtained ("dma-heap", "udmabuf", "memfd" ...).
+ * @size_bytes: buffer size in bytes.
+ * @metric: metric name ("alloc_latency", "write_bw" ...).
+ * @params: further parameters as "key=value" pairs joined by ';' ("direction=rw"), or NULL.
+ * @unit: unit of every figure of @stats ("ns", "MB/s" ...).
+ * @stats: the figures, in @unit; @stats.flags (DHB_FLAG_*) is the flags column, so callers put
+ *         the result of dhb_stats_trust() there.
+ */
+struct dhb_row {
+	const char *test;
+	const char *heap;
+	const char *backend;
+	uint64_t size_bytes;
+	const char *metric;
+	const char *params;
+	const char *unit;
+	struct dhb_stats_summary stats;
+};
+
+/**
+ * struct dhb_sink_config - where and what a sink writes.
+ * @path: file to write; NULL or "-" means @fp, or stdout when @fp is NULL too.
+ * @fp: stream to write when @path is NULL; not closed by the sink.
+ * @append: append to @path. CSV then writes its header only into an empty file and refuses
+ *          (-EPROTO) a file whose first line is another header; formats that cannot be
+ *          appended to (JSON: one document per file) refuse with -EINVAL before opening.
+ * @run: identity of the run (required).
+ * @settings: options of the run, for JSON "settings".
+ * @n_settings: entries in @settings.
+ * @environment: extra facts for JSON "environment" (after the run identity).
+ * @n_environment: entries in @environment.
+ */
+struct dhb_sink_config {
+	const char *path;
+	FILE *fp;
+	bool append;
+	const struct dhb_run_info *run;
+	const struct dhb_kv *settings;
+	size_t n_settings;
+	const struct dhb_kv *environment;
+	size_t n_environment;
+};
+
+struct dhb_sink;
+
+/**
+ * struct dhb_sink_ops - one output format.
+ * @name: format name ("table", "csv", "json").
+ * @can_append: the format can be appended to an existing file (struct dhb_sink_config.append).
+ * @open: write what precedes the rows; the stream is open in sink->fp.
+ * @write_row: write one row.
+ * @close: write what follows the rows and free sink->priv; the stream is closed by the caller.
+ */
+struct dhb_sink_ops {
+	const char *name;
+	bool can_append;
+	int (*open)(struct dhb_sink *sink);
+	int (*write_row)(struct dhb_sink *sink, const struct dhb_row *row);
+	int (*close)(struct dhb_sink *sink);
+};
+
+/**
+ * struct dhb_sink - an open sink; fields are private to the sink code.
+ * @ops: format.
+ * @cfg: copy of the configuration (pointers in it must outlive the sink).
+ * @fp: output stream.
+ * @own_fp: @fp was opened by the sink and is closed by dhb_sink_close().
+ * @priv: format state.
+ * @rows: rows written.
+ * @err: first error (0 or -errno).
+ */
+struct dhb_sink {
+	const struct dhb_sink_ops *ops;
+	struct dhb_sink_config cfg;
+	FILE *fp;
+	bool own_fp;
+	void *priv;
+	uint64_t rows;
+	int err;
+};
+
+/* The formats: aligned table for a terminal (written at close), tidy CSV, JSON document. */
+extern const struct dhb_sink_ops dhb_sink_table_ops;
+extern const struct dhb_sink_ops dhb_sink_csv_ops;
+extern const struct dhb_sink_ops dhb_sink_json_ops;
+
+/**
+ * dhb_sink_find() - look a format up by name.
+ * @name: "table", "csv" or "json".
+ *
+ * Return: the format, or NULL.
+ */
+const struct dhb_sink_ops *dhb_sink_find(const char *name);
+
+/**
+ * dhb_sink_open() - open the output and write what precedes the rows.
+ * @sink: sink to set up.
+ * @ops: format.
+ * @cfg: configuration, copied; the strings and arrays it points to must outlive the sink.
+ *
+ * Return: 0 or -errno (from fopen, -EINVAL, -EPROTO, -ENOMEM, -EIO); on failure nothing is
+ * left open.
+ */
+int dhb_sink_open(struct dhb_sink *sink, const struct dhb_sink_ops *ops,
+		  const struct dhb_sink_config *cfg);
+
+/**
+ * dhb_sink_write() - write one row.
+ * @sink: open sink.
+ * @row: row.
+ *
+ * Return: 0, or the sink's first error (-EIO, -ENOMEM ...).
+ */
+int dhb_sink_write(struct dhb_sink *sink, const struct dhb_row *row);
+
+/**
+ * dhb_sink_close() - finish the output and close what the sink opened.
+ * @sink: open sink; closed even on error.
+ *
+ * Return: 0, or the first error the sink met.
+ */
+int dhb_sink_close(struct dhb_sink *sink);
+
+/**
+ * dhb_sinks_write() - write one row to every sink of an array.
+ * @sinks: open sinks.
+ * @n: number of sinks.
+ * @row: row.
+ *
+ * Every sink gets the row even when an earlier one fails.
+ *
+ * Return: 0, or the first error.
+ */
+int dhb_sinks_write(struct dhb_sink *sinks, size_t n, const struct dhb_row *row);
+
+/**
+ * dhb_sinks_close() - close every sink of an array.
+ * @sinks: open sinks.
+ * @n: number of sinks.
+ *
+ * Return: 0, or the first error.
+ */
+int dhb_sinks_close(struct dhb_sink *sinks, size_t n);
+
+/**
+ * dhb_sink_ncolumns() - number of columns of the schema.
+ *
+ * Return: number of columns.
+ */
+size_t dhb_sink_ncolumns(void);
+
+/**
+ * dhb_sink_column() - name of a column of the schema, in CSV order.
+ * @i: column index, below dhb_sink_ncolumns().
+ *
+ * Return: the name, or NULL when @i is out of range.
+ */
+const char *dhb_sink_column(size_t i);
+
+/**
+ * dhb_sink_timestamp() - format a time as ISO-8601 UTC, "2026-11-20T23:26:00Z".
+ * @t: time.
+ * @buf: destination (21 bytes suffice).
+ * @len: size of @buf.
+ *
+ * Return: 0, -EINVAL when the time cannot be converted, -ENOSPC when @buf is too small.
+ */
+int dhb_sink_timestamp(time_t t, char *buf, size_t len);
+
+/**
+ * dhb_sink_format_number() - format a figure the way CSV and JSON write it (see above).
+ * @v: value.
+ * @buf: destination (32 bytes suffice).
+ * @len: size of @buf.
+ *
+ * Return: 0 (NaN and infinities give ""), or -ENOSPC.
+ */
+int dhb_sink_format_number(double v, char *buf, size_t len);
+
+/**
+ * dhb_json_string() - write a string as a JSON string literal, escaped as the JSON sink does.
+ * @fp: stream.
+ * @str: text (UTF-8; invalid bytes become U+FFFD); NULL writes null.
+ *
+ * For other JSON documents of the tool (e.g. `list --json`), so every JSON it writes escapes
+ * alike.
+ */
+void dhb_json_string(FILE *fp, const char *str);
+
+#endif /* DHB_SINK_H */

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// Tests (workloads): one descriptor per test in one registry, and the context a test records into.
+#ifndef DHB_WORKLOAD_H
+#define DHB_WORKLOAD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dhb/backend.h"
+#include "dhb/stats.h"
+
+/*
+ * Tests
+ * -----
+ * A test measures one (instance, size) at a time. The runner calls setup once, run_once
+ * `--warmup` times with recording off, then run_once `--iterations` times (or until `--duration`
+ * has passed) with recording on, then teardown (always, after a successful setup). A test
+ * declares its metrics in setup (dhb_ctx_metric()) and records samples into them; the runner
+ * turns every metric with samples into one result row. Memory: a test keeps at most @buffers
+ * buffers of the instance and @malloc_buffers malloc'd blocks of the size alive at once; the
+ * plan's budget check (dhb_plan_peak()) relies on these numbers being true.
+ *
+ * Adding a test is one new file in bench/workloads/ defining `const struct dhb_test dhb_test_NAME`
+ * and one X(NAME) line in DHB_TEST_LIST (bench/workloads/registry.c).
+ */
+
+/* How a metric's samples are recorded and reported. */
+enum dhb_metric_kind {
+	DHB_METRIC_NS,	  /* latency samples in ns, reported in "ns" */
+	DHB_METRIC_RATE,  /* samples in bytes per second, reported in "MB/s" (10^6 bytes/s) */
+	DHB_METRIC_COUNT, /* event counts per operation, reported in the metric's unit */
+};
+
+/**
+ * struct dhb_metric - one metric of one (test, instance, size): becomes one result row.
+ * @name: metric name ("alloc_latency").
+ * @kind: how samples are recorded.
+ * @unit: unit of the row ("ns", "MB/s", "faults").
+ * @params: "key=value;..." or "".
+ * @heap: heap column when it is not the instance's name (e.g. "malloc" baselines), or "".
+ * @backend: backend column when it is not the instance's backend, or "".
+ * @bytes: bytes one sample moves (rates; used to judge timer overhead), 0 otherwise.
+ * @st: samples.
+ */
+struct dhb_metric {
+	char name[40];
+	enum dhb_metric_kind kind;
+	const char *unit;
+	char params[96];
+	char heap[DHB_NAME_LEN];
+	char backend[32];
+	uint64_t bytes;
+	struct dhb_stats st;
+};
+
+#define DHB_CTX_MAX_METRICS 16
+
+/**
+ * struct dhb_ctx - what a test works on and records into.
+ * @inst: instance under test.
+ * @size: buffer size in bytes.
+ * @clk: clock to time with (dhb_stats_clock()).
+ * @page_size: the CPU page size.
+ * @record: samples are kept (false during warmup).
+ * @stop: set asynchronously when the run must stop (SIGINT/SIGTERM); tests with long inner
+ *        loops check it.
+ * @metrics: declared metrics.
+ * @n_metrics: number of declared metrics.
+ * @state: the test's own state, set by setup.
+ * @reason: a test writes the detail of a failure here ("DMA_HEAP_IOCTL_ALLOC: ...").
+ */
+struct dhb_ctx {
+	struct dhb_instance *inst;
+	uint64_t size;
+	clockid_t clk;
+	long page_size;
+	bool record;
+	const volatile sig_atomic_t *stop;
+	struct dhb_metric metrics[DHB_CTX_MAX_METRICS];
+	size_t n_metrics;
+	void *state;
+	char reason[160];
+};
+
+/**
+ * struct dhb_test - one test (workload).
+ * @name: name used by --tests ("alloc").
+ * @help: one line for --help and the manual.
+ * @buffers: buffers of the instance alive at once, at most.
+ * @malloc_buffers: malloc'd blocks of the buffer size alive at once, at most.
+ * @supported: NULL when the test can run on @inst with @size, else the reason it cannot
+ *             (a skip, not a failure). May be NULL (always supported).
+ * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed); on
+ *         failure it has released what it took.
+ * @run_once: one iteration. Return 0 or -errno.
+ * @teardown: release everything setup and run_once hold.
+ */
+struct dhb_test {
+	const char *name;
+	const char *help;
+	unsigned int buffers;
+	unsigned int malloc_buffers;
+	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, long page_size);
+	int (*setup)(struct dhb_ctx *ctx);
+	int (*run_once)(struct dhb_ctx *ctx);
+	void (*teardown)(struct dhb_ctx *ctx);
+};
+
+/**
+ * dhb_test_first() - first registered test.
+ *
+ * Return: the test, or NULL.
+ */
+const struct dhb_test *dhb_test_first(void);
+
+/**
+ * dhb_test_next() - registered test after @t.
+ * @t: a registered test.
+ *
+ * Return: the next test, or NULL after the last.
+ */
+const struct dhb_test *dhb_test_next(const struct dhb_test *t);
+
+#define dhb_for_each_test(t) for ((t) = dhb_test_first(); (t); (t) = dhb_test_next(t))
+
+/**
+ * dhb_test_find() - look a test up by name.
+ * @name: test name.
+ *
+ * Return: the test, or NULL.
+ */
+const struct dhb_test *dhb_test_find(const char *name);
+
+/**
+ * dhb_tests_check() - every registered test has a unique name, help, setup, run_once, teardown
+ * and at least one buffer or malloc'd block in its memory figures.
+ * @err: buffer for a one-line reason, may be NULL.
+ * @errlen: size of @err.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int dhb_tests_check(char *err, size_t errlen);
+
+/**
+ * dhb_test_supported() - why @t cannot run on @inst with @size, or NULL when it can.
+ * @t: test.
+ * @inst: instance.
+ * @size: buffer size.
+ * @page_size: CPU page size.
+ *
+ * Checks what every test needs (a usable instance, page-sized sizes where the backend demands
+ * them, CPU access for all tests but alloc on protected heaps) and then @t->supported.
+ *
+ * Return: NULL, or a static reason.
+ */
+const char *dhb_test_supported(const struct dhb_test *t, const struct dhb_instance *inst,
+			       uint64_t size, long page_size);
+
+/**
+ * dhb_ctx_metric() - declare a metric; call from setup.
+ * @ctx: context.
+ * @name: metric name.
+ * @kind: kind; the unit follows from it ("ns", "MB/s") except for DHB_METRIC_COUNT.
+ * @unit: unit for DHB_METRIC_COUNT ("faults"), ignored otherwise.
+ * @params: "key=value;..." or NULL.
+ *
+ * Return: the metric's index (>= 0), or -ENOSPC.
+ */
+int dhb_ctx_metric(struct dhb_ctx *ctx, const char *name, enum dhb_metric_kind kind,
+		   const char *unit, const char *params);
+
+/**
+ * dhb_ctx_record() - record one sample when recording is on.
+ * @ctx: context.
+ * @idx: metric index from dhb_ctx_metric().
+ * @v: sample (ns, or a count).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_ctx_record(struct dhb_ctx *ctx, int idx, uint64_t v);
+
+/**
+ * dhb_ctx_record_rate() - record a rate sample: @bytes moved in @ns nanoseconds.
+ * @ctx: context.
+ * @idx: metric index (DHB_METRIC_RATE).
+ * @bytes: bytes moved.
+ * @ns: time taken; 0 counts as 1.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_ctx_record_rate(struct dhb_ctx *ctx, int idx, uint64_t bytes, uint64_t ns);
+
+/**
+ * dhb_ctx_fail() - note why a test failed in ctx->reason and pass the error on.
+ * @ctx: context.
+ * @err: -errno.
+ * @what: what failed ("DMA_HEAP_IOCTL_ALLOC").
+ *
+ * Return: @err.
+ */
+int dhb_ctx_fail(struct dhb_ctx *ctx, int err, const char *what);
+
+/**
+ * dhb_ctx_fini() - free the samples of every metric.
+ * @ctx: context.
+ */
+void dhb_ctx_fini(struct dhb_ctx *ctx);
+
+#endif /* DHB_WORKLOAD_H */

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Timing helpers and the trust verdict: clock choice, timer overhead, warning flags.
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dhb/stats.h"
+
+clockid_t dhb_stats_clock(void)
+{
+#ifdef CLOCK_MONOTONIC_RAW
+	struct timespec ts;
+
+	if (!clock_gettime(CLOCK_MONOTONIC_RAW, &ts))
+		return CLOCK_MONOTONIC_RAW;
+#endif
+	return CLOCK_MONOTONIC;
+}
+
+uint64_t dhb_stats_now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int dhb_stats_timer_overhead(clockid_t clk, unsigned int pairs, double *median_ns)
+{
+	struct timespec a, b;
+	struct dhb_stats st;
+	unsigned int i;
+	int64_t d;
+	int ret = 0;
+
+	if (!pairs)
+		pairs = 10000;
+	if (clock_gettime(clk, &a))
+		return -EINVAL;
+	dhb_stats_init(&st, pairs);
+	for (i = 0; i < pairs && !ret; i++) {
+		clock_gettime(clk, &a);
+		clock_gettime(clk, &b);
+		d = (int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec);
+		ret = dhb_stats_add(&st, d > 0 ? (uint64_t)d : 0);
+	}
+	if (!ret)
+		ret = dhb_stats_percentile(&st, 50, median_ns);
+	dhb_stats_fini(&st);
+	return ret;
+}
+
+unsigned int dhb_stats_trust(const struct dhb_stats_summary *s, double timer_overhead_ns,
+			     const struct dhb_trust_limits *lim)
+{
+	static const struct dhb_trust_limits defaults = {
+		.max_cv = DHB_TRUST_MAX_CV,
+		.max_timer_frac = DHB_TRUST_MAX_TIMER_FRAC,
+		.min_samples = DHB_TRUST_MIN_SAMPLES,
+	};
+	unsigned int flags = s->flags;
+
+	if (!lim)
+		lim = &defaults;
+	if (s->n < lim->min_samples)
+		flags |= DHB_FLAG_FEW_SAMPLES;
+	if (s->n && !(s->cv <= lim->max_cv))
+		flags |= DHB_FLAG_HIGH_CV;
+	if (s->n && timer_overhead_ns >= 0 && !(timer_overhead_ns <= lim->max_timer_frac * s->p50))
+		flags |= DHB_FLAG_TIMER_OVERHEAD;
+	return flags;
+}
+
+int dhb_stats_flags_format(unsigned int flags, char *buf, size_t len)
+{
+	static const char *const names[] = {"approx", "high_cv", "timer_overhead", "few_samples"};
+	size_t used = 0;
+	char extra[16];
+	const char *name;
+	unsigned int bit;
+	int w;
+
+	if (len)
+		buf[0] = '\0';
+	for (bit = 0; bit < 32; bit++) {
+		if (!(flags & (1u << bit)))
+			continue;
+		if (bit < sizeof(names) / sizeof(names[0])) {
+			name = names[bit];
+		} else {
+			snprintf(extra, sizeof(extra), "bit%u", bit);
+			name = extra;
+		}
+		w = snprintf(buf + used, len > used ? len - used : 0, "%s%s", used ? ";" : "",
+			     name);
+		if (w < 0 || (size_t)w >= (len > used ? len - used : 0))
+			return -ENOSPC;
+		used += (size_t)w;
+	}
+	return 0;
+}

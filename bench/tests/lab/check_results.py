@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Checks a run's CSV and JSON against results/SCHEMA.md (host side; the guest may lack Python).
+# usage: check_results.py SCHEMA.md RUN.csv RUN.json [HEAP:TEST ...]  (pairs that must have rows)
+import csv
+import json
+import sys
+
+
+def schema_columns(path):
+    text = open(path, encoding="utf-8").read()
+    block = text.split("<!-- dhb:columns:begin -->")[1].split("<!-- dhb:columns:end -->")[0]
+    lines = [l for l in block.splitlines() if l.startswith("|")][2:]
+    return [l.split("|")[1].strip().strip("`") for l in lines]
+
+
+def main():
+    schema, csv_path, json_path, *pairs = sys.argv[1:]
+    cols = schema_columns(schema)
+    problems = []
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if not rows or rows[0] != cols:
+        problems.append("CSV header differs from SCHEMA.md: %r" % (rows[0] if rows else None))
+    for i, r in enumerate(rows[1:], 2):
+        if len(r) != len(cols):
+            problems.append("CSV line %d has %d columns, not %d" % (i, len(r), len(cols)))
+    body = [dict(zip(cols, r)) for r in rows[1:]]
+    doc = json.load(open(json_path, encoding="utf-8"))
+    if doc.get("schema_version") != 1:
+        problems.append("JSON schema_version is %r" % doc.get("schema_version"))
+    for key in ("settings", "environment", "rows"):
+        if key not in doc:
+            problems.append("JSON lacks %s" % key)
+    jrows = doc.get("rows", [])
+    if len(jrows) != len(body):
+        problems.append("JSON has %d rows, CSV %d" % (len(jrows), len(body)))
+    for i, r in enumerate(jrows):
+        if list(r.keys()) != cols:
+            problems.append("JSON row %d keys differ from the columns" % i)
+            break
+    for k in ("timer_overhead_ns", "memory_budget_bytes", "kernel", "board"):
+        if k not in doc.get("environment", {}):
+            problems.append("JSON environment lacks %s" % k)
+    for pair in pairs:
+        heap, test = pair.split(":")
+        if not any(r["heap"] == heap and r["test"] == test for r in body):
+            problems.append("no rows for heap %s, test %s" % (heap, test))
+    for r in body:
+        if r["unit"] not in ("ns", "MB/s", "faults") or r["n"] in ("", "0"):
+            problems.append("odd row: %r" % r)
+            break
+    for p in problems:
+        print("#   " + p)
+    print("# %d CSV rows, %d JSON rows, %d problems" % (len(body), len(jrows), len(problems)))
+    return 1 if problems else 0
+
+
+sys.exit(main())

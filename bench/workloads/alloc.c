@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// Test "alloc": allocation, free and alloc+free latency, and the first (cold) allocation after idle.
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "dhb/workload.h"
+
+/*
+ * Cold: before the warm iterations of each (instance, size), the test sleeps ALLOC_IDLE_MS and
+ * then times one allocation; that sample is the metric alloc_cold_latency (n = 1, hence always
+ * flagged few_samples). It shows what the first buffer after a pause costs (empty per-CPU page
+ * lists, CMA migration, heap pools), which warm medians hide. Warm iterations time
+ * alloc (alloc_latency), free (free_latency: the close() that releases a dma-buf) and the pair
+ * (alloc_free_latency), one buffer at a time.
+ */
+#define ALLOC_IDLE_MS 50
+
+struct alloc_state {
+	int cold, alloc, free, pair;
+};
+
+static int alloc_setup(struct dhb_ctx *ctx)
+{
+	struct timespec idle = {.tv_nsec = ALLOC_IDLE_MS * 1000000L};
+	struct dhb_instance *inst = ctx->inst;
+	struct alloc_state *s;
+	struct dhb_buf buf;
+	uint64_t t0, t1;
+	int ret;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return dhb_ctx_fail(ctx, -ENOMEM, "calloc");
+	s->cold = dhb_ctx_metric(ctx, "alloc_cold_latency", DHB_METRIC_NS, NULL, "idle_ms=50");
+	s->alloc = dhb_ctx_metric(ctx, "alloc_latency", DHB_METRIC_NS, NULL, NULL);
+	s->free = dhb_ctx_metric(ctx, "free_latency", DHB_METRIC_NS, NULL, NULL);
+	s->pair = dhb_ctx_metric(ctx, "alloc_free_latency", DHB_METRIC_NS, NULL, NULL);
+	ctx->state = s;
+	nanosleep(&idle, NULL); /* a signal cuts it short; the runner then stops */
+	t0 = dhb_stats_now_ns(ctx->clk);
+	ret = inst->ops->alloc(inst, ctx->size, &buf);
+	t1 = dhb_stats_now_ns(ctx->clk);
+	if (ret)
+		goto out_free_state;
+	ret = inst->ops->free(&buf);
+	if (ret)
+		goto out_free_state;
+	ret = dhb_ctx_record(ctx, s->cold, t1 - t0);
+	if (ret)
+		goto out_free_state;
+	return 0;
+out_free_state:
+	free(s);
+	ctx->state = NULL;
+	return dhb_ctx_fail(ctx, ret, "first (cold) allocation");
+}
+
+static int alloc_run_once(struct dhb_ctx *ctx)
+{
+	struct dhb_instance *inst = ctx->inst;
+	struct alloc_state *s = ctx->state;
+	uint64_t t0, t1, t2;
+	struct dhb_buf buf;
+	int ret;
+
+	t0 = dhb_stats_now_ns(ctx->clk);
+	ret = inst->ops->alloc(inst, ctx->size, &buf);
+	t1 = dhb_stats_now_ns(ctx->clk);
+	if (ret)
+		return dhb_ctx_fail(ctx, ret, "allocation");
+	ret = inst->ops->free(&buf);
+	t2 = dhb_stats_now_ns(ctx->clk);
+	if (ret)
+		return dhb_ctx_fail(ctx, ret, "free");
+	ret = dhb_ctx_record(ctx, s->alloc, t1 - t0);
+	if (!ret)
+		ret = dhb_ctx_record(ctx, s->free, t2 - t1);
+	if (!ret)
+		ret = dhb_ctx_record(ctx, s->pair, t2 - t0);
+	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
+}
+
+static void alloc_teardown(struct dhb_ctx *ctx)
+{
+	free(ctx->state);
+	ctx->state = NULL;
+}
+
+const struct dhb_test dhb_test_alloc = {
+	.name = "alloc",
+	.help = "allocation, free and alloc+free latency; the first allocation after idle apart",
+	.buffers = 1,
+	.setup = alloc_setup,
+	.run_once = alloc_run_once,
+	.teardown = alloc_teardown,
+};

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// Test "cpu": read, write and memcpy bandwidth through the mapping, beside malloc'd memory.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhb/compat.h"
+#include "dhb/workload.h"
+
+/*
+ * Bandwidth in MB/s, 1 MB = 10^6 bytes. Each sample sweeps the buffer `passes` times, with
+ * passes = ceil(CPU_MIN_BYTES / size), so every sample moves at least 1 MiB and lasts far longer
+ * than the clock's own cost (small buffers are swept repeatedly and so measure cache-hot
+ * access, which is what a small buffer gets). Operations:
+ *   read_bw:   sum the buffer as 64-bit words (four accumulators), result fed to an asm barrier;
+ *   write_bw:  store a 64-bit pattern into every word, then a compiler memory barrier;
+ *   memcpy_bw: memcpy() the buffer into a malloc'd block of the same size (counts size bytes
+ *              per pass, not read + write).
+ * The compiler cannot drop any of them: each result or destination reaches an asm statement.
+ * The same three run on malloc'd memory (heap "malloc", backend "malloc",
+ * params baseline_for=HEAP) in the same iteration, interleaved with the buffer's, so drift
+ * (frequency, other load) affects both alike: the malloc figure is the limit a buffer can reach.
+ * Which of the two goes first alternates between iterations: the second one of a pair finds the
+ * shared memcpy destination warm in the TLBs (decisive under QEMU TCG, whose software TLB grows
+ * to hold a 32 MiB buffer's pages), and alternating gives that advantage to each half the time.
+ * The malloc'd blocks are page-aligned like a mapping: libc's memcpy picks its method by the
+ * relative alignment of source and destination (4 KiB aliasing), and a malloc'd block's usual
+ * 16-byte offset would compare two different memcpy algorithms instead of two kinds of memory.
+ * On dma-bufs each timed access is bracketed by DMA_BUF_IOCTL_SYNC START/END outside the timed
+ * section, as correct users do.
+ */
+#define CPU_MIN_BYTES (1u << 20)
+
+enum { OP_READ, OP_WRITE, OP_MEMCPY, NOPS };
+
+static const char *const op_names[NOPS] = {"read_bw", "write_bw", "memcpy_bw"};
+static const uint64_t op_sync[NOPS] = {DMA_BUF_SYNC_READ, DMA_BUF_SYNC_WRITE, DMA_BUF_SYNC_READ};
+
+struct cpu_state {
+	struct dhb_buf buf;
+	void *src; /* malloc baseline */
+	void *dst; /* memcpy destination, shared by the buffer's and the baseline's memcpy */
+	uint64_t passes;
+	uint64_t iteration;
+	int heap[NOPS], base[NOPS];
+};
+
+static uint64_t __attribute__((noinline)) read_words(const void *p, size_t n)
+{
+	const uint64_t *q = p;
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t i, words = n / 8;
+
+	for (i = 0; i + 4 <= words; i += 4) {
+		s0 += q[i];
+		s1 += q[i + 1];
+		s2 += q[i + 2];
+		s3 += q[i + 3];
+	}
+	for (; i < words; i++)
+		s0 += q[i];
+	return s0 ^ s1 ^ s2 ^ s3;
+}
+
+static void __attribute__((noinline)) write_words(void *p, size_t n, uint64_t v)
+{
+	uint64_t *q = p;
+	size_t i, words = n / 8;
+
+	for (i = 0; i < words; i++)
+		q[i] = v;
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+static void do_op(int op, void *mem, void *dst, size_t n)
+{
+	uint64_t sum;
+
+	switch (op) {
+	case OP_READ:
+		sum = read_words(mem, n);
+		__asm__ __volatile__("" : : "r"(sum) : "memory");
+		break;
+	case OP_WRITE:
+		write_words(mem, n, 0x0123456789abcdefULL ^ n);
+		break;
+	default:
+		memcpy(dst, mem, n);
+		__asm__ __volatile__("" : : "r"(dst) : "memory");
+		break;
+	}
+}
+
+/* One timed sample of @op on @mem; sync brackets it on dma-bufs when @buf is given. */
+static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_buf *buf, void *mem,
+		  int metric)
+{
+	const struct dhb_backend_ops *ops = ctx->inst->ops;
+	bool sync = buf && ops->sync;
+	uint64_t t0, t1, i;
+	int ret;
+
+	if (sync) {
+		ret = ops->sync(buf, DMA_BUF_SYNC_START | op_sync[op]);
+		if (ret)
+			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC START");
+	}
+	t0 = dhb_stats_now_ns(ctx->clk);
+	for (i = 0; i < s->passes; i++)
+		do_op(op, mem, s->dst, ctx->size);
+	t1 = dhb_stats_now_ns(ctx->clk);
+	if (sync) {
+		ret = ops->sync(buf, DMA_BUF_SYNC_END | op_sync[op]);
+		if (ret)
+			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC END");
+	}
+	ret = dhb_ctx_record_rate(ctx, metric, s->passes * ctx->size, t1 - t0);
+	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
+}
+
+static void cpu_teardown(struct dhb_ctx *ctx)
+{
+	struct cpu_state *s = ctx->state;
+
+	if (!s)
+		return;
+	dhb_buf_release(&s->buf);
+	free(s->src);
+	free(s->dst);
+	free(s);
+	ctx->state = NULL;
+}
+
+static int cpu_setup(struct dhb_ctx *ctx)
+{
+	struct dhb_instance *inst = ctx->inst;
+	struct dhb_metric *m;
+	struct cpu_state *s;
+	char params[96];
+	int ret, op;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return dhb_ctx_fail(ctx, -ENOMEM, "calloc");
+	dhb_buf_init(&s->buf, inst);
+	ctx->state = s;
+	s->passes = (CPU_MIN_BYTES + ctx->size - 1) / ctx->size;
+	if (posix_memalign(&s->src, (size_t)ctx->page_size, ctx->size) ||
+	    posix_memalign(&s->dst, (size_t)ctx->page_size, ctx->size)) {
+		ret = dhb_ctx_fail(ctx, -ENOMEM, "posix_memalign");
+		goto out_teardown;
+	}
+	memset(s->src, 0x5a, ctx->size);
+	memset(s->dst, 0xa5, ctx->size);
+	ret = inst->ops->alloc(inst, ctx->size, &s->buf);
+	if (ret) {
+		dhb_ctx_fail(ctx, ret, "allocation");
+		goto out_teardown;
+	}
+	ret = inst->ops->map(&s->buf);
+	if (ret) {
+		dhb_ctx_fail(ctx, ret, "mmap");
+		goto out_teardown;
+	}
+	memset(s->buf.addr, 0x5a, ctx->size);
+	snprintf(params, sizeof(params), "baseline_for=%s", inst->name);
+	for (op = 0; op < NOPS; op++) {
+		s->heap[op] = dhb_ctx_metric(ctx, op_names[op], DHB_METRIC_RATE, NULL, NULL);
+		s->base[op] = dhb_ctx_metric(ctx, op_names[op], DHB_METRIC_RATE, NULL, params);
+		m = &ctx->metrics[s->base[op]];
+		snprintf(m->heap, sizeof(m->heap), "malloc");
+		snprintf(m->backend, sizeof(m->backend), "malloc");
+	}
+	return 0;
+out_teardown:
+	cpu_teardown(ctx);
+	return ret;
+}
+
+static int cpu_run_once(struct dhb_ctx *ctx)
+{
+	struct cpu_state *s = ctx->state;
+	int op, ret = 0;
+
+	bool base_first = s->iteration++ & 1;
+
+	for (op = 0; op < NOPS && !ret && !*ctx->stop; op++) {
+		if (base_first)
+			ret = sample(ctx, s, op, NULL, s->src, s->base[op]);
+		if (!ret)
+			ret = sample(ctx, s, op, &s->buf, s->buf.addr, s->heap[op]);
+		if (!ret && !base_first)
+			ret = sample(ctx, s, op, NULL, s->src, s->base[op]);
+	}
+	return ret;
+}
+
+const struct dhb_test dhb_test_cpu = {
+	.name = "cpu",
+	.help = "read, write and memcpy bandwidth through the mapping, and on malloc'd memory",
+	.buffers = 1,
+	.malloc_buffers = 2,
+	.setup = cpu_setup,
+	.run_once = cpu_run_once,
+	.teardown = cpu_teardown,
+};
