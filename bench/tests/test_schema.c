@@ -15,18 +15,7 @@
 
 static char *read_doc(void)
 {
-	FILE *fp = fopen(DHB_SCHEMA_MD, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "cannot open %s", DHB_SCHEMA_MD);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	return buf;
+	return tu_slurp(DHB_SCHEMA_MD);
 }
 
 /*

@@ -88,22 +88,6 @@ Test(sink_csv, number_format)
 	cr_assert_eq(dhb_sink_format_number(1234.5678, buf, 5), -ENOSPC);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	return buf;
-}
-
 static int append_rows(const char *path, int nrows)
 {
 	struct dhb_sink_config cfg = {.path = path, .append = true, .run = &tu_run};
@@ -140,7 +124,7 @@ Test(sink_csv, append_concatenates_runs)
 	close(fd);
 	cr_assert_eq(append_rows(path, 2), 0);
 	cr_assert_eq(append_rows(path, 3), 0);
-	text = slurp(path);
+	text = tu_slurp(path);
 	cr_assert_eq(count_lines(text, "schema_version,"), 1);
 	cr_assert_eq(count_lines(text, "1,0.1.0,"), 5);
 	cr_assert_eq(strncmp(text, HEADER, strlen(HEADER)), 0);
@@ -151,7 +135,7 @@ Test(sink_csv, append_concatenates_runs)
 	fputs("1,0.1.0,partial", fp);
 	fclose(fp);
 	cr_assert_eq(append_rows(path, 1), 0);
-	text = slurp(path);
+	text = tu_slurp(path);
 	cr_assert_not_null(strstr(text, "1,0.1.0,partial\n1,0.1.0,"));
 	free(text);
 
@@ -160,7 +144,7 @@ Test(sink_csv, append_concatenates_runs)
 	fputs("a,b,c\n1,2,3\n", fp);
 	fclose(fp);
 	cr_assert_eq(append_rows(path, 1), -EPROTO);
-	text = slurp(path);
+	text = tu_slurp(path);
 	cr_assert_str_eq(text, "a,b,c\n1,2,3\n");
 	free(text);
 
@@ -174,7 +158,7 @@ Test(sink_csv, append_concatenates_runs)
 		cr_assert_eq(dhb_sink_open(&sink, &dhb_sink_csv_ops, &cfg), 0);
 		cr_assert_eq(dhb_sink_close(&sink), 0);
 	}
-	text = slurp(path);
+	text = tu_slurp(path);
 	cr_assert_str_eq(text, HEADER);
 	free(text);
 	unlink(path);

@@ -73,4 +73,22 @@ static inline char *tu_write(const struct dhb_sink_ops *ops, struct dhb_sink_con
 	return buf;
 }
 
+/* The whole of a file as a NUL-terminated string (free() it); the test fails if it can't. */
+static inline char *tu_slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	return buf;
+}
+
 #endif /* DHB_TESTSINK_H */
