@@ -41,9 +41,14 @@ expect_rc() {
 	if [ "$RC" = "$2" ]; then pass "$1 (status $2)"; else fail "$1" "expected status $2"; fi
 }
 
-# expect_out NAME FILE REGEX: stdout or stderr (FILE) of the last run matches the extended REGEX.
+# expect_out NAME FILE REGEX: FILE matches the extended REGEX; FILE is stdout or stderr for the
+# last run's, or a path.
 expect_out() {
-	if grep -qE -- "$3" "$OUT/$2"; then pass "$1"; else fail "$1" "expected $2 to match /$3/"; fi
+	local f=$2
+	case $f in
+	stdout | stderr) f=$OUT/$f ;;
+	esac
+	if grep -qE -- "$3" "$f"; then pass "$1"; else fail "$1" "expected $2 to match /$3/"; fi
 }
 
 # expect_error NAME STATUS REGEX: failed with STATUS and exactly one stderr line matching REGEX.

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
-# Helpers of the dmaheap-bench lab tests: run a command in the lab, count passes and failures.
+# Helpers of the dmaheap-bench lab tests, on top of the shared test helpers (scripts/tests/lib.sh):
+# a copy of the binary the guest can see, and guest CMD to run a command in the lab.
 # Usage: . lib.sh after setting BIN (the dmaheap-bench binary) and SCHEMA (results/SCHEMA.md).
 # shellcheck shell=bash
 set -u
-LAB=${DHB_LAB:?DHB_LAB must name scripts/lab}
-FAILS=0
-RC=0
+: "${DHB_LAB:?DHB_LAB must name scripts/lab}"
+# shellcheck source=../../../scripts/tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/tests/lib.sh"
 
 # The guest sees the host's root read-only but /tmp is its own: run a copy from the shared cwd.
 if [ -n "${BIN:-}" ]; then
@@ -13,47 +14,14 @@ if [ -n "${BIN:-}" ]; then
 	BIN=$PWD/dmaheap-bench
 fi
 
-pass() { echo "ok - $*"; }
-fail() {
-	echo "not ok - $*"
-	FAILS=$((FAILS + 1))
-}
-
-# guest CMD...: run CMD as root in the lab (cwd shared); stdout/stderr in out.stdout/out.stderr.
+# guest CMD...: run CMD as root in the lab (cwd shared); status in RC, stdout and stderr also in
+# out.stdout and out.stderr in the cwd, where the guest-side scripts and checks read them.
 guest() {
-	"$LAB" run --wait -q --timeout 600 -- "$@" >out.stdout 2>out.stderr
-	RC=$?
+	run "$LAB" run --wait -q --timeout 600 -- "$@"
+	cp "$OUT/stdout" out.stdout
+	cp "$OUT/stderr" out.stderr
 	if [ "$RC" = 124 ] || [ "$RC" = 125 ]; then
 		echo "# the lab itself failed (status $RC):"
 		sed 's/^/#   /' out.stderr
 	fi
-}
-
-# expect_rc WHAT WANT: the last guest command's status.
-expect_rc() {
-	if [ "$RC" = "$2" ]; then
-		pass "$1 (exit $RC)"
-	else
-		fail "$1: exit $RC, expected $2"
-		sed 's/^/#   stderr: /' out.stderr | tail -n 20
-	fi
-}
-
-# expect_grep WHAT FILE REGEX
-expect_grep() {
-	if grep -Eq -- "$3" "$2"; then
-		pass "$1"
-	else
-		fail "$1: no /$3/ in $2"
-		sed 's/^/#   /' "$2" | head -n 20
-	fi
-}
-
-finish() {
-	if [ "$FAILS" = 0 ]; then
-		echo "# all passed"
-		exit 0
-	fi
-	echo "# $FAILS failed"
-	exit 1
 }

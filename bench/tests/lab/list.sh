@@ -6,14 +6,14 @@ BIN=$1
 
 guest "$BIN" list
 expect_rc "list as root" 0
-expect_grep "the system heap, usable, non-contiguous cached" out.stdout \
+expect_out "the system heap, usable, non-contiguous cached" stdout \
 	'^system +dma-heap +/dev/dma_heap/system +yes +non-contiguous, cached'
-expect_grep "the CMA heap (reserved), usable, contiguous" out.stdout \
+expect_out "the CMA heap (reserved), usable, contiguous" stdout \
 	'^reserved +dma-heap +/dev/dma_heap/reserved +yes +contiguous \(CMA\), cached'
-expect_grep "udmabuf usable" out.stdout '^udmabuf +udmabuf +/dev/udmabuf +yes'
-expect_grep "memfd usable" out.stdout '^memfd +memfd +- +yes'
-expect_grep "CMA size and cma= argument" out.stdout '^CMA: CmaTotal 256M, CmaFree [0-9.]+[KMG], kernel argument cma=256M'
-expect_grep "board from DMI" out.stdout 'board QEMU Standard PC \(i440FX \+ PIIX, 1996\)'
+expect_out "udmabuf usable" stdout '^udmabuf +udmabuf +/dev/udmabuf +yes'
+expect_out "memfd usable" stdout '^memfd +memfd +- +yes'
+expect_out "CMA size and cma= argument" stdout '^CMA: CmaTotal 256M, CmaFree [0-9.]+[KMG], kernel argument cma=256M'
+expect_out "board from DMI" stdout 'board QEMU Standard PC \(i440FX \+ PIIX, 1996\)'
 
 guest "$BIN" list --json
 expect_rc "list --json" 0
@@ -30,8 +30,8 @@ assert d["board"].startswith("QEMU"), d["board"]
 
 guest setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" list
 expect_rc "list as nobody: nothing usable" 3
-expect_grep "why the heap is unusable" out.stdout '^system +dma-heap +/dev/dma_heap/system +no: Permission denied \(EACCES\)'
-expect_grep "how to grant access: udev rule" out.stdout \
+expect_out "why the heap is unusable" stdout '^system +dma-heap +/dev/dma_heap/system +no: Permission denied \(EACCES\)'
+expect_out "how to grant access: udev rule" stdout \
 	'SUBSYSTEM=="dma_heap", KERNEL=="system", GROUP="video", MODE="0660"'
-expect_grep "how to grant access: group" out.stdout 'usermod -aG video \$USER'
+expect_out "how to grant access: group" stdout 'usermod -aG video \$USER'
 finish

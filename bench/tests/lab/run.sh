@@ -9,11 +9,11 @@ here=$(dirname "$0")
 rm -f run.csv run.json
 guest "$BIN" run --sizes 4K,64K --iterations 3 --warmup 1 --csv run.csv --json run.json
 expect_rc "run over every heap x test" 0
-expect_grep "skip of sync on memfd is reported with its reason" out.stderr \
+expect_out "skip of sync on memfd is reported with its reason" stderr \
 	'^skip: sync on memfd: not a dma-buf'
-expect_grep "timer overhead reported" out.stdout '^timer overhead: [0-9]+ ns'
-expect_grep "the table has a system-heap alloc row" out.stdout '^alloc +system +dma-heap +4K +alloc_latency'
-expect_grep "the summary compares memcpy with malloc" out.stdout '^memcpy_bw, p50 MB/s \(x malloc baseline\)'
+expect_out "timer overhead reported" stdout '^timer overhead: [0-9]+ ns'
+expect_out "the table has a system-heap alloc row" stdout '^alloc +system +dma-heap +4K +alloc_latency'
+expect_out "the summary compares memcpy with malloc" stdout '^memcpy_bw, p50 MB/s \(x malloc baseline\)'
 pairs=()
 for h in system reserved udmabuf memfd; do
 	for t in alloc map cpu sync; do

@@ -30,13 +30,13 @@ GUEST
 rm -f sig-*.csv
 guest sh ./guest.sh "$BIN"
 expect_rc "the guest script ran" 0
-expect_grep "buffers were live before SIGINT" out.stdout '^live-INT=[1-9]'
-expect_grep "SIGINT: exit 130" out.stdout '^rc-INT=130$'
-expect_grep "SIGINT: no dma-buf left" out.stdout '^left-INT=0$'
-expect_grep "buffers were live before SIGTERM" out.stdout '^live-TERM=[1-9]'
-expect_grep "SIGTERM: exit 143" out.stdout '^rc-TERM=143$'
-expect_grep "SIGTERM: no dma-buf left" out.stdout '^left-TERM=0$'
-expect_grep "the run says it was stopped" out.stderr 'stopped by signal 2; every buffer is released'
+expect_out "buffers were live before SIGINT" stdout '^live-INT=[1-9]'
+expect_out "SIGINT: exit 130" stdout '^rc-INT=130$'
+expect_out "SIGINT: no dma-buf left" stdout '^left-INT=0$'
+expect_out "buffers were live before SIGTERM" stdout '^live-TERM=[1-9]'
+expect_out "SIGTERM: exit 143" stdout '^rc-TERM=143$'
+expect_out "SIGTERM: no dma-buf left" stdout '^left-TERM=0$'
+expect_out "the run says it was stopped" stderr 'stopped by signal 2; every buffer is released'
 [ -s sig-INT.csv ] && head -1 sig-INT.csv | grep -q '^schema_version,' &&
 	pass "the interrupted run's CSV is well-formed" || fail "the interrupted run's CSV"
 finish

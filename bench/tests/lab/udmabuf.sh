@@ -12,13 +12,13 @@ GUEST
 rm -f u.csv
 guest sh ./guest.sh "$BIN"
 expect_rc "the guest script ran" 0
-expect_grep "udmabuf run exits 0" out.stdout '^rc=0$'
+expect_out "udmabuf run exits 0" stdout '^rc=0$'
 for m in alloc_latency map_latency memcpy_bw sync_start_latency; do
-	expect_grep "udmabuf $m rows" u.csv ",udmabuf,udmabuf,1048576,$m,"
+	expect_out "udmabuf $m rows" u.csv ",udmabuf,udmabuf,1048576,$m,"
 done
-expect_grep "udmabuf touch costs one fault per page" out.stdout \
+expect_out "udmabuf touch costs one fault per page" stdout \
 	'^map +udmabuf +udmabuf +1M +page_faults +3 +faults +256 +256'
-expect_grep "a size that is not a page multiple is skipped with its reason" out.stderr \
+expect_out "a size that is not a page multiple is skipped with its reason" stderr \
 	'^skip: .* on udmabuf: this backend needs sizes that are a multiple of the page size'
-expect_grep "no dma-buf left behind" out.stdout '^Total 0 objects'
+expect_out "no dma-buf left behind" stdout '^Total 0 objects'
 finish

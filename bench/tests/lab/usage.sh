@@ -58,11 +58,11 @@ while IFS= read -r line; do
 	esac
 done <out.stdout
 [ "$(grep -c '^case ' out.stdout)" = "$(wc -l <cases.txt)" ] && pass "every case ran" || fail "cases missing"
-expect_grep "unknown test named" out.stdout "unknown test 'bogus' \(tests: alloc, map, cpu, sync\)"
-expect_grep "unknown heap named with what exists" out.stdout "no heap matches 'nonesuch' \(here: reserved, system, udmabuf, memfd\)"
-expect_grep "budget refusal names the numbers" out.stdout "plan needs up to 96M .* budget is 1M"
-expect_grep "as nobody, run exits 3 with one line" out.stdout '^nobody \[run\] rc=3 stderr_lines=1 :: .*nothing to test.*Permission denied'
-expect_grep "as nobody, --heaps system exits 3" out.stdout '^nobody \[run --heaps system\] rc=3 stderr_lines=1 '
-expect_grep "as nobody, --heaps udmabuf,memfd exits 3" out.stdout '^nobody \[run --heaps udmabuf,memfd\] rc=3 stderr_lines=1 '
-expect_grep "as nobody, the memfd baseline alone still runs" out.stdout '^nobody-memfd rc=0$'
+expect_out "unknown test named" stdout "unknown test 'bogus' \(tests: alloc, map, cpu, sync\)"
+expect_out "unknown heap named with what exists" stdout "no heap matches 'nonesuch' \(here: reserved, system, udmabuf, memfd\)"
+expect_out "budget refusal names the numbers" stdout "plan needs up to 96M .* budget is 1M"
+expect_out "as nobody, run exits 3 with one line" stdout '^nobody \[run\] rc=3 stderr_lines=1 :: .*nothing to test.*Permission denied'
+expect_out "as nobody, --heaps system exits 3" stdout '^nobody \[run --heaps system\] rc=3 stderr_lines=1 '
+expect_out "as nobody, --heaps udmabuf,memfd exits 3" stdout '^nobody \[run --heaps udmabuf,memfd\] rc=3 stderr_lines=1 '
+expect_out "as nobody, the memfd baseline alone still runs" stdout '^nobody-memfd rc=0$'
 finish
