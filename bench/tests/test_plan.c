@@ -150,7 +150,7 @@ Test(plan, item_peak)
 	const struct dhb_test *alloc = dhb_test_find("alloc"), *cpu = dhb_test_find("cpu");
 
 	cr_expect_eq(dhb_plan_item_peak(alloc, 4096), 4096);
-	cr_expect_eq(dhb_plan_item_peak(cpu, 1 << 20), 3 << 20, "buffer + 2 malloc blocks");
+	cr_expect_eq(dhb_plan_item_peak(cpu, 1 << 20), 4 << 20, "buffer + 3 anonymous blocks");
 	cr_expect_eq(dhb_plan_item_peak(cpu, UINT64_MAX / 2), UINT64_MAX, "saturates");
 }
 
@@ -184,7 +184,7 @@ Test(plan, peak_skips_and_order)
 		skipped += p.items[i].skip != NULL;
 	/* system-uncached (no access): 9; udmabuf at 1000 bytes: 3; sync on memfd: 3. */
 	cr_expect_eq(skipped, 9 + 3 + 3);
-	cr_expect_eq(p.peak_bytes, 3ULL * (32 << 20));
+	cr_expect_eq(p.peak_bytes, 4ULL * (32 << 20));
 	cr_assert_not_null(p.peak);
 	cr_expect_str_eq(p.peak->test->name, "cpu");
 	for (i = 0; i < p.n; i++) {
@@ -204,11 +204,11 @@ Test(plan, budget_refuses_before_allocating)
 	size_t n;
 
 	build(&p, v, &n, NULL, "4K,1M,32M", &sl);
-	cr_expect_eq(dhb_plan_check_budget(&p, 96ULL << 20, err, sizeof(err)), 0, "%s", err);
-	cr_expect_eq(dhb_plan_check_budget(&p, (96ULL << 20) - 1, err, sizeof(err)), -E2BIG);
-	cr_expect(strstr(err, "plan needs up to 96M (100663296 bytes) at once"), "%s", err);
+	cr_expect_eq(dhb_plan_check_budget(&p, 128ULL << 20, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(dhb_plan_check_budget(&p, (128ULL << 20) - 1, err, sizeof(err)), -E2BIG);
+	cr_expect(strstr(err, "plan needs up to 128M (134217728 bytes) at once"), "%s", err);
 	cr_expect(strstr(err, "test cpu, heap reserved, size 32M"), "%s", err);
-	cr_expect(strstr(err, "budget is 100663295 (100663295 bytes)"), "%s", err);
+	cr_expect(strstr(err, "budget is 134217727 (134217727 bytes)"), "%s", err);
 	cr_expect_null(strchr(err, '\n'));
 	dhb_plan_free(&p);
 	dhb_sizes_free(&sl);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dhb/compat.h"
 #include "dhb/workload.h"
@@ -15,22 +16,32 @@
  * access, which is what a small buffer gets). Operations:
  *   read_bw:   sum the buffer as 64-bit words (four accumulators), result fed to an asm barrier;
  *   write_bw:  store a 64-bit pattern into every word, then a compiler memory barrier;
- *   memcpy_bw: memcpy() the buffer into a malloc'd block of the same size (counts size bytes
- *              per pass, not read + write).
+ *   memcpy_bw: memcpy() the buffer into an anonymous block of the same size (counts size
+ *              bytes per pass, not read + write).
  * The compiler cannot drop any of them: each result or destination reaches an asm statement.
- * The same three run on malloc'd memory (heap "malloc", backend "malloc",
+ * The same three run on private anonymous memory, what malloc() returns for large blocks (heap
+ * "malloc", backend "malloc",
  * params baseline_for=HEAP) in the same iteration, interleaved with the buffer's, so drift
- * (frequency, other load) affects both alike: the malloc figure is the limit a buffer can reach.
- * Which of the two goes first alternates between iterations: the second one of a pair finds the
- * shared memcpy destination warm in the TLBs (decisive under QEMU TCG, whose software TLB grows
- * to hold a 32 MiB buffer's pages), and alternating gives that advantage to each half the time.
- * The malloc'd blocks are page-aligned like a mapping: libc's memcpy picks its method by the
- * relative alignment of source and destination (4 KiB aliasing), and a malloc'd block's usual
- * 16-byte offset would compare two different memcpy algorithms instead of two kinds of memory.
+ * (frequency, other load) affects both alike: the malloc figure is the limit a
+ * buffer can reach.
+ * Which of the two goes first alternates between iterations.
+ *
+ * Placement: the buffer and the baseline each copy into their own destination, mapped at the
+ * same distance below its source (the source's size plus CPU_DST_GAP), so the two memcpys differ
+ * only in the kind of memory they read. The relative placement of source and destination is a
+ * confound that can dwarf the memory kind: under QEMU TCG, whose software TLB is direct-mapped
+ * by virtual page number, a 32 MiB memcpy between two anonymous blocks ran at 1.2 to 2.7 GB/s
+ * depending only on their distance (lab, 6.12), while the host's hardware showed no such
+ * dependence; libc's memcpy also picks its method by relative alignment (4 KiB aliasing). The
+ * blocks are page-aligned like a mapping, so a malloc'd block's usual 16-byte offset does not
+ * compare two different memcpy algorithms either. When the address below a mapping is taken,
+ * other gaps are tried; if none fits both, the test fails rather than compare unlike layouts.
  * On dma-bufs each timed access is bracketed by DMA_BUF_IOCTL_SYNC START/END outside the timed
  * section, as correct users do.
  */
 #define CPU_MIN_BYTES (1u << 20)
+/* Gaps tried between a destination's end and its source's start. */
+static const size_t cpu_dst_gaps[] = {64u << 10, 2u << 20, 64u << 20, 1u << 30};
 
 enum { OP_READ, OP_WRITE, OP_MEMCPY, NOPS };
 
@@ -39,8 +50,9 @@ static const uint64_t op_sync[NOPS] = {DMA_BUF_SYNC_READ, DMA_BUF_SYNC_WRITE, DM
 
 struct cpu_state {
 	struct dhb_buf buf;
-	void *src; /* malloc baseline */
-	void *dst; /* memcpy destination, shared by the buffer's and the baseline's memcpy */
+	void *src;     /* malloc baseline (anonymous mapping) */
+	void *dst;     /* the buffer's memcpy destination */
+	void *src_dst; /* the baseline's memcpy destination */
 	uint64_t passes;
 	uint64_t iteration;
 	int heap[NOPS], base[NOPS];
@@ -73,7 +85,7 @@ static void __attribute__((noinline)) write_words(void *p, size_t n, uint64_t v)
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
-static void do_op(int op, void *mem, void *dst, size_t n)
+static void do_op(int op, const void *mem, void *dst, size_t n)
 {
 	uint64_t sum;
 
@@ -83,7 +95,7 @@ static void do_op(int op, void *mem, void *dst, size_t n)
 		__asm__ __volatile__("" : : "r"(sum) : "memory");
 		break;
 	case OP_WRITE:
-		write_words(mem, n, 0x0123456789abcdefULL ^ n);
+		write_words((void *)mem, n, 0x0123456789abcdefULL ^ n);
 		break;
 	default:
 		memcpy(dst, mem, n);
@@ -94,7 +106,7 @@ static void do_op(int op, void *mem, void *dst, size_t n)
 
 /* One timed sample of @op on @mem; sync brackets it on dma-bufs when @buf is given. */
 static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_buf *buf, void *mem,
-		  int metric)
+		  void *dst, int metric)
 {
 	const struct dhb_backend_ops *ops = ctx->inst->ops;
 	bool sync = buf && ops->sync;
@@ -108,7 +120,7 @@ static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_b
 	}
 	t0 = dhb_stats_now_ns(ctx->clk);
 	for (i = 0; i < s->passes; i++)
-		do_op(op, mem, s->dst, ctx->size);
+		do_op(op, mem, dst, ctx->size);
 	t1 = dhb_stats_now_ns(ctx->clk);
 	if (sync) {
 		ret = ops->sync(buf, DMA_BUF_SYNC_END | op_sync[op]);
@@ -119,6 +131,51 @@ static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_b
 	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
 }
 
+static void unmap_block(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
+
+/* An anonymous block of @size at exactly @at, or NULL when something is mapped there. */
+static void *map_block_at(void *at, size_t size)
+{
+	void *p = mmap(at, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (p != at) { /* a kernel older than 4.17 takes the address as a hint only */
+		munmap(p, size);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Maps the buffer's and the baseline's destinations at the same distance below their sources
+ * (see the comment at the top). Returns 0 or -ENOMEM.
+ */
+static int place_destinations(struct cpu_state *s, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cpu_dst_gaps) / sizeof(cpu_dst_gaps[0]); i++) {
+		uintptr_t dist = size + cpu_dst_gaps[i];
+
+		if ((uintptr_t)s->buf.addr < dist || (uintptr_t)s->src < dist)
+			continue;
+		s->dst = map_block_at((char *)s->buf.addr - dist, size);
+		s->src_dst = map_block_at((char *)s->src - dist, size);
+		if (s->dst && s->src_dst)
+			return 0;
+		unmap_block(s->dst, size);
+		unmap_block(s->src_dst, size);
+		s->dst = s->src_dst = NULL;
+	}
+	return -ENOMEM;
+}
+
 static void cpu_teardown(struct dhb_ctx *ctx)
 {
 	struct cpu_state *s = ctx->state;
@@ -126,8 +183,9 @@ static void cpu_teardown(struct dhb_ctx *ctx)
 	if (!s)
 		return;
 	dhb_buf_release(&s->buf);
-	free(s->src);
-	free(s->dst);
+	unmap_block(s->src, ctx->size);
+	unmap_block(s->dst, ctx->size);
+	unmap_block(s->src_dst, ctx->size);
 	free(s);
 	ctx->state = NULL;
 }
@@ -146,13 +204,13 @@ static int cpu_setup(struct dhb_ctx *ctx)
 	dhb_buf_init(&s->buf, inst);
 	ctx->state = s;
 	s->passes = (CPU_MIN_BYTES + ctx->size - 1) / ctx->size;
-	if (posix_memalign(&s->src, (size_t)ctx->page_size, ctx->size) ||
-	    posix_memalign(&s->dst, (size_t)ctx->page_size, ctx->size)) {
-		ret = dhb_ctx_fail(ctx, -ENOMEM, "posix_memalign");
+	s->src = mmap(NULL, ctx->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->src == MAP_FAILED) {
+		s->src = NULL;
+		ret = dhb_ctx_fail(ctx, -ENOMEM, "mmap of the malloc baseline");
 		goto out_teardown;
 	}
 	memset(s->src, 0x5a, ctx->size);
-	memset(s->dst, 0xa5, ctx->size);
 	ret = inst->ops->alloc(inst, ctx->size, &s->buf);
 	if (ret) {
 		dhb_ctx_fail(ctx, ret, "allocation");
@@ -164,6 +222,13 @@ static int cpu_setup(struct dhb_ctx *ctx)
 		goto out_teardown;
 	}
 	memset(s->buf.addr, 0x5a, ctx->size);
+	ret = place_destinations(s, ctx->size);
+	if (ret) {
+		dhb_ctx_fail(ctx, ret, "no room for memcpy destinations at equal distances");
+		goto out_teardown;
+	}
+	memset(s->dst, 0xa5, ctx->size);
+	memset(s->src_dst, 0xa5, ctx->size);
 	snprintf(params, sizeof(params), "baseline_for=%s", inst->name);
 	for (op = 0; op < NOPS; op++) {
 		s->heap[op] = dhb_ctx_metric(ctx, op_names[op], DHB_METRIC_RATE, NULL, NULL);
@@ -187,11 +252,11 @@ static int cpu_run_once(struct dhb_ctx *ctx)
 
 	for (op = 0; op < NOPS && !ret && !*ctx->stop; op++) {
 		if (base_first)
-			ret = sample(ctx, s, op, NULL, s->src, s->base[op]);
+			ret = sample(ctx, s, op, NULL, s->src, s->src_dst, s->base[op]);
 		if (!ret)
-			ret = sample(ctx, s, op, &s->buf, s->buf.addr, s->heap[op]);
+			ret = sample(ctx, s, op, &s->buf, s->buf.addr, s->dst, s->heap[op]);
 		if (!ret && !base_first)
-			ret = sample(ctx, s, op, NULL, s->src, s->base[op]);
+			ret = sample(ctx, s, op, NULL, s->src, s->src_dst, s->base[op]);
 	}
 	return ret;
 }
@@ -200,7 +265,7 @@ const struct dhb_test dhb_test_cpu = {
 	.name = "cpu",
 	.help = "read, write and memcpy bandwidth through the mapping, and on malloc'd memory",
 	.buffers = 1,
-	.malloc_buffers = 2,
+	.malloc_buffers = 3,
 	.setup = cpu_setup,
 	.run_once = cpu_run_once,
 	.teardown = cpu_teardown,

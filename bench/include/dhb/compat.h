@@ -93,6 +93,11 @@ struct udmabuf_create {
 #define MFD_ALLOW_SEALING 0x0002U
 #endif
 
+/* mmap at an exact address without replacing a mapping (<sys/mman.h>), Linux 4.17, glibc 2.28 */
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
 /* glibc before 2.27 has no memfd_create() wrapper. */
 #if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 27))
 #include <errno.h>

@@ -60,7 +60,7 @@ done <out.stdout
 [ "$(grep -c '^case ' out.stdout)" = "$(wc -l <cases.txt)" ] && pass "every case ran" || fail "cases missing"
 expect_out "unknown test named" stdout "unknown test 'bogus' \(tests: alloc, map, cpu, sync\)"
 expect_out "unknown heap named with what exists" stdout "no heap matches 'nonesuch' \(here: reserved, system, udmabuf, memfd\)"
-expect_out "budget refusal names the numbers" stdout "plan needs up to 96M .* budget is 1M"
+expect_out "budget refusal names the numbers" stdout "plan needs up to 128M .* budget is 1M"
 expect_out "as nobody, run exits 3 with one line" stdout '^nobody \[run\] rc=3 stderr_lines=1 :: .*nothing to test.*Permission denied'
 expect_out "as nobody, --heaps system exits 3" stdout '^nobody \[run --heaps system\] rc=3 stderr_lines=1 '
 expect_out "as nobody, --heaps udmabuf,memfd exits 3" stdout '^nobody \[run --heaps udmabuf,memfd\] rc=3 stderr_lines=1 '
