@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dhb/backend.h"
+#include "dhb/registry.h"
 
 /* The one list of backends: adding a backend is one X(NAME) line here plus its file. */
 #define DHB_BACKEND_LIST(X) \
@@ -23,32 +24,8 @@ static const struct dhb_backend_ops *const backends[] = {DHB_BACKEND_LIST(DHB_BA
 #define NBACKENDS     (sizeof(backends) / sizeof(backends[0]))
 #define MAX_INSTANCES 256
 
-const struct dhb_backend_ops *dhb_backend_first(void)
-{
-	return NBACKENDS ? backends[0] : NULL;
-}
-
-const struct dhb_backend_ops *dhb_backend_next(const struct dhb_backend_ops *ops)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < NBACKENDS; i++) {
-		if (backends[i] == ops)
-			return backends[i + 1];
-	}
-	return NULL;
-}
-
-const struct dhb_backend_ops *dhb_backend_find(const char *name)
-{
-	const struct dhb_backend_ops *ops;
-
-	dhb_for_each_backend (ops) {
-		if (!strcmp(ops->name, name))
-			return ops;
-	}
-	return NULL;
-}
+DHB_REGISTRY_DEFINE(const struct dhb_backend_ops, backends, dhb_backend_first, dhb_backend_next,
+		    dhb_backend_find)
 
 int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t errlen)
 {

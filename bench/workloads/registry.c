@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dhb/registry.h"
 #include "dhb/workload.h"
 
 /* The one list of tests, in the order a run measures them: one X(NAME) line per test. */
@@ -22,32 +23,7 @@ static const struct dhb_test *const tests[] = {DHB_TEST_LIST(DHB_TEST_ENTRY)};
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
-const struct dhb_test *dhb_test_first(void)
-{
-	return NTESTS ? tests[0] : NULL;
-}
-
-const struct dhb_test *dhb_test_next(const struct dhb_test *t)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < NTESTS; i++) {
-		if (tests[i] == t)
-			return tests[i + 1];
-	}
-	return NULL;
-}
-
-const struct dhb_test *dhb_test_find(const char *name)
-{
-	const struct dhb_test *t;
-
-	dhb_for_each_test (t) {
-		if (!strcmp(t->name, name))
-			return t;
-	}
-	return NULL;
-}
+DHB_REGISTRY_DEFINE(const struct dhb_test, tests, dhb_test_first, dhb_test_next, dhb_test_find)
 
 int dhb_tests_check(char *err, size_t errlen)
 {
