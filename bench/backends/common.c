@@ -93,6 +93,9 @@ unsigned int dhb_heap_name_props(const char *name)
 	}
 	if (!strcmp(name, "reserved") || !strcmp(name, "linux,cma") ||
 	    !strcmp(name, "default_cma_region") || strstr(name, "cma")) {
+		p = (p & ~DHB_PROP_SCATTERED) | DHB_PROP_CONTIGUOUS | DHB_PROP_CMA;
+		known = true;
+	} else if (strstr(name, "contiguous")) {
 		p = (p & ~DHB_PROP_SCATTERED) | DHB_PROP_CONTIGUOUS;
 		known = true;
 	}
@@ -113,7 +116,8 @@ int dhb_heap_props_format(unsigned int props, char *buf, size_t len)
 		const char *words;
 	} names[] = {
 		{DHB_PROP_SCATTERED, "non-contiguous"},
-		{DHB_PROP_CONTIGUOUS, "contiguous (CMA)"},
+		{DHB_PROP_CONTIGUOUS, "contiguous"},
+		{DHB_PROP_CMA, "(CMA)"},
 		{DHB_PROP_CACHED, "cached"},
 		{DHB_PROP_UNCACHED, "uncached"},
 		{DHB_PROP_PROTECTED, "protected"},
@@ -130,7 +134,11 @@ int dhb_heap_props_format(unsigned int props, char *buf, size_t len)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(props & names[i].bit))
 			continue;
-		w = snprintf(buf + used, len > used ? len - used : 0, "%s%s", used ? ", " : "",
+		/* "(CMA)" qualifies "contiguous": a space, not a comma. */
+		w = snprintf(buf + used, len > used ? len - used : 0, "%s%s",
+			     !used			    ? ""
+			     : names[i].bit == DHB_PROP_CMA ? " "
+							    : ", ",
 			     names[i].words);
 		if (w < 0 || (size_t)w >= (len > used ? len - used : 0))
 			return -ENOSPC;

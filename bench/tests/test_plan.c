@@ -46,15 +46,17 @@ Test(heapname, upstream_rules)
 		{"system", DHB_PROP_SCATTERED | DHB_PROP_CACHED},
 		{"system-uncached", DHB_PROP_SCATTERED | DHB_PROP_UNCACHED},
 		{"system_uncached", DHB_PROP_SCATTERED | DHB_PROP_UNCACHED},
-		{"reserved", DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED},
-		{"linux,cma", DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED},
-		{"default_cma_region", DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED},
-		{"linux,cma-uncached", DHB_PROP_CONTIGUOUS | DHB_PROP_UNCACHED},
-		{"vendor-cma", DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED},
+		{"reserved", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_CACHED},
+		{"linux,cma", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_CACHED},
+		{"default_cma_region", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_CACHED},
+		{"linux,cma-uncached", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_UNCACHED},
+		{"vendor-cma", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_CACHED},
 		{"protected,video", DHB_PROP_PROTECTED},
-		{"secure_cma", DHB_PROP_CONTIGUOUS | DHB_PROP_PROTECTED},
+		{"secure_cma", DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_PROTECTED},
 		{"restricted_heap", DHB_PROP_PROTECTED},
 		{"carveout", 0},
+		{"memory@40000000-contiguous", DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED},
+		{"memory@40000000-contiguous-uncached", DHB_PROP_CONTIGUOUS | DHB_PROP_UNCACHED},
 		{"foo-uncached", DHB_PROP_UNCACHED},
 		{"systems", 0},
 		{"", 0},
@@ -71,9 +73,14 @@ Test(heapname, words)
 {
 	char buf[128];
 
-	cr_assert_eq(dhb_heap_props_format(DHB_PROP_CONTIGUOUS | DHB_PROP_CACHED, buf, sizeof(buf)),
+	cr_assert_eq(dhb_heap_props_format(DHB_PROP_CONTIGUOUS | DHB_PROP_CMA | DHB_PROP_CACHED,
+					   buf, sizeof(buf)),
 		     0);
 	cr_expect_str_eq(buf, "contiguous (CMA), cached");
+	cr_assert_eq(
+		dhb_heap_props_format(DHB_PROP_CONTIGUOUS | DHB_PROP_UNCACHED, buf, sizeof(buf)),
+		0);
+	cr_expect_str_eq(buf, "contiguous, uncached");
 	cr_assert_eq(dhb_heap_props_format(0, buf, sizeof(buf)), 0);
 	cr_expect(strstr(buf, "unknown"));
 	cr_expect_eq(dhb_heap_props_format(DHB_PROP_SCATTERED | DHB_PROP_CACHED, buf, 8), -ENOSPC);

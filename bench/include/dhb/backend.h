@@ -35,10 +35,12 @@
  * dhb_heap_name_props() applies these rules, first match per property:
  *   - "system" and "system-*": non-contiguous pages, cached;
  *   - "reserved" (the default CMA area on x86), "linux,cma", "default_cma_region", and any name
- *     containing "cma": physically contiguous (CMA);
+ *     containing "cma": physically contiguous, from CMA;
+ *   - a name containing "contiguous" (e.g. a carveout's "memory@40000000-contiguous"):
+ *     physically contiguous;
  *   - a name containing "protected", "secure" or "restricted": protected (not CPU-accessible);
  *   - a name ending in "-uncached" or "_uncached": uncached (write-combined) CPU mappings;
- *     other names the rules recognise as system or CMA heaps are cached.
+ *     other names the rules recognise as system, CMA or contiguous heaps are cached.
  * A name matching none of the rules gets no property: unknown, not "non-contiguous".
  */
 #define DHB_PROP_CONTIGUOUS (1u << 0)
@@ -46,6 +48,7 @@
 #define DHB_PROP_CACHED	    (1u << 2)
 #define DHB_PROP_UNCACHED   (1u << 3)
 #define DHB_PROP_PROTECTED  (1u << 4)
+#define DHB_PROP_CMA	    (1u << 5) /* with DHB_PROP_CONTIGUOUS: the memory is CMA */
 
 #define DHB_NAME_LEN 64
 #define DHB_PATH_LEN 128
