@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// dmaheap-bench: entry point; dispatches to the list and run subcommands.
+// dmaheap-bench: entry point; dispatches to the list, run and frag subcommands.
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "dhb/backend.h"
+#include "dhb/frag.h"
 #include "dhb/opts.h"
 #include "dhb/workload.h"
 
@@ -16,6 +17,7 @@ static void usage(FILE *fp)
 	      "Commands:\n"
 	      "  list [--json]    heaps, udmabuf and memfd, who may use them, CMA, kernel, board\n"
 	      "  run [OPTIONS]    measure: dmaheap-bench run --help lists the options\n"
+	      "  frag [OPTIONS]   replay an allocation trace: fragmentation over time\n"
 	      "  --version        print the version\n"
 	      "  --help           this help\n\nTests:\n",
 	      fp);
@@ -37,7 +39,8 @@ int main(int argc, char **argv)
 		return DHB_EXIT_FAIL;
 	}
 	if (argc < 2) {
-		fputs("dmaheap-bench: missing command (list or run; see dmaheap-bench --help)\n",
+		fputs("dmaheap-bench: missing command (list, run or frag; see dmaheap-bench "
+		      "--help)\n",
 		      stderr);
 		return DHB_EXIT_USAGE;
 	}
@@ -53,8 +56,11 @@ int main(int argc, char **argv)
 		return dhb_cmd_list(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run"))
 		return dhb_cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "frag"))
+		return dhb_cmd_frag(argc - 2, argv + 2);
 	fprintf(stderr,
-		"dmaheap-bench: unknown command '%s' (list or run; see dmaheap-bench --help)\n",
+		"dmaheap-bench: unknown command '%s' (list, run or frag; see dmaheap-bench "
+		"--help)\n",
 		argv[1]);
 	return DHB_EXIT_USAGE;
 }

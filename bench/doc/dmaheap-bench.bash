@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Bash completion of dmaheap-bench: commands, options, tests, heap names and sizes.
+# Bash completion of dmaheap-bench: commands, options, tests, heap names, sizes and frag's values.
 
 _dmaheap_bench()
 {
@@ -11,7 +11,7 @@ _dmaheap_bench()
 		cword=$COMP_CWORD
 	}
 	if [[ $cword -eq 1 ]]; then
-		mapfile -t COMPREPLY < <(compgen -W 'list run --help --version' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'list run frag --help --version' -- "$cur")
 		return
 	fi
 	local cmd=${words[1]} prefix list
@@ -20,12 +20,25 @@ _dmaheap_bench()
 		list="all udmabuf memfd"
 		[[ -d /dev/dma_heap ]] && list+=" $(command ls /dev/dma_heap 2>/dev/null)"
 		;;
+	--heap)
+		mapfile -t COMPREPLY < <(compgen -W "$(command ls /dev/dma_heap 2>/dev/null)" -- "$cur")
+		return
+		;;
+	--workload) list="video camera random" ;;
+	--policy) list="best-fit first-fit buddy all" ;;
+	--region) list="64M 256M 1G" ;;
+	--granule) list="4K 64K" ;;
+	--trace | --emit-trace)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return
+		;;
+	--seed | --util | --ops | --interval | --repeat) return ;;
 	--tests) list="alloc map cpu sync" ;;
 	--sizes) list="4K 64K 1M 8M 32M 4K..32M" ;;
 	--table) list="full summary none" ;;
 	--max-mem) list="256M 512M 1G 2G" ;;
 	--csv | --json)
-		if [[ $cmd == run ]]; then
+		if [[ $cmd == run || $cmd == frag ]]; then
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return
 		fi
@@ -42,7 +55,7 @@ _dmaheap_bench()
 	fi
 	# The options come from the command's own --help, which its option table prints.
 	case $cmd in
-	list | run)
+	list | run | frag)
 		list=$("${words[0]}" "$cmd" --help 2>/dev/null | grep -o -- '^  --[a-z-]*')
 		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")
 		;;

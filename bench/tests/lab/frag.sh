@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Lab test: frag replays a generated trace on the reserved (CMA) and system heaps; SIGINT mid-replay.
+BIN=$1
+. "$(dirname "$0")/lib.sh"
+
+# A small decoder trace for a 128M region (peak ~115M: fits the lab's 256M CMA area).
+rm -f video.csv frag-*.csv sig.csv
+run "$BIN" frag --workload video --region 128M --ops 1500 --seed 3 --emit-trace video.csv
+expect_rc "the trace is generated on the host" 0
+
+cat >guest.sh <<'GUEST'
+bin=$1
+# bufinfo ends with "Total N objects, B bytes" (each buffer also has a "Total N devices" line).
+live() { awk '/^Total [0-9]+ objects/ { print $2 }' /sys/kernel/debug/dma_buf/bufinfo; }
+for h in reserved system; do
+	"$bin" frag --trace video.csv --region 128M --heap "$h" --interval 100 --csv frag-$h.csv
+	echo "rc-$h=$?"
+	echo "left-$h=$(live)"
+done
+"$bin" frag --trace video.csv --region 128M --heap system --policy best-fit --csv frag-both.csv \
+	>/dev/null
+echo "rc-both=$?"
+"$bin" frag --trace video.csv --heap nosuchheap 2>nosuch.err
+echo "rc-nosuch=$?"
+"$bin" frag --trace video.csv --heap system --max-mem 16M 2>budget.err
+echo "rc-budget=$?"
+# SIGINT in the middle of a long replay.
+"$bin" frag --workload random --region 128M --ops 1000000 --heap system --csv sig.csv >/dev/null &
+pid=$!
+n=0
+i=0
+while [ "$i" -lt 150 ] && [ "${n:-0}" -lt 5 ]; do
+	sleep 0.2
+	n=$(live)
+	i=$((i + 1))
+done
+echo "live-sig=$n"
+kill -INT $pid
+wait $pid
+echo "rc-sig=$?"
+echo "left-sig=$(live)"
+GUEST
+guest sh ./guest.sh "$BIN"
+expect_rc "the guest script ran" 0
+for h in reserved system; do
+	expect_out "$h: exit 0" stdout "^rc-$h=0\$"
+	expect_out "$h: no dma-buf left" stdout "^left-$h=0\$"
+	f=frag-$h.csv
+	if [ -s "$f" ] && head -1 "$f" | grep -q '^source,policy,op_index,time_ns,' &&
+		[ "$(awk -F, 'NR > 1 && NF != 18' "$f" | wc -l)" = 0 ] &&
+		[ "$(awk -F, -v h="$h" 'NR > 1 && $1 == h' "$f" | wc -l)" -ge 15 ] &&
+		tail -1 "$f" | grep -qE "^$h,[^,]*,1500,"; then
+		pass "$h: CSV has its header, 18 columns, a row every 100 ops and the end row"
+	else
+		fail "$h: CSV" "$(head -3 "$f" 2>/dev/null)"
+	fi
+	# Columns 14 failed_allocs, 16 alloc_lat_n, 17 alloc_lat_mean_ns (heaps-ref/TRACE.md).
+	if awk -F, 'NR > 1 && ($14 !~ /^[0-9]+$/ || $16 == "" || $17 == "") { bad = 1 } END { exit bad }' "$f"; then
+		pass "$h: every row has failed_allocs and an alloc latency"
+	else
+		fail "$h: failed_allocs / latency columns"
+	fi
+done
+awk -F, 'NR > 1 && $7 != "" { s = 1 } END { exit s }' frag-system.csv &&
+	pass "system publishes no stats: stats columns empty" || fail "system: stats columns"
+expect_out "model and heap rows in one CSV" frag-both.csv '^model,best-fit,'
+expect_out "model and heap rows in one CSV (heap)" frag-both.csv '^system,'
+expect_out "no such heap: exit 3" stdout '^rc-nosuch=3$'
+[ "$(wc -l <nosuch.err)" = 1 ] && grep -q 'no such heap: /dev/dma_heap/nosuchheap' nosuch.err &&
+	pass "no such heap: one line" || fail "no such heap message" "$(cat nosuch.err)"
+expect_out "over the budget: exit 2" stdout '^rc-budget=2$'
+[ "$(wc -l <budget.err)" = 1 ] && grep -q 'memory budget is 16M' budget.err &&
+	pass "over the budget: one line, before allocating" || fail "budget message" "$(cat budget.err)"
+expect_out "buffers were live before SIGINT" stdout '^live-sig=([5-9]|[1-9][0-9]+)$'
+expect_out "SIGINT: exit 130" stdout '^rc-sig=130$'
+expect_out "SIGINT: no dma-buf left" stdout '^left-sig=0$'
+expect_out "SIGINT: the replay says it stopped" out.stderr 'stopped by signal 2; every buffer is released'
+[ -s sig.csv ] && head -1 sig.csv | grep -q '^source,' && pass "the interrupted replay's CSV is written" ||
+	fail "interrupted CSV"
+finish
