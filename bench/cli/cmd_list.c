@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dhb/backend.h"
 #include "dhb/env.h"
+#include "dhb/heap_attrs.h"
 #include "dhb/opts.h"
 #include "dhb/size.h"
 
@@ -91,6 +92,77 @@ static void status_text(const struct dhb_instance *inst, char *buf, size_t len)
 		snprintf(buf, len, "yes");
 }
 
+/* Constraint files a heap may publish (the reference heap does), in the order shown. */
+static const char *const attr_numbers[] = {"region_size", "granule", "align", "max_addr", "pad"};
+static const char *const attr_texts[] = {"source", "policy", "cached"};
+static const char *const attr_stats[] = {
+	"total",       "used",	 "requested", "free",	       "free_extents", "largest_free",
+	"live_allocs", "allocs", "frees",     "failed_allocs", "ext_frag_ppm", "zero_pending",
+};
+
+/* A value or -1 when the heap does not publish it. */
+static int64_t attr_i64(const struct dhb_heap_attrs *a, const char *name)
+{
+	uint64_t v;
+
+	return dhb_heap_attrs_u64(a, name, &v) || v > INT64_MAX ? -1 : (int64_t)v;
+}
+
+static int64_t attr_stat(const struct dhb_heap_attrs *a, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "stats/%s", name);
+	return attr_i64(a, path);
+}
+
+/* What a heap publishes about its constraints and use, one paragraph per heap. */
+static void list_attrs_text(const struct dhb_instance *v, size_t n)
+{
+	struct dhb_heap_attrs a;
+	char policy[32], source[32], cached[8];
+	int64_t frag;
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].ops->name, "dma-heap") || dhb_heap_attrs_open(&a, v[i].path))
+			continue;
+		if (first)
+			puts("\nHeap constraints and use (published by the heap):");
+		first = false;
+		if (dhb_heap_attrs_str(&a, "policy", policy, sizeof(policy)))
+			snprintf(policy, sizeof(policy), "unknown");
+		if (dhb_heap_attrs_str(&a, "source", source, sizeof(source)))
+			snprintf(source, sizeof(source), "unknown");
+		if (dhb_heap_attrs_str(&a, "cached", cached, sizeof(cached)))
+			snprintf(cached, sizeof(cached), "?");
+		printf("  %s: region", v[i].name);
+		print_size(stdout, "", attr_i64(&a, "region_size"));
+		printf(" at 0x%" PRIx64 " (%s), %s,", (uint64_t)attr_i64(&a, "region_base"), source,
+		       !strcmp(cached, "1") ? "cached" : "uncached");
+		print_size(stdout, " granule", attr_i64(&a, "granule"));
+		print_size(stdout, ", align", attr_i64(&a, "align"));
+		if (attr_i64(&a, "max_addr") > 0)
+			printf(", max address 0x%" PRIx64, (uint64_t)attr_i64(&a, "max_addr"));
+		else
+			fputs(", no max address", stdout);
+		print_size(stdout, ", pad", attr_i64(&a, "pad"));
+		printf(", policy %s\n   ", policy);
+		print_size(stdout, " used", attr_stat(&a, "used"));
+		print_size(stdout, " of", attr_stat(&a, "total"));
+		printf(", %" PRId64 " live buffers, %" PRId64 " free extents,",
+		       attr_stat(&a, "live_allocs"), attr_stat(&a, "free_extents"));
+		print_size(stdout, " largest free", attr_stat(&a, "largest_free"));
+		frag = attr_stat(&a, "ext_frag_ppm");
+		if (frag >= 0)
+			printf(", external fragmentation %.1f%%", (double)frag / 1e4);
+		printf(", %" PRId64 " failed allocations,", attr_stat(&a, "failed_allocs"));
+		print_size(stdout, " waiting to be zeroed", attr_stat(&a, "zero_pending"));
+		putchar('\n');
+	}
+}
+
 static void list_text(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
 {
 	char props[128], rule[160], status[96];
@@ -148,6 +220,7 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 		if (env->cma_areas[i].bytes >= 0)
 			print_size(stdout, "", env->cma_areas[i].bytes);
 	}
+	list_attrs_text(v, n);
 	fputs("\nMemory: ", stdout);
 	print_size(stdout, "MemTotal", env->mem_total);
 	print_size(stdout, ", MemAvailable", env->mem_available);
@@ -169,6 +242,31 @@ static void json_i64(const char *key, int64_t val, const char *sep)
 		printf(": null%s", sep);
 	else
 		printf(": %" PRId64 "%s", val, sep);
+}
+
+/* "attributes": what the heap publishes (constraints and a "stats" object), or null. */
+static void list_attrs_json(const struct dhb_instance *inst)
+{
+	struct dhb_heap_attrs a;
+	char buf[32];
+	size_t j;
+
+	if (strcmp(inst->ops->name, "dma-heap") || dhb_heap_attrs_open(&a, inst->path)) {
+		fputs("\"attributes\": null, ", stdout);
+		return;
+	}
+	fputs("\"attributes\": {", stdout);
+	json_i64("region_base", attr_i64(&a, "region_base"), ", ");
+	for (j = 0; j < sizeof(attr_numbers) / sizeof(attr_numbers[0]); j++)
+		json_i64(attr_numbers[j], attr_i64(&a, attr_numbers[j]), ", ");
+	for (j = 0; j < sizeof(attr_texts) / sizeof(attr_texts[0]); j++)
+		json_key(attr_texts[j],
+			 dhb_heap_attrs_str(&a, attr_texts[j], buf, sizeof(buf)) ? NULL : buf,
+			 ", ");
+	fputs("\"stats\": {", stdout);
+	for (j = 0; j < sizeof(attr_stats) / sizeof(attr_stats[0]); j++)
+		json_i64(attr_stats[j], attr_stat(&a, attr_stats[j]),
+			 j + 1 < sizeof(attr_stats) / sizeof(attr_stats[0]) ? ", " : "}}, ");
 }
 
 static void list_json(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
@@ -203,6 +301,7 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 			first = false;
 		}
 		fputs("], ", stdout);
+		list_attrs_json(&v[i]);
 		udev_rule(&v[i], rule, sizeof(rule));
 		json_key("udev_rule", grantable(&v[i]) && *rule ? rule : NULL, "}");
 	}
