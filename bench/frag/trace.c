@@ -221,7 +221,7 @@ static int idmap_rehash(struct idmap *m)
 
 static int idmap_put(struct idmap *m, uint64_t id, uint32_t slot)
 {
-	size_t pos;
+	size_t pos = 0; /* set by idmap_find(): the table is never empty here */
 
 	if ((m->n + 1) * 2 > m->cap && idmap_rehash(m))
 		return -ENOMEM;
