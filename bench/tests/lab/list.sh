@@ -13,6 +13,7 @@ expect_out "the CMA heap (reserved), usable, contiguous" stdout \
 expect_out "udmabuf usable" stdout '^udmabuf +udmabuf +/dev/udmabuf +yes'
 expect_out "memfd usable" stdout '^memfd +memfd +- +yes'
 expect_out "CMA size and cma= argument" stdout '^CMA: CmaTotal 256M, CmaFree [0-9.]+[KMG], kernel argument cma=256M'
+expect_out "CMA areas by name and size (sysfs, debugfs)" stdout '; areas: reserved 256M$'
 expect_out "board from DMI" stdout 'board QEMU Standard PC \(i440FX \+ PIIX, 1996\)'
 
 guest "$BIN" list --json
@@ -25,6 +26,7 @@ assert s["system"]["usable"] and s["reserved"]["usable"], s
 assert s["reserved"]["properties"] == ["contiguous", "cached"], s["reserved"]
 assert s["memfd"]["dmabuf"] is False and s["udmabuf"]["dmabuf"] is True
 assert d["cma"]["total_bytes"] == 256 << 20 and d["cma"]["cmdline"] == "256M", d["cma"]
+assert d["cma"]["areas"] == [{"name": "reserved", "bytes": 256 << 20}], d["cma"]
 assert d["board"].startswith("QEMU"), d["board"]
 '; then pass "list --json parses and says the same"; else fail "list --json parses and says the same"; fi
 
