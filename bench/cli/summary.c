@@ -12,9 +12,21 @@
 #define MAX_SIZES 32
 #define CELL	  48
 
+/* Points @r->row's strings at @r's own copies (again after the array moved). */
+static void point_strings(struct dhb_stored_row *r)
+{
+	r->row.test = r->test;
+	r->row.heap = r->heap;
+	r->row.backend = r->backend;
+	r->row.metric = r->metric;
+	r->row.params = *r->params ? r->params : NULL;
+	r->row.unit = r->unit;
+}
+
 int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
 {
 	struct dhb_stored_row *v, *r;
+	size_t i;
 
 	if (s->n == s->cap) {
 		v = realloc(s->v, (s->cap ? s->cap * 2 : 256) * sizeof(*v));
@@ -22,6 +34,9 @@ int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
 			return -ENOMEM;
 		s->v = v;
 		s->cap = s->cap ? s->cap * 2 : 256;
+		/* The rows' string pointers pointed into the old array. */
+		for (i = 0; i < s->n; i++)
+			point_strings(&s->v[i]);
 	}
 	r = &s->v[s->n++];
 	r->row = *row;
@@ -31,12 +46,7 @@ int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
 	snprintf(r->metric, sizeof(r->metric), "%s", row->metric ? row->metric : "");
 	snprintf(r->params, sizeof(r->params), "%s", row->params ? row->params : "");
 	snprintf(r->unit, sizeof(r->unit), "%s", row->unit ? row->unit : "");
-	r->row.test = r->test;
-	r->row.heap = r->heap;
-	r->row.backend = r->backend;
-	r->row.metric = r->metric;
-	r->row.params = *r->params ? r->params : NULL;
-	r->row.unit = r->unit;
+	point_strings(r);
 	return 0;
 }
 
@@ -163,6 +173,10 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 	if (!heads[h].ratio && strcmp(unit, "ns"))
 		snprintf(title + strlen(title), sizeof(title) - strlen(title), " %s", unit);
 	tw = 12;
+	for (j = 0; j < nh; j++) {
+		if ((int)strlen(heaps[j]) > tw)
+			tw = (int)strlen(heaps[j]);
+	}
 	fprintf(fp, "\n%s\n  %-*s", title, tw, "heap");
 	for (k = 0; k < ns; k++) {
 		dhb_size_format(sizes[k], v, sizeof(v));
