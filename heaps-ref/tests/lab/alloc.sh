@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Lab test: the dma-heap ioctl's errors (EINVAL for a zero length, bad flags, an absurd size;
+# ENOMEM when the region is full, with the guest healthy afterwards), memory always handed out
+# zeroed on both heaps, and allocation latency against the kernel's heaps.
+# Usage: alloc.sh DHR_LAB_TOOL [KERNEL...]
+set -u
+. "$(dirname "$0")/ref-heap-lib.sh"
+need_tool
+
+# shellcheck disable=SC2016
+script='
+insmod $KO base=0x40000000 size=128M; echo "insmod=$?"
+for h in $HEAP $UHEAP; do
+	n=${h##*-}
+	echo "$n zero-len $($TOOL alloc $h 0)"
+	echo "$n bad-fd-flags $($TOOL alloc $h 4096 0x40)"
+	echo "$n bad-heap-flags $($TOOL alloc $h 4096 2 1)"
+	echo "$n absurd $($TOOL alloc $h 0xfffffffffffff000)"
+	echo "$n larger-than-region $($TOOL alloc $h 0x10000000)"
+	echo "$n ok $($TOOL alloc $h 4096)"
+	echo "$n exhaust $($TOOL exhaust $h 0x1000000 | tr "\n" " ")"
+	echo "$n zero-immediate $($TOOL zero $h 0x800000 24)"
+	echo "$n zero-after-worker $($TOOL zero $h 0x100000 4 300000)"
+	echo "$n zero-small $($TOOL zero $h 4096 64)"
+done
+echo "failed_allocs=$(cat /sys/kernel/dhr_heap/memory@40000000-contiguous/stats/failed_allocs)"
+echo "live=$(cat /sys/kernel/dhr_heap/memory@40000000-contiguous/stats/live_allocs)"
+for s in 4096 65536 1048576 8388608 33554432; do
+	echo "lat $s ref=$($TOOL lat $HEAP $s 41) refu=$($TOOL lat $UHEAP $s 41) cma=$($TOOL lat /dev/dma_heap/reserved $s 41) system=$($TOOL lat /dev/dma_heap/system $s 41)"
+done
+sleep 1
+rmmod dhr_heap; echo "rmmod=$?"
+'"$DMESG_CHECK"
+
+kernels=("${@:2}")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.12 6.1)
+for k in "${kernels[@]}"; do
+	if ! build_module "$k"; then
+		fail "$k: the module builds"
+		continue
+	fi
+	guest "$k" "$script"
+	expect_line "$k: loads" 'insmod=0'
+	for n in contiguous uncached; do
+		expect_line "$k $n: zero length gets EINVAL" "$n zero-len EINVAL"
+		expect_line "$k $n: fd_flags beyond O_RDWR|O_CLOEXEC get EINVAL" "$n bad-fd-flags EINVAL"
+		expect_line "$k $n: nonzero heap_flags get EINVAL" "$n bad-heap-flags EINVAL"
+		expect_line "$k $n: an absurd size gets EINVAL" "$n absurd EINVAL"
+		expect_line "$k $n: more than the region gets EINVAL" "$n larger-than-region EINVAL"
+		expect_line "$k $n: a page allocates" "$n ok OK"
+		expect_line "$k $n: exhaustion gets ENOMEM, freeing one lets the next succeed" \
+			"$n exhaust allocated 8 then ENOMEM after free: OK "
+		expect_line "$k $n: 8M buffers reused at once are zero" \
+			"$n zero-immediate clean: 24 rounds of 8388608 bytes"
+		expect_line "$k $n: 1M buffers are zero after the worker ran" \
+			"$n zero-after-worker clean: 4 rounds of 1048576 bytes"
+		expect_line "$k $n: 4K buffers are zero" "$n zero-small clean: 64 rounds of 4096 bytes"
+	done
+	expect_line "$k: nothing left live" 'live=0'
+	expect_line "$k: unloads" 'rmmod=0'
+	expect_clean_dmesg "$k: no kernel warnings"
+	# Acceptance: p50 at most 0.25x the CMA heap's at 8M, at most the system heap's at every size.
+	while read -r _ size ref refu cma system; do
+		ref=${ref#ref=} refu=${refu#refu=} cma=${cma#cma=} system=${system#system=}
+		if ! [[ $ref =~ ^[0-9]+$ && $refu =~ ^[0-9]+$ && $cma =~ ^[0-9]+$ && $system =~ ^[0-9]+$ ]]; then
+			fail "$k: latency at $size measured" "ref=$ref refu=$refu cma=$cma system=$system"
+			continue
+		fi
+		line="p50 ns ref $ref, uncached $refu, cma $cma, system $system"
+		worst=$((ref > refu ? ref : refu))
+		if [ "$worst" -le "$system" ]; then
+			pass "$k $size: reference heaps no slower than system ($line)"
+		else
+			fail "$k $size: reference heaps no slower than system ($line)"
+		fi
+		if [ "$size" = 8388608 ]; then
+			if [ $((worst * 4)) -le "$cma" ]; then
+				pass "$k 8M: reference heaps at most 0.25x CMA ($line)"
+			else
+				fail "$k 8M: reference heaps at most 0.25x CMA ($line)"
+			fi
+		fi
+	done < <(grep '^lat ' "$OUT/stdout")
+done
+finish

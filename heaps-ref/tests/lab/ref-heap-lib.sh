@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared by the reference heap's lab tests: build dhr_heap.ko for a lab kernel into the scratch
+# directory (the lab shares it with the guest) and run a guest script there.
+# shellcheck shell=bash
+
+# shellcheck source=../../../scripts/tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/tests/lib.sh"
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# The guest helper, built by CMake; first argument of every test.
+TOOL=${1:-}
+MEMMAP=${MEMMAP:-'memmap=128M$0x40000000'}
+HEAP=/dev/dma_heap/memory@40000000-contiguous
+UHEAP=/dev/dma_heap/memory@40000000-contiguous-uncached
+
+# build_module K: builds mod-K/dhr_heap.ko against lab kernel K; status 0 on success.
+build_module() {
+	local kdir
+	kdir=$("$LAB" path --kernel "$1" 2>/dev/null) || kdir=$("$LAB" build --wait --kernel "$1" | tail -1)
+	[ -d "$kdir/build" ] || return 1
+	rm -rf "mod-$1"
+	run make -C "$SRC/heaps-ref/module" KDIR="$kdir/build" BUILD_DIR="$PWD/mod-$1"
+	[ "$RC" = 0 ] && [ -f "mod-$1/dhr_heap.ko" ]
+}
+
+# guest K SCRIPT [LAB OPTIONS...]: runs the shell SCRIPT (text) in lab kernel K with the default
+# memmap= region reserved; output and status as for run.
+guest() {
+	local k=$1 script=$2
+	shift 2
+	printf '%s\n' "set -u; KO=mod-$k/dhr_heap.ko; TOOL=$TOOL; HEAP=$HEAP; UHEAP=$UHEAP" \
+		"$script" >"guest-$k.sh"
+	run "$LAB" run --wait -q --kernel "$k" --kernel-arg "$MEMMAP" "$@" -- sh "guest-$k.sh"
+}
+
+# need_tool: the guest helper exists, else every check is skipped.
+need_tool() {
+	if [ -z "$TOOL" ] || [ ! -x "$TOOL" ]; then
+		skip "all" "guest helper dhr-lab-tool not built (pass its path as the first argument)"
+		finish
+		exit
+	fi
+}
+
+# expect_line NAME REGEX: a line of the last run's stdout matches REGEX (anchored).
+expect_line() {
+	expect_out "$1" stdout "^$2\$"
+}
+
+# expect_clean_dmesg NAME: the last run printed no line starting "dmesg:".
+expect_clean_dmesg() {
+	if grep -q '^dmesg:' "$OUT/stdout"; then
+		fail "$1" "$(grep '^dmesg:' "$OUT/stdout" | head -5)"
+	else
+		pass "$1"
+	fi
+}
+
+# A guest snippet that prints, prefixed "dmesg:", kernel warnings and errors since boot.
+# shellcheck disable=SC2016,SC2034 # single quotes on purpose; used by the tests that source this file
+DMESG_CHECK='dmesg | grep -E "WARNING|BUG|Oops|Call Trace|x86/PAT: .*(conflict|expected|map pfn)|dhr_heap.*(warn|fail)" | sed "s/^/dmesg: /"'
