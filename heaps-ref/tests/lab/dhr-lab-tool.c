@@ -330,61 +330,6 @@ static int cmd_vkms(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-/*
- * lat HEAP LEN N: median nanoseconds of N allocation ioctls (each buffer closed untimed), after
- * N / 4 + 5 untimed warm-up rounds.
- */
-static int cmd_lat(int argc, char **argv)
-{
-	uint64_t *t, len, t0;
-	int heap, fd, n, i;
-
-	if (argc < 3)
-		return 2;
-	heap = open_heap(argv[0]);
-	if (heap < 0)
-		return 1;
-	len = strtoull(argv[1], NULL, 0);
-	n = atoi(argv[2]);
-	t = calloc(n, sizeof(*t));
-	if (!t || n < 1)
-		return 1;
-	/* Warm up first: caches, and under TCG the translation of the paths taken. */
-	for (i = 0; i < n / 4 + 5; i++) {
-		fd = heap_alloc(heap, len, O_RDWR | O_CLOEXEC, 0);
-		if (fd >= 0)
-			close(fd);
-	}
-	for (i = 0; i < n; i++) {
-		t0 = now_ns();
-		fd = heap_alloc(heap, len, O_RDWR | O_CLOEXEC, 0);
-		t[i] = now_ns() - t0;
-		if (fd < 0) {
-			printf("alloc %s\n", errname(-fd));
-			return 1;
-		}
-		close(fd);
-	}
-	qsort(t, n, sizeof(*t), cmp_u64);
-	printf("%llu\n", (unsigned long long)t[n / 2]);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -399,11 +344,9 @@ int main(int argc, char **argv)
 		return cmd_hold(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "vgem"))
 		return cmd_vgem(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "lat"))
-		return cmd_lat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "vkms"))
 		return cmd_vkms(argc - 2, argv + 2);
 usage:
-	fprintf(stderr, "usage: dhr-lab-tool alloc|exhaust|zero|hold|lat|vgem|vkms HEAP ...\n");
+	fprintf(stderr, "usage: dhr-lab-tool alloc|exhaust|zero|hold|vgem|vkms HEAP ...\n");
 	return 2;
 }
