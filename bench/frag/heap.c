@@ -51,13 +51,7 @@ struct heap_run {
 static void heap_row(struct heap_run *h, const struct dhb_frag_trace *tr, size_t i,
 		     struct dhb_frag_row *row)
 {
-	memset(row, 0, sizeof(*row));
-	row->op_index = i;
-	row->time_ns = i ? tr->ops[i - 1].time_ns : 0;
-	row->live_allocs = h->live;
-	row->requested = h->requested;
-	row->failed_allocs = h->failed;
-	row->skipped_frees = h->skipped;
+	dhb_frag_row_start(row, tr, i, h->live, h->requested, h->failed, h->skipped);
 	row->has_stats = h->has_attrs && read_stats(&h->attrs, &row->st);
 	if (row->has_stats && row->st.total)
 		row->utilisation = (double)row->st.used / (double)row->st.total;

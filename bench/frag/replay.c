@@ -122,16 +122,22 @@ struct model_run {
 	uint64_t trace_live;
 };
 
-static void model_row(const struct model_run *m, const struct dhb_frag_trace *tr, size_t i,
-		      struct dhb_frag_row *row)
+void dhb_frag_row_start(struct dhb_frag_row *row, const struct dhb_frag_trace *tr, size_t i,
+			uint64_t live, uint64_t requested, uint64_t failed, uint64_t skipped)
 {
 	memset(row, 0, sizeof(*row));
 	row->op_index = i;
 	row->time_ns = i ? tr->ops[i - 1].time_ns : 0;
-	row->live_allocs = m->live;
-	row->requested = m->requested;
-	row->failed_allocs = m->failed;
-	row->skipped_frees = m->skipped;
+	row->live_allocs = live;
+	row->requested = requested;
+	row->failed_allocs = failed;
+	row->skipped_frees = skipped;
+}
+
+static void model_row(const struct model_run *m, const struct dhb_frag_trace *tr, size_t i,
+		      struct dhb_frag_row *row)
+{
+	dhb_frag_row_start(row, tr, i, m->live, m->requested, m->failed, m->skipped);
 	row->has_stats = true;
 	dhr_stats(&m->a, &row->st);
 	row->utilisation = row->st.total ? (double)row->st.used / (double)row->st.total : 0;

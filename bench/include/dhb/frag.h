@@ -206,6 +206,19 @@ struct dhb_frag_row {
 };
 
 /**
+ * dhb_frag_row_start() - a row's position and the replay's own counts; the rest zeroed.
+ * @row: the row to fill.
+ * @tr: the trace.
+ * @i: operations applied so far.
+ * @live: buffers live.
+ * @requested: bytes asked for by them.
+ * @failed: allocations failed so far.
+ * @skipped: frees skipped so far.
+ */
+void dhb_frag_row_start(struct dhb_frag_row *row, const struct dhb_frag_trace *tr, size_t i,
+			uint64_t live, uint64_t requested, uint64_t failed, uint64_t skipped);
+
+/**
  * struct dhb_frag_result - rows and totals of one replay (one policy, or one heap).
  * @source: "model" or the heap's name.
  * @policy: the policy's name, or what the heap publishes ("" when nothing).
