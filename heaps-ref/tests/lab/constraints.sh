@@ -38,13 +38,9 @@ check_blocks() {
 	fi
 }
 
-kernels=("${@:2}")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.12 6.1)
-for k in "${kernels[@]}"; do
-	if ! build_module "$k"; then
-		fail "$k: the module builds"
-		continue
-	fi
+set_kernels "$@"
+for k in "${KERNELS[@]}"; do
+	module_for "$k" || continue
 	guest "$k" "$script"
 	expect_out "$k: loads with align, max_addr, pad, first-fit" stdout '^insmod=0$'
 	check_blocks "$k: cached blocks 1M-aligned, below max_addr, padded" fit 5 1048576 0x42000000 106496

@@ -21,13 +21,9 @@ rmmod dhr_heap; echo "rmmod=$?"
 '"$DMESG_CHECK"'
 dmesg | grep -iE "vkms|vgem|drm" | grep -iE "error|fail" | sed "s/^/dmesg: /"'
 
-kernels=("${@:2}")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.12 6.1)
-for k in "${kernels[@]}"; do
-	if ! build_module "$k"; then
-		fail "$k: the module builds"
-		continue
-	fi
+set_kernels "$@"
+for k in "${KERNELS[@]}"; do
+	module_for "$k" || continue
 	guest "$k" "$script"
 	expect_line "$k: loads" 'insmod=0'
 	for n in contiguous uncached; do

@@ -41,13 +41,9 @@ rmmod dhr_heap; echo "cma.rmmod=$?"
 echo "cma.after=$(cf)"
 '"$DMESG_CHECK"
 
-kernels=("${@:2}")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.12 6.1)
-for k in "${kernels[@]}"; do
-	if ! build_module "$k"; then
-		fail "$k: the module builds against the lab kernel tree"
-		continue
-	fi
+set_kernels "$@"
+for k in "${KERNELS[@]}"; do
+	module_for "$k" || continue
 	pass "$k: the module builds against the lab kernel tree"
 	guest "$k" "$script"
 	expect_line "$k: loads over memmap=128M\$0x40000000" 'insmod=0'

@@ -30,13 +30,9 @@ done
 script+='insmod $KO base=0x40000000 size=128M; echo "rc good=$?"; rmmod dhr_heap; echo "rc rmmod=$?"
 '"$DMESG_CHECK"
 
-kernels=("${@:2}")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.12 6.1)
-for k in "${kernels[@]}"; do
-	if ! build_module "$k"; then
-		fail "$k: the module builds"
-		continue
-	fi
+set_kernels "$@"
+for k in "${KERNELS[@]}"; do
+	module_for "$k" || continue
 	guest "$k" "$script"
 	for c in "${cases[@]}"; do
 		IFS='|' read -r name params msg <<<"$c"

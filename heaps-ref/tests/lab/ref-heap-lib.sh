@@ -23,6 +23,20 @@ build_module() {
 	[ "$RC" = 0 ] && [ -f "mod-$1/dhr_heap.ko" ]
 }
 
+# set_kernels TOOL [KERNEL...]: the kernels a test runs on, in KERNELS (default both series).
+set_kernels() {
+	KERNELS=("${@:2}")
+	[ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.12 6.1)
+}
+
+# module_for K: builds the module for K; a failed build is one failed check and status 1, so the
+# caller skips that kernel.
+module_for() {
+	build_module "$1" && return 0
+	fail "$1: the module builds against the lab kernel tree"
+	return 1
+}
+
 # guest K SCRIPT [LAB OPTIONS...]: runs the shell SCRIPT (text) in lab kernel K with the default
 # memmap= region reserved; output and status as for run.
 guest() {
