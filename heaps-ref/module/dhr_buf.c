@@ -151,7 +151,8 @@ static void dhr_buf_unmap(struct dma_buf_attachment *at, struct sg_table *sgt,
  * them, and on coherent x86 there is nothing to do; non-coherent platforms need a region with
  * struct pages.
  */
-static int dhr_buf_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+/* Syncs every mapped attachment for the CPU (@for_cpu) or back for its device. */
+static int dhr_buf_sync(struct dma_buf *dmabuf, enum dma_data_direction dir, bool for_cpu)
 {
 	struct dhr_buffer *buf = dmabuf->priv;
 	struct dhr_attachment *a;
@@ -159,26 +160,26 @@ static int dhr_buf_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir
 	if (!buf->heap->cached || !buf->heap->region->has_pages)
 		return 0;
 	mutex_lock(&buf->lock);
-	list_for_each_entry(a, &buf->attachments, list)
-		if (a->mapped)
+	list_for_each_entry(a, &buf->attachments, list) {
+		if (!a->mapped)
+			continue;
+		if (for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, &a->sgt, dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, &a->sgt, dir);
+	}
 	mutex_unlock(&buf->lock);
 	return 0;
 }
 
+static int dhr_buf_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+{
+	return dhr_buf_sync(dmabuf, dir, true);
+}
+
 static int dhr_buf_end_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	struct dhr_buffer *buf = dmabuf->priv;
-	struct dhr_attachment *a;
-
-	if (!buf->heap->cached || !buf->heap->region->has_pages)
-		return 0;
-	mutex_lock(&buf->lock);
-	list_for_each_entry(a, &buf->attachments, list)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->sgt, dir);
-	mutex_unlock(&buf->lock);
-	return 0;
+	return dhr_buf_sync(dmabuf, dir, false);
 }
 
 static int dhr_buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
