@@ -38,6 +38,12 @@
  * other gaps are tried; if none fits both, the test fails rather than compare unlike layouts.
  * On dma-bufs each timed access is bracketed by DMA_BUF_IOCTL_SYNC START/END outside the timed
  * section, as correct users do.
+ *
+ * Sizes that are not a page multiple: a dma-buf's length is rounded up to whole pages, and so is
+ * every mapping; the test still reads, writes and copies exactly the size asked for (the tail
+ * that is not a whole 64-bit word byte by byte) and counts those bytes. Only the placement works
+ * in whole pages: a destination lies the size rounded up to the page size, plus the gap, below
+ * its source, since mmap() places at page boundaries only.
  */
 #define CPU_MIN_BYTES (1u << 20)
 /* Gaps tried between a destination's end and its source's start. */
@@ -61,6 +67,7 @@ struct cpu_state {
 static uint64_t __attribute__((noinline)) read_words(const void *p, size_t n)
 {
 	const uint64_t *q = p;
+	const unsigned char *tail = p;
 	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 	size_t i, words = n / 8;
 
@@ -72,16 +79,21 @@ static uint64_t __attribute__((noinline)) read_words(const void *p, size_t n)
 	}
 	for (; i < words; i++)
 		s0 += q[i];
+	for (i = words * 8; i < n; i++)
+		s1 += tail[i];
 	return s0 ^ s1 ^ s2 ^ s3;
 }
 
 static void __attribute__((noinline)) write_words(void *p, size_t n, uint64_t v)
 {
 	uint64_t *q = p;
+	unsigned char *tail = p;
 	size_t i, words = n / 8;
 
 	for (i = 0; i < words; i++)
 		q[i] = v;
+	for (i = words * 8; i < n; i++)
+		tail[i] = (unsigned char)v;
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
@@ -154,14 +166,14 @@ static void *map_block_at(void *at, size_t size)
 
 /*
  * Maps the buffer's and the baseline's destinations at the same distance below their sources
- * (see the comment at the top). Returns 0 or -ENOMEM.
+ * (see the comment at the top): the size rounded up to @page, plus a gap. Returns 0 or -ENOMEM.
  */
-static int place_destinations(struct cpu_state *s, size_t size)
+static int place_destinations(struct cpu_state *s, size_t size, size_t page)
 {
-	size_t i;
+	size_t i, span = (size + page - 1) / page * page;
 
 	for (i = 0; i < sizeof(cpu_dst_gaps) / sizeof(cpu_dst_gaps[0]); i++) {
-		uintptr_t dist = size + cpu_dst_gaps[i];
+		uintptr_t dist = span + cpu_dst_gaps[i];
 
 		if ((uintptr_t)s->buf.addr < dist || (uintptr_t)s->src < dist)
 			continue;
@@ -222,7 +234,7 @@ static int cpu_setup(struct dhb_ctx *ctx)
 		goto out_teardown;
 	}
 	memset(s->buf.addr, 0x5a, ctx->size);
-	ret = place_destinations(s, ctx->size);
+	ret = place_destinations(s, ctx->size, ctx->page_size > 0 ? (size_t)ctx->page_size : 4096);
 	if (ret) {
 		dhb_ctx_fail(ctx, ret, "no room for memcpy destinations at equal distances");
 		goto out_teardown;
