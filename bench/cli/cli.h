@@ -64,6 +64,8 @@ void dhb_run_identity(struct dhb_run_info *run, const struct dhb_env *env, char 
 
 /* Install the SIGINT/SIGTERM handlers; the flag holds the signal number once one arrived. */
 const volatile sig_atomic_t *dhb_signals_install(void);
+/* Give SIGINT and SIGTERM their default action again (ends the process; see dhb/outfile.h). */
+void dhb_signals_default(void);
 
 /**
  * struct dhb_note - a fact for the JSON environment found during the run (skip, error).

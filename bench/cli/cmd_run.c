@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "dhb/backend.h"
 #include "dhb/opts.h"
+#include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/size.h"
 #include "dhb/workload.h"
@@ -115,63 +116,13 @@ static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_e
 	return n;
 }
 
-static int write_outputs(const struct dhb_settings *s, struct dhb_runner *r,
-			 const struct dhb_run_info *run, const struct dhb_kv *env, size_t n_env)
-{
-	struct dhb_kv settings[32], *all_env;
-	struct dhb_sink_config cfg = {.run = run};
-	struct dhb_sink sink;
-	size_t i, n = 0;
-	int ret = 0, r2;
-
-	if (s->json) {
-		all_env = calloc(n_env + r->n_notes, sizeof(*all_env));
-		if (!all_env)
-			return -ENOMEM;
-		memcpy(all_env, env, n_env * sizeof(*env));
-		for (i = 0; i < r->n_notes; i++) {
-			all_env[n_env + i].key = r->notes[i].key;
-			all_env[n_env + i].value = r->notes[i].value;
-		}
-		n = dhb_opts_echo(DHB_CMD_RUN, s, settings, 32);
-		cfg.path = s->json;
-		cfg.settings = settings;
-		cfg.n_settings = n;
-		cfg.environment = all_env;
-		cfg.n_environment = n_env + r->n_notes;
-		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
-		if (!ret) {
-			for (i = 0; i < r->store.n; i++)
-				dhb_sink_write(&sink,
-					       &r->store.v[i].row); /* the sink keeps errors */
-			ret = dhb_sink_close(&sink);
-		}
-		free(all_env);
-		if (ret)
-			fprintf(stderr, "dmaheap-bench run: writing %s: %s\n", s->json,
-				strerror(-ret));
-	}
-	if (!strcmp(s->table, "full")) {
-		struct dhb_sink_config tcfg = {.run = run, .fp = stdout};
-
-		r2 = dhb_sink_open(&sink, &dhb_sink_table_ops, &tcfg);
-		if (!r2) {
-			for (i = 0; i < r->store.n; i++)
-				dhb_sink_write(&sink, &r->store.v[i].row);
-			r2 = dhb_sink_close(&sink);
-		}
-		if (r2 && !ret)
-			ret = r2;
-	}
-	if (strcmp(s->table, "none"))
-		dhb_summary_print(stdout, &r->store);
-	if (fflush(stdout) && !ret)
-		ret = -errno;
-	return ret;
-}
+/* The paths of the command line, checked together before anything is written. */
+enum { P_CSV, P_JSON, N_PATHS };
 
 struct run_state {
 	struct dhb_settings set;
+	struct dhb_outfile_arg paths[N_PATHS];
+	FILE *human; /* table and summary: stdout, or stderr when a file goes to stdout */
 	struct dhb_env env;
 	struct dhb_instance *inst;
 	size_t n_inst;
@@ -188,6 +139,90 @@ struct run_state {
 	char ts[32];
 };
 
+/* The JSON document, written whole (a failure leaves an existing file as it was). */
+static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_env)
+{
+	const struct dhb_settings *s = &st->set;
+	const struct dhb_runner *r = &st->runner;
+	struct dhb_kv settings[32], *all_env;
+	struct dhb_sink_config cfg = {.run = &st->run};
+	bool std = st->paths[P_JSON].std;
+	struct dhb_outfile of;
+	struct dhb_sink sink;
+	size_t i;
+	int ret;
+
+	all_env = calloc(n_env + r->n_notes, sizeof(*all_env));
+	if (!all_env)
+		return -ENOMEM;
+	memcpy(all_env, env, n_env * sizeof(*env));
+	for (i = 0; i < r->n_notes; i++) {
+		all_env[n_env + i].key = r->notes[i].key;
+		all_env[n_env + i].value = r->notes[i].value;
+	}
+	cfg.settings = settings;
+	cfg.n_settings = dhb_opts_echo(DHB_CMD_RUN, s, settings, 32);
+	cfg.environment = all_env;
+	cfg.n_environment = n_env + r->n_notes;
+	ret = dhb_outfile_open(&of, s->json, std);
+	if (!ret) {
+		cfg.fp = of.fp;
+		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
+		if (!ret) {
+			for (i = 0; i < r->store.n; i++)
+				dhb_sink_write(&sink,
+					       &r->store.v[i].row); /* the sink keeps errors */
+			ret = dhb_sink_close(&sink);
+		}
+		if (ret)
+			dhb_outfile_abort(&of);
+		else
+			ret = dhb_outfile_commit(&of);
+	}
+	free(all_env);
+	if (ret)
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			std ? "standard output" : s->json, strerror(-ret));
+	return ret;
+}
+
+/* The table and the summary; a write error on standard output is reported here. */
+static int write_human(struct run_state *st)
+{
+	struct dhb_sink_config tcfg = {.run = &st->run, .fp = st->human};
+	const struct dhb_row_store *store = &st->runner.store;
+	struct dhb_sink sink;
+	size_t i;
+	int ret = 0, r;
+
+	if (!strcmp(st->set.table, "full")) {
+		ret = dhb_sink_open(&sink, &dhb_sink_table_ops, &tcfg);
+		if (!ret) {
+			for (i = 0; i < store->n; i++)
+				dhb_sink_write(&sink, &store->v[i].row); /* the sink keeps errors */
+			ret = dhb_sink_close(&sink);
+		}
+	}
+	if (strcmp(st->set.table, "none"))
+		dhb_summary_print(st->human, store);
+	r = dhb_outfile_flush(st->human);
+	if (!ret)
+		ret = r;
+	if (ret && st->human == stdout)
+		fprintf(stderr, "dmaheap-bench run: writing standard output: %s\n", strerror(-ret));
+	return ret;
+}
+
+static int write_outputs(struct run_state *st, const struct dhb_kv *env, size_t n_env)
+{
+	int ret = 0, r;
+
+	if (st->set.json)
+		ret = write_json(st, env, n_env);
+	r = write_human(st);
+	return ret ? ret : r;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
@@ -203,6 +238,11 @@ static int prepare(struct run_state *st, int argc, char **argv)
 		help();
 		return DHB_EXIT_OK;
 	}
+	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
+	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
+	if (dhb_outfile_check(st->paths, N_PATHS, err, sizeof(err)))
+		return usage_error(err);
+	st->human = st->paths[P_CSV].std || st->paths[P_JSON].std ? stderr : stdout;
 	if (dhb_select_tests(s->tests, st->tests, MAX_TESTS, &st->n_tests, err, sizeof(err)))
 		return usage_error(err);
 	ret = dhb_sizes_parse_list(s->sizes ? s->sizes : DHB_DEFAULT_SIZES, &st->sizes, why,
@@ -256,18 +296,11 @@ static int prepare(struct run_state *st, int argc, char **argv)
 			return usage_error(err);
 		}
 	}
-	if (s->json && strcmp(s->json, "-")) {
-		FILE *fp = fopen(s->json, "w");
-
-		if (!fp) {
-			snprintf(err, sizeof(err), "--json %s: %s", s->json, strerror(errno));
-			return usage_error(err);
-		}
-		fclose(fp);
-	}
 	dhb_run_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (s->csv) {
-		struct dhb_sink_config cfg = {.path = s->csv, .append = true, .run = &st->run};
+		struct dhb_sink_config cfg = {.path = st->paths[P_CSV].std ? "-" : s->csv,
+					      .append = true,
+					      .run = &st->run};
 
 		ret = dhb_sink_open(&st->csv, &dhb_sink_csv_ops, &cfg);
 		if (ret) {
@@ -314,7 +347,7 @@ int dhb_cmd_run(int argc, char **argv)
 	char envbuf[MAX_ENV][96];
 	uint64_t retries = 0;
 	size_t i, n_env, total = 0, done = 0;
-	int status, ret, sig;
+	int status, ret, r2, sig;
 
 	if (!st)
 		return DHB_EXIT_FAIL;
@@ -332,9 +365,10 @@ int dhb_cmd_run(int argc, char **argv)
 	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
 		r->timer_ns = -1;
 	if (strcmp(st->set.table, "none"))
-		printf("timer overhead: %.0f ns per timing (median of 10000 back-to-back "
-		       "clock_gettime pairs)\n",
-		       r->timer_ns);
+		fprintf(st->human,
+			"timer overhead: %.0f ns per timing (median of 10000 back-to-back "
+			"clock_gettime pairs)\n",
+			r->timer_ns);
 	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;
@@ -359,13 +393,17 @@ int dhb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "... and %u more warnings (see the flags column)\n",
 			r->warnings - 20);
 	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
-	ret = write_outputs(&st->set, r, &st->run, env, n_env);
+	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
+	ret = write_outputs(st, env, n_env);
 	if (st->csv_open) {
-		if (dhb_sink_close(&st->csv) && !ret) {
-			fprintf(stderr, "dmaheap-bench run: writing %s failed\n", st->set.csv);
-			ret = -EIO;
-		}
+		r2 = dhb_sink_close(&st->csv);
 		st->csv_open = false;
+		if (r2)
+			fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+				st->paths[P_CSV].std ? "standard output" : st->set.csv,
+				strerror(-r2));
+		if (!ret)
+			ret = r2;
 	}
 	if (sig)
 		status = 128 + sig;

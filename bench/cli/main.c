@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // dmaheap-bench: entry point; dispatches to the list, run and frag subcommands.
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dhb/backend.h"
@@ -30,10 +33,27 @@ static void usage(FILE *fp)
 	      fp);
 }
 
+/*
+ * A standard stream the caller closed (">&-") gets /dev/null opened the wrong way round in its
+ * place: writes to it still fail (EBADF) and are reported, and no file the command opens can
+ * take its descriptor and receive the table meant for standard output.
+ */
+static void hold_standard_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_RDONLY : O_WRONLY) != fd)
+			_exit(DHB_EXIT_FAIL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
 
+	hold_standard_fds();
 	if (dhb_backends_check(err, sizeof(err)) || dhb_tests_check(err, sizeof(err))) {
 		fprintf(stderr, "dmaheap-bench: internal error: %s\n", err);
 		return DHB_EXIT_FAIL;

@@ -34,6 +34,12 @@ const volatile sig_atomic_t *dhb_signals_install(void)
 	return &stop_signal;
 }
 
+void dhb_signals_default(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+}
+
 void dhb_run_identity(struct dhb_run_info *run, const struct dhb_env *env, char *ts, size_t tslen)
 {
 	if (dhb_sink_timestamp(time(NULL), ts, tslen))
@@ -144,11 +150,9 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	row.params = *m->params ? m->params : NULL;
 	row.unit = m->unit;
 	warn_row(r, &row);
-	if (r->csv) {
-		ret = dhb_sink_write(r->csv, &row);
-		if (ret)
-			return ret;
-	}
+	/* A CSV error stays in the sink and is reported when it closes; the row is still kept. */
+	if (r->csv)
+		dhb_sink_write(r->csv, &row);
 	return dhb_store_add(&r->store, &row);
 }
 

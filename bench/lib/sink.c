@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/outfile.h"
 #include "sink_priv.h"
 
 enum col_kind {
@@ -215,7 +216,10 @@ int dhb_sink_write(struct dhb_sink *sink, const struct dhb_row *row)
 	if (sink->err)
 		return sink->err;
 	ret = sink->ops->write_row(sink, row);
-	if (!ret && ferror(sink->fp))
+	/* Appended rows go out one by one: they survive a crash, and a full disk shows at once. */
+	if (!ret && sink->cfg.append)
+		ret = dhb_outfile_flush(sink->fp);
+	else if (!ret && ferror(sink->fp))
 		ret = -EIO;
 	if (ret)
 		sink->err = ret;
@@ -233,14 +237,11 @@ int dhb_sink_close(struct dhb_sink *sink)
 	r = sink->ops->close(sink);
 	if (!ret)
 		ret = r;
-	if (!ret && ferror(sink->fp))
-		ret = -EIO;
-	if (sink->own_fp)
-		r = fclose(sink->fp) ? -errno : 0;
-	else
-		r = fflush(sink->fp) ? -errno : 0;
+	r = dhb_outfile_flush(sink->fp); /* the flush's errno, else -EIO for an earlier error */
 	if (!ret)
 		ret = r;
+	if (sink->own_fp && fclose(sink->fp) && !ret)
+		ret = -errno;
 	sink->fp = NULL;
 	sink->ops = NULL;
 	return ret;

@@ -90,6 +90,8 @@ struct dhb_row {
  * @append: append to @path. CSV then writes its header only into an empty file and refuses
  *          (-EPROTO) a file whose first line is another header; formats that cannot be
  *          appended to (JSON: one document per file) refuse with -EINVAL before opening.
+ *          Appended rows are flushed one by one: they survive a crash, and a write error
+ *          shows at once.
  * @run: identity of the run (required).
  * @settings: options of the run, for JSON "settings".
  * @n_settings: entries in @settings.
