@@ -13,12 +13,16 @@
 #include "cli.h"
 #include "dhb/frag.h"
 #include "dhb/opts.h"
+#include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/size.h"
 
 #define MAX_POLICIES 3
 #define MAX_REPEAT   1000
 #define MAX_COUNT    1000000000ULL
+
+/* The paths of the command line, checked together before anything is written. */
+enum { P_TRACE, P_CSV, P_EMIT, N_PATHS };
 
 struct frag_opts {
 	const char *trace;
@@ -38,6 +42,7 @@ struct frag_opts {
 	bool help;
 };
 
+/* In the order of long_opts[]: an option's bit in the given-once mask is its index there. */
 enum {
 	O_TRACE = 256,
 	O_WORKLOAD,
@@ -88,7 +93,8 @@ static void help(void)
 	     "  --seed N           generator seed (default: 1)\n"
 	     "  --util F           generator's target live fraction of the region, and the\n"
 	     "                     summary's threshold (default: 0.9)\n"
-	     "  --ops N            operations a generator emits (default: 100000)\n"
+	     "  --ops N            operations a generator emits, at most 4194304 (default:\n"
+	     "                     100000)\n"
 	     "  --region SIZE      model region (default: 256M)\n"
 	     "  --granule SIZE     model allocation unit (default: 4K)\n"
 	     "  --policy LIST      best-fit,first-fit,buddy (default: all; with --heap: none)\n"
@@ -143,6 +149,7 @@ static int parse_size_opt(const char *name, const char *v, uint64_t *out)
 /* The command line into @o; an exit status, or -1 to go on. */
 static int parse(int argc, char **argv, struct frag_opts *o)
 {
+	unsigned int given = 0;
 	char *end;
 	int c, ret = 0;
 
@@ -155,6 +162,15 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 	opterr = 0;
 	optind = 0;
 	while (!ret && (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
+		if (c == 'h')
+			c = O_HELP;
+		if (c >= O_TRACE && c <= O_HELP) {
+			if (given & (1u << (c - O_TRACE))) {
+				ret = usage_error("--%s given twice", long_opts[c - O_TRACE].name);
+				break;
+			}
+			given |= 1u << (c - O_TRACE);
+		}
 		switch (c) {
 		case O_TRACE:
 			o->trace = optarg;
@@ -178,10 +194,11 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 					optarg);
 			break;
 		case O_OPS:
-			if (!parse_count(optarg, 1, MAX_COUNT, &o->ops))
+			if (!parse_count(optarg, 1, DHB_FRAG_MAX_OPS, &o->ops))
 				ret = usage_error(
-					"--ops: '%s' is not a whole number from 1 to %llu", optarg,
-					MAX_COUNT);
+					"--ops: '%s' is not a whole number from 1 to %d (the "
+					"most a trace may hold)",
+					optarg, DHB_FRAG_MAX_OPS);
 			break;
 		case O_REGION:
 			ret = parse_size_opt("region", optarg, &o->region);
@@ -213,7 +230,6 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 		case O_MAX_MEM:
 			ret = parse_size_opt("max-mem", optarg, &o->max_mem);
 			break;
-		case 'h':
 		case O_HELP:
 			o->help = true;
 			break;
@@ -240,10 +256,28 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 		return usage_error("--emit-trace writes a generated workload: it needs --workload");
 	if (o->granule & (o->granule - 1))
 		return usage_error("--granule: %" PRIu64 " is not a power of two", o->granule);
+	if (o->granule > DHB_FRAG_MAX_SIZE)
+		return usage_error("--granule: %" PRIu64 " is larger than a trace's largest size "
+				   "(%llu)",
+				   o->granule, DHB_FRAG_MAX_SIZE);
 	if (o->region % o->granule)
 		return usage_error("--region: %" PRIu64
 				   " is not a multiple of the granule (%" PRIu64 ")",
 				   o->region, o->granule);
+	return -1;
+}
+
+/* Every path of the command line, before anything is written; an exit status, or -1 to go on. */
+static int check_paths(const struct frag_opts *o, struct dhb_outfile_arg *paths)
+{
+	char err[512];
+
+	paths[P_TRACE] = (struct dhb_outfile_arg){"--trace", o->trace,
+						  DHB_OUTFILE_INPUT | DHB_OUTFILE_DASH, false};
+	paths[P_CSV] = (struct dhb_outfile_arg){"--csv", o->csv, DHB_OUTFILE_DASH, false};
+	paths[P_EMIT] = (struct dhb_outfile_arg){"--emit-trace", o->emit, DHB_OUTFILE_DASH, false};
+	if (dhb_outfile_check(paths, N_PATHS, err, sizeof(err)))
+		return usage_error("%s", err);
 	return -1;
 }
 
@@ -328,6 +362,10 @@ static int load(const struct frag_opts *o, struct dhb_frag_trace *tr)
 		fprintf(stderr, "dmaheap-bench frag: reading %s: out of memory\n", o->trace);
 		return DHB_EXIT_FAIL;
 	}
+	if (ret == -EIO) { /* the file, not the trace, is at fault */
+		fprintf(stderr, "dmaheap-bench frag: %s:%lu: %s\n", o->trace, line, err);
+		return DHB_EXIT_FAIL;
+	}
 	if (ret) {
 		fprintf(stderr, "dmaheap-bench: %s:%lu: %s\n", o->trace, line, err);
 		return DHB_EXIT_USAGE;
@@ -335,25 +373,31 @@ static int load(const struct frag_opts *o, struct dhb_frag_trace *tr)
 	return -1;
 }
 
-static int emit(const struct frag_opts *o, const struct dhb_frag_trace *tr)
+/* The generated trace, written whole (an existing file stays as it was on failure). */
+static int emit(const struct frag_opts *o, const struct dhb_outfile_arg *arg,
+		const struct dhb_frag_trace *tr)
 {
 	char comment[256], rs[DHB_SIZE_FMT_LEN], gs[DHB_SIZE_FMT_LEN];
-	FILE *fp = strcmp(o->emit, "-") ? fopen(o->emit, "w") : stdout;
+	struct dhb_outfile of;
 	int ret;
 
-	if (!fp)
-		return usage_error("--emit-trace %s: %s", o->emit, strerror(errno));
 	dhb_size_format(o->region, rs, sizeof(rs));
 	dhb_size_format(o->granule, gs, sizeof(gs));
 	snprintf(comment, sizeof(comment),
 		 "dmaheap-bench frag --workload %s --seed %" PRIu64 " --util %g --ops %" PRIu64
 		 " --region %s --granule %s",
 		 o->workload, o->seed, o->util, o->ops, rs, gs);
-	ret = dhb_frag_trace_write(tr, comment, fp);
-	if (fp != stdout && fclose(fp))
-		ret = -EIO;
+	ret = dhb_outfile_open(&of, o->emit, arg->std);
+	if (!ret) {
+		ret = dhb_frag_trace_write(tr, comment, of.fp);
+		if (ret)
+			dhb_outfile_abort(&of);
+		else
+			ret = dhb_outfile_commit(&of);
+	}
 	if (ret) {
-		fprintf(stderr, "dmaheap-bench frag: writing %s failed\n", o->emit);
+		fprintf(stderr, "dmaheap-bench frag: writing %s: %s\n",
+			arg->std ? "standard output" : o->emit, strerror(-ret));
 		return DHB_EXIT_FAIL;
 	}
 	return DHB_EXIT_OK;
@@ -396,17 +440,6 @@ static int check_heap(const struct frag_opts *o, const struct dhb_frag_trace *tr
 				   "memory budget is %s (%" PRIu64 " bytes); see --max-mem",
 				   peak_s, peak, budget_s, budget);
 	}
-	return -1;
-}
-
-static int open_csv(const struct frag_opts *o, FILE **fp)
-{
-	*fp = NULL;
-	if (!o->csv)
-		return -1;
-	*fp = strcmp(o->csv, "-") ? fopen(o->csv, "w") : stdout;
-	if (!*fp)
-		return usage_error("--csv %s: %s", o->csv, strerror(errno));
 	return -1;
 }
 
@@ -467,14 +500,62 @@ static void footnote(const struct frag_opts *o, const struct dhb_frag_trace *tr,
 	fputc('\n', fp);
 }
 
+/*
+ * The CSV file, written whole, then the summary (on stderr when the CSV goes to stdout); every
+ * write checked. Signals get their default action back first: one now ends the process, and the
+ * temporary CSV goes with it (dhb/outfile.h). Returns the exit status.
+ */
+static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths,
+		  const struct dhb_frag_trace *tr, const struct dhb_frag_result *res, size_t n_res,
+		  size_t n_pol, int sig)
+{
+	FILE *human = paths[P_CSV].std ? stderr : stdout;
+	int status = DHB_EXIT_OK, ret;
+	struct dhb_outfile of;
+	size_t i;
+
+	dhb_signals_default();
+	if (o->csv) {
+		ret = dhb_outfile_open(&of, o->csv, paths[P_CSV].std);
+		if (!ret) {
+			dhb_frag_csv_header(of.fp);
+			for (i = 0; i < n_res; i++)
+				dhb_frag_csv_rows(&res[i], of.fp);
+			ret = dhb_outfile_commit(&of);
+		}
+		if (ret) {
+			fprintf(stderr, "dmaheap-bench frag: writing %s: %s\n",
+				paths[P_CSV].std ? "standard output" : o->csv, strerror(-ret));
+			status = DHB_EXIT_FAIL;
+		}
+	}
+	dhb_frag_summary(res, n_res, o->util, human);
+	footnote(o, tr, n_pol, human);
+	ret = dhb_outfile_flush(human);
+	if (ret && human == stdout) {
+		fprintf(stderr, "dmaheap-bench frag: writing standard output: %s\n",
+			strerror(-ret));
+		status = DHB_EXIT_FAIL;
+	}
+	if (sig) {
+		fprintf(stderr,
+			"dmaheap-bench frag: stopped by signal %d; every buffer is released, rows "
+			"so "
+			"far are kept\n",
+			sig);
+		status = 128 + sig;
+	}
+	return status;
+}
+
 int dhb_cmd_frag(int argc, char **argv)
 {
 	struct dhb_frag_result res[MAX_POLICIES + 1];
+	struct dhb_outfile_arg paths[N_PATHS];
 	struct dhb_frag_trace tr = {0};
 	enum dhr_policy pol[MAX_POLICIES];
 	struct frag_opts o;
 	char heap_path[DHB_PATH_LEN], **av;
-	FILE *csv = NULL;
 	size_t n_pol = 0, n_res = 0, i;
 	int status, sig = 0;
 
@@ -486,39 +567,19 @@ int dhb_cmd_frag(int argc, char **argv)
 	memcpy(av + 1, argv, (size_t)argc * sizeof(*av));
 	status = parse(argc + 1, av, &o);
 	if (status < 0)
+		status = check_paths(&o, paths);
+	if (status < 0)
 		status = policies(&o, pol, &n_pol);
 	if (status < 0)
 		status = load(&o, &tr);
 	if (status < 0 && o.emit)
-		status = emit(&o, &tr);
+		status = emit(&o, &paths[P_EMIT], &tr);
 	if (status < 0 && o.heap)
 		status = check_heap(&o, &tr, heap_path, sizeof(heap_path));
 	if (status < 0)
-		status = open_csv(&o, &csv);
-	if (status < 0)
 		status = run_all(&o, &tr, pol, n_pol, heap_path, res, &n_res, &sig);
-	if (status == DHB_EXIT_OK && n_res) {
-		if (csv) {
-			dhb_frag_csv_header(csv);
-			for (i = 0; i < n_res; i++)
-				dhb_frag_csv_rows(&res[i], csv);
-		}
-		dhb_frag_summary(res, n_res, o.util, csv == stdout ? stderr : stdout);
-		footnote(&o, &tr, n_pol, csv == stdout ? stderr : stdout);
-		if (sig) {
-			fprintf(stderr,
-				"dmaheap-bench frag: stopped by signal %d; every buffer is "
-				"released, rows so far are kept\n",
-				sig);
-			status = 128 + sig;
-		}
-	}
-	if (csv && csv != stdout && fclose(csv) && status == DHB_EXIT_OK) {
-		fprintf(stderr, "dmaheap-bench frag: writing %s failed\n", o.csv);
-		status = DHB_EXIT_FAIL;
-	} else if (csv == stdout && fflush(stdout) && status == DHB_EXIT_OK) {
-		status = DHB_EXIT_FAIL;
-	}
+	if (status == DHB_EXIT_OK && n_res)
+		status = report(&o, paths, &tr, res, n_res, n_pol, sig);
 	for (i = 0; i < n_res; i++)
 		dhb_frag_result_free(&res[i]);
 	dhb_frag_trace_release(&tr);

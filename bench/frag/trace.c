@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dhb/frag.h"
+#include "dhb/outfile.h"
 
 #define HEADER	   "time,op,id,size,alignment"
 #define MAX_FIELDS 5
@@ -33,6 +34,8 @@ static int append(struct dhb_frag_trace *tr, const struct dhb_frag_op *op)
 {
 	if (tr->n && op->time_ns < tr->ops[tr->n - 1].time_ns)
 		return -EINVAL;
+	if (tr->n >= DHB_FRAG_MAX_OPS)
+		return -E2BIG;
 	if (grow((void **)&tr->ops, sizeof(*tr->ops), tr->n + 1, &tr->cap))
 		return -ENOMEM;
 	tr->ops[tr->n++] = *op;
@@ -69,7 +72,8 @@ int dhb_frag_trace_alloc(struct dhb_frag_trace *tr, uint64_t time_ns, uint64_t s
 	struct dhb_frag_op op = {time_ns, size, align, 0, DHB_FRAG_ALLOC};
 	int ret;
 
-	if (!size || (align & (align - 1)) || (tr->n && time_ns < tr->ops[tr->n - 1].time_ns))
+	if (!size || size > DHB_FRAG_MAX_SIZE || (align & (align - 1)) ||
+	    align > DHB_FRAG_MAX_SIZE || (tr->n && time_ns < tr->ops[tr->n - 1].time_ns))
 		return -EINVAL;
 	if (tr->n_free) {
 		op.slot = tr->free_slots[--tr->n_free];
@@ -149,7 +153,7 @@ int dhb_frag_trace_write(const struct dhb_frag_trace *tr, const char *comment, F
 		fprintf(fp, "%" PRIu64 ",%s,%" PRIu32 ",%" PRIu64 ",%" PRIu64 "\n", op->time_ns,
 			op->op == DHB_FRAG_ALLOC ? "alloc" : "free", op->slot, op->size, op->align);
 	}
-	return fflush(fp) || ferror(fp) ? -EIO : 0;
+	return dhb_outfile_flush(fp); /* the errno of a failed write, not just -EIO */
 }
 
 /* ---- parser ------------------------------------------------------------------------------ */
@@ -319,10 +323,14 @@ static int parse_op(struct parser *p, char **f)
 		return bad(p, "alignment is empty (0 for the heap's default)");
 	if (is_alloc && !size)
 		return bad(p, "size is 0");
-	if (size > INT64_MAX)
-		return bad(p, "size %" PRIu64 " is too large", size);
+	if (size > DHB_FRAG_MAX_SIZE)
+		return bad(p, "size %" PRIu64 " is too large (at most %llu)", size,
+			   DHB_FRAG_MAX_SIZE);
 	if (align & (align - 1))
 		return bad(p, "alignment %" PRIu64 " is not a power of two", align);
+	if (align > DHB_FRAG_MAX_SIZE)
+		return bad(p, "alignment %" PRIu64 " is too large (at most %llu)", align,
+			   DHB_FRAG_MAX_SIZE);
 	if (is_alloc) {
 		if (idmap_find(&p->ids, id, &pos))
 			return bad(p, "id %" PRIu64 " is already live", id);
@@ -366,6 +374,33 @@ static size_t split(char *s, char **f)
 	}
 }
 
+/*
+ * One line of @fp into @buf (DHB_FRAG_MAX_LINE + 1 bytes), without its '\n' and the '\r's before
+ * it. Return: its length, -1 at the end of the file, -E2BIG for a longer line (the rest of it is
+ * left unread), or -EIO for a read error (its errno in @rerr): never an end of file.
+ */
+static ssize_t read_line(FILE *fp, char *buf, int *rerr)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+		if (len == DHB_FRAG_MAX_LINE)
+			return -E2BIG;
+		buf[len++] = (char)c;
+	}
+	if (c == EOF && ferror(fp)) {
+		*rerr = errno ? errno : EIO;
+		return -EIO;
+	}
+	if (c == EOF && !len)
+		return -1;
+	while (len && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
 static bool blank(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -378,18 +413,29 @@ int dhb_frag_trace_parse(FILE *fp, struct dhb_frag_trace *tr, unsigned long *lin
 {
 	struct parser p = {.tr = tr, .err = err, .errlen = errlen};
 	bool header = false;
-	char *buf = NULL, *f[MAX_FIELDS];
-	size_t cap = 0, n;
+	char buf[DHB_FRAG_MAX_LINE + 1], *f[MAX_FIELDS];
+	size_t n;
 	ssize_t len;
-	int ret = 0;
+	int ret = 0, rerr = 0;
 
 	*line = 0;
 	if (errlen)
 		err[0] = '\0';
-	while ((len = getline(&buf, &cap, fp)) >= 0) {
+	errno = 0;
+	for (;;) {
+		len = read_line(fp, buf, &rerr);
+		if (len == -1)
+			break;
 		++*line;
-		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = '\0';
+		if (len == -EIO) {
+			bad(&p, "read error: %s", strerror(rerr));
+			ret = -EIO;
+			break;
+		}
+		if (len == -E2BIG) {
+			ret = bad(&p, "line longer than %d bytes", DHB_FRAG_MAX_LINE);
+			break;
+		}
 		if (strlen(buf) != (size_t)len) {
 			ret = bad(&p, "NUL byte in the line");
 			break;
@@ -414,6 +460,11 @@ int dhb_frag_trace_parse(FILE *fp, struct dhb_frag_trace *tr, unsigned long *lin
 					  n == 1 ? "" : "s");
 			break;
 		}
+		if (tr->n >= DHB_FRAG_MAX_OPS) {
+			ret = bad(&p, "more than %d operations (the most a trace may hold)",
+				  DHB_FRAG_MAX_OPS);
+			break;
+		}
 		ret = parse_op(&p, f);
 		if (ret) {
 			if (ret == -ENOMEM)
@@ -421,15 +472,10 @@ int dhb_frag_trace_parse(FILE *fp, struct dhb_frag_trace *tr, unsigned long *lin
 			break;
 		}
 	}
-	if (!ret && ferror(fp)) {
-		bad(&p, "read error");
-		ret = -EIO;
-	}
 	if (!ret && !header) {
 		++*line;
 		ret = bad(&p, "missing header (the file has no '" HEADER "' line)");
 	}
-	free(buf);
 	idmap_free(&p.ids);
 	if (ret)
 		dhb_frag_trace_release(tr);

@@ -22,6 +22,18 @@
 #define DHB_FRAG_ALLOC 0
 #define DHB_FRAG_FREE  1
 
+/*
+ * Limits of a trace (heaps-ref/TRACE.md), so that no input can take unbounded memory and no
+ * total can overflow. A line holds at most DHB_FRAG_MAX_LINE bytes before its line end (/dev/zero
+ * stops there); a trace at most DHB_FRAG_MAX_OPS operations (32 bytes each in memory, about
+ * 300 MiB at most with the parser's tables); a size or an alignment at most DHB_FRAG_MAX_SIZE.
+ * So any live total, even with every size rounded up to a granule of at most DHB_FRAG_MAX_SIZE,
+ * is at most 2^62 bytes.
+ */
+#define DHB_FRAG_MAX_LINE 4096
+#define DHB_FRAG_MAX_OPS  (1 << 22)    /* 4194304 */
+#define DHB_FRAG_MAX_SIZE (1ULL << 40) /* 1 TiB */
+
 /**
  * struct dhb_frag_op - one operation of a trace.
  * @time_ns: nanoseconds since the start of the trace.
@@ -72,7 +84,8 @@ struct dhb_frag_trace {
  * @align: 0 or a power of two.
  * @slot: the slot it got.
  *
- * Return: 0, -EINVAL (time going backwards, zero size, bad alignment) or -ENOMEM.
+ * Return: 0, -EINVAL (time going backwards, zero size, a size or alignment above
+ * DHB_FRAG_MAX_SIZE, bad alignment), -E2BIG (DHB_FRAG_MAX_OPS operations already) or -ENOMEM.
  */
 int dhb_frag_trace_alloc(struct dhb_frag_trace *tr, uint64_t time_ns, uint64_t size, uint64_t align,
 			 uint32_t *slot);
@@ -83,7 +96,7 @@ int dhb_frag_trace_alloc(struct dhb_frag_trace *tr, uint64_t time_ns, uint64_t s
  * @time_ns: time; must not be before the previous operation's.
  * @slot: a slot holding a live buffer.
  *
- * Return: 0, -EINVAL (time going backwards, slot not live) or -ENOMEM.
+ * Return: 0, -EINVAL (time going backwards, slot not live), -E2BIG or -ENOMEM.
  */
 int dhb_frag_trace_free(struct dhb_frag_trace *tr, uint64_t time_ns, uint32_t slot);
 
@@ -101,6 +114,10 @@ void dhb_frag_trace_release(struct dhb_frag_trace *tr);
  * @err: on failure, one line saying what is wrong (without file name and line).
  * @errlen: size of @err.
  *
+ * Lines are read with a bounded buffer: a line longer than DHB_FRAG_MAX_LINE bytes, a trace of
+ * more than DHB_FRAG_MAX_OPS operations and a size beyond DHB_FRAG_MAX_SIZE are malformed. A read
+ * error is reported as one (with its errno's text in @err), never taken for the end of the file.
+ *
  * Return: 0; -EINVAL for a malformed trace; -ENOMEM; -EIO when @fp could not be read.
  */
 int dhb_frag_trace_parse(FILE *fp, struct dhb_frag_trace *tr, unsigned long *line, char *err,
@@ -112,7 +129,7 @@ int dhb_frag_trace_parse(FILE *fp, struct dhb_frag_trace *tr, unsigned long *lin
  * @comment: a line written as a "# " comment before the header, or NULL.
  * @fp: stream.
  *
- * Return: 0, or -EIO when writing failed.
+ * Return: 0, or -errno when writing failed (-EIO when the stream's errno is lost).
  */
 int dhb_frag_trace_write(const struct dhb_frag_trace *tr, const char *comment, FILE *fp);
 
