@@ -11,6 +11,9 @@
 #include "dhb/plan.h"
 
 static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
