@@ -152,7 +152,8 @@ static void model_pass(struct model_run *m, const struct dhb_frag_trace *tr,
 		       const struct dhb_frag_model_cfg *cfg, struct dhb_frag_row *rows,
 		       size_t *n_rows)
 {
-	const struct dhb_frag_op *op = tr->ops, *end = tr->ops + tr->n;
+	/* An empty trace may have no ops array: NULL + 0 is undefined in C. */
+	const struct dhb_frag_op *op = tr->ops, *end = tr->n ? tr->ops + tr->n : tr->ops;
 	uint64_t granule = cfg->granule, *addr = m->addr, since = 0;
 	size_t i;
 

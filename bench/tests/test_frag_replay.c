@@ -291,6 +291,32 @@ Test(frag_replay, summary_table)
 	dhb_frag_trace_release(&tr);
 }
 
+/* A trace with a header and nothing else has no ops array at all (clang's UBSan: NULL + 0). */
+Test(frag_replay, empty_trace)
+{
+	static const enum dhr_policy policies[] = {DHR_POLICY_BEST_FIT, DHR_POLICY_FIRST_FIT,
+						   DHR_POLICY_BUDDY};
+	struct dhb_frag_trace tr;
+	struct dhb_frag_result res;
+	size_t i;
+
+	parse("time,op,id,size,alignment\n", &tr);
+	cr_assert_eq(tr.n, 0);
+	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		struct dhb_frag_model_cfg cfg = {policies[i], 40 * 1024, K, 1, 2};
+
+		memset(&res, 0, sizeof(res));
+		cr_assert_eq(dhb_frag_replay_model(&tr, &cfg, &res), 0);
+		cr_assert_eq(res.ops, 0);
+		cr_assert_eq(res.n_rows, 1, "one row, at the end");
+		cr_assert_eq(res.rows[0].op_index, 0);
+		cr_assert_eq(res.rows[0].st.used, 0);
+		cr_assert_eq(res.failed_allocs + res.skipped_frees, 0);
+		dhb_frag_result_free(&res);
+	}
+	dhb_frag_trace_release(&tr);
+}
+
 Test(frag_replay, names_and_interval)
 {
 	enum dhr_policy p;
