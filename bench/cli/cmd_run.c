@@ -203,6 +203,7 @@ static int write_human(struct run_state *st)
 			ret = dhb_sink_close(&sink);
 		}
 	}
+	errno = 0;
 	if (strcmp(st->set.table, "none"))
 		dhb_summary_print(st->human, store);
 	r = dhb_outfile_flush(st->human);

@@ -389,6 +389,7 @@ static int emit(const struct frag_opts *o, const struct dhb_outfile_arg *arg,
 		 o->workload, o->seed, o->util, o->ops, rs, gs);
 	ret = dhb_outfile_open(&of, o->emit, arg->std);
 	if (!ret) {
+		errno = 0; /* see dhb_outfile_flush() */
 		ret = dhb_frag_trace_write(tr, comment, of.fp);
 		if (ret)
 			dhb_outfile_abort(&of);
@@ -518,6 +519,7 @@ static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths
 	if (o->csv) {
 		ret = dhb_outfile_open(&of, o->csv, paths[P_CSV].std);
 		if (!ret) {
+			errno = 0; /* see dhb_outfile_flush() */
 			dhb_frag_csv_header(of.fp);
 			for (i = 0; i < n_res; i++)
 				dhb_frag_csv_rows(&res[i], of.fp);
@@ -529,6 +531,7 @@ static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths
 			status = DHB_EXIT_FAIL;
 		}
 	}
+	errno = 0;
 	dhb_frag_summary(res, n_res, o->util, human);
 	footnote(o, tr, n_pol, human);
 	ret = dhb_outfile_flush(human);

@@ -401,10 +401,14 @@ int dhb_outfile_open(struct dhb_outfile *of, const char *path, bool std)
 
 int dhb_outfile_flush(FILE *fp)
 {
+	int seen = errno;
+
 	errno = 0;
 	if (fflush(fp))
 		return errno ? -errno : -EIO;
-	return ferror(fp) ? -EIO : 0;
+	if (!ferror(fp))
+		return 0;
+	return seen > 0 ? -seen : -EIO;
 }
 
 int dhb_outfile_commit(struct dhb_outfile *of)

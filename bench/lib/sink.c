@@ -215,12 +215,14 @@ int dhb_sink_write(struct dhb_sink *sink, const struct dhb_row *row)
 
 	if (sink->err)
 		return sink->err;
+	errno = 0; /* what a failed write sets, for dhb_outfile_flush() */
 	ret = sink->ops->write_row(sink, row);
-	/* Appended rows go out one by one: they survive a crash, and a full disk shows at once. */
-	if (!ret && sink->cfg.append)
+	/*
+	 * Appended rows go out one by one: they survive a crash, and a full disk shows at once.
+	 * Otherwise the stream is flushed only after an error, to learn its errno.
+	 */
+	if (!ret && (sink->cfg.append || ferror(sink->fp)))
 		ret = dhb_outfile_flush(sink->fp);
-	else if (!ret && ferror(sink->fp))
-		ret = -EIO;
 	if (ret)
 		sink->err = ret;
 	else
@@ -234,6 +236,7 @@ int dhb_sink_close(struct dhb_sink *sink)
 
 	if (!sink->ops)
 		return -EINVAL;
+	errno = 0;
 	r = sink->ops->close(sink);
 	if (!ret)
 		ret = r;

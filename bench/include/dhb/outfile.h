@@ -94,6 +94,8 @@ int dhb_outfile_open(struct dhb_outfile *of, const char *path, bool std);
  * dhb_outfile_commit() - finish: flush, check, close and rename the temporary into place.
  * @of: an open file; closed on every path.
  *
+ * A write error is found as dhb_outfile_flush() finds it (set errno to 0 before writing).
+ *
  * Return: 0, or -errno of the first write, close or rename error (the temporary is removed, the
  * target left as it was).
  */
@@ -109,7 +111,13 @@ void dhb_outfile_abort(struct dhb_outfile *of);
  * dhb_outfile_flush() - flush a stream and say whether every write to it so far succeeded.
  * @fp: stream (stdout included).
  *
- * Return: 0, the -errno of a failed flush, or -EIO when an earlier write failed.
+ * When stdio's own flush of a full buffer failed earlier, it dropped that data, so the final
+ * flush may succeed with the stream's error flag set and nothing said about the cause. Callers
+ * therefore set errno to 0 before a batch of writes; the errno found here on entry (that of the
+ * failed write) is then the one reported.
+ *
+ * Return: 0; the -errno of a failed flush; else, when an earlier write failed, -errno as found on
+ * entry, or -EIO when that is 0.
  */
 int dhb_outfile_flush(FILE *fp);
 
