@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Bad input to run and frag, on the host (no heap needed): one stderr line, the right status, and
+# every file left as it was, with nothing added. Usage: badinput.sh DMAHEAP-BENCH
+# shellcheck source=../../scripts/tests/lib.sh
+. "$(dirname "$0")/../../scripts/tests/lib.sh"
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+W=$OUT/w
+mkdir "$W"
+cd "$W" || exit 1
+
+# The memfd baseline, one cpu iteration: deterministic, no trust warnings on stderr. The sizes
+# and heaps apart, for the cases that choose their own.
+R0=(run --tests cpu --iterations 1 --warmup 0)
+R=("${R0[@]}" --heaps memfd --sizes 4K)
+F=(frag --repeat 1)
+
+# Fixtures.
+printf '{"old": 1}\n' >j.json
+ln -s j.json sym.json
+ln j.json hard.json
+mkdir sub
+printf 'x\n' >afile
+ln -s missing dangling
+printf 'a,b\n1,2\n' >other.csv
+"$BIN" frag --workload video --ops 600 --emit-trace in.csv || exit 1
+ln -s in.csv in-sym.csv
+ln in.csv in-hard.csv
+H=time,op,id,size,alignment
+printf '%s\n0,alloc,1,4096,0\n1,free,3,,\n' $H >bad.csv
+printf '%s\n0,alloc,1,4096,0\n0,al\0loc,2,4096,0\n' $H >nul.csv
+{
+	echo $H
+	echo 0,alloc,1,4096,0
+	printf '#%04100d\n' 0
+} >long.csv
+printf '%s\n0,alloc,1,1099511627777,0\n' $H >huge.csv
+
+# Every file and link here: type, name, link target, checksum.
+snapshot() {
+	find . -printf '%y %p %l\n' | sort
+	find . -type f -exec sha256sum {} + | sort
+}
+
+# bad_io IN TO NAME STATUS REGEX ARGS...: dmaheap-bench ARGS with stdin from IN and stdout to TO
+# ("closed": closed) exits STATUS with exactly one stderr line, matching REGEX, and leaves the
+# directory as it was.
+bad_io() {
+	local in=$1 to=$2 name=$3 want=$4 re=$5 before after
+	shift 5
+	before=$(snapshot)
+	RC=0
+	: >"$OUT/stdout"
+	if [ "$to" = closed ]; then
+		"$BIN" "$@" <"$in" 2>"$OUT/stderr" >&- || RC=$?
+	else
+		"$BIN" "$@" <"$in" >"$to" 2>"$OUT/stderr" || RC=$?
+	fi
+	after=$(snapshot)
+	if [ "$RC" != "$want" ]; then
+		fail "$name" "expected status $want"
+	elif [ "$(wc -l <"$OUT/stderr")" != 1 ]; then
+		fail "$name" "expected exactly one line on stderr"
+	elif ! grep -qE -- "$re" "$OUT/stderr"; then
+		fail "$name" "expected stderr to match /$re/"
+	elif [ "$after" != "$before" ]; then
+		fail "$name" "files changed or left behind:" \
+			"$(diff <(echo "$before") <(echo "$after") | head -5)"
+	else
+		pass "$name (status $want: $(cat "$OUT/stderr"))"
+	fi
+}
+
+bad() {
+	bad_io /dev/null "$OUT/stdout" "$@"
+}
+
+# --- run: paths -------------------------------------------------------------------------------
+bad "run: --csv under /proc leaves --json untouched" 2 \
+	'^dmaheap-bench run: --csv /proc/x.csv: cannot create: ' \
+	"${R[@]}" --json j.json --csv /proc/x.csv
+bad "run: --csv and --json the same new file" 2 '^dmaheap-bench run: --json F: the same file as --csv F$' \
+	"${R[@]}" --csv F --json F
+bad "run: --csv and --json the same existing file" 2 'the same file as --csv j.json' \
+	"${R[@]}" --csv j.json --json j.json
+bad "run: the same file through a symbolic link" 2 '--json sym.json: the same file as --csv j.json' \
+	"${R[@]}" --csv j.json --json sym.json
+bad "run: the same file through a hard link" 2 '--json hard.json: the same file as --csv j.json' \
+	"${R[@]}" --csv j.json --json hard.json
+bad "run: the same new file as ./F and F" 2 'the same file as --csv ./F' \
+	"${R[@]}" --csv ./F --json "$W/F"
+bad "run: --json into a missing directory" 2 '--json nodir/x.json: cannot create: No such file or directory' \
+	"${R[@]}" --json nodir/x.json
+bad "run: --json is a directory" 2 '--json sub: Is a directory' "${R[@]}" --json sub
+bad "run: --csv is a directory" 2 '--csv sub/: Is a directory' "${R[@]}" --csv sub/
+bad "run: --csv under a file" 2 '--csv afile/x.csv: Not a directory' "${R[@]}" --csv afile/x.csv
+bad "run: --json a dangling symbolic link" 2 '--json dangling: a symbolic link to a missing file' \
+	"${R[@]}" --json dangling
+bad "run: two outputs on stdout" 2 '--json -: standard output is already written by --csv' \
+	"${R[@]}" --csv - --json -
+bad "run: /dev/stdout and - are both stdout" 2 'standard output is already written by --csv' \
+	"${R[@]}" --csv - --json /dev/stdout
+bad "run: new --csv not created when --json is refused" 2 '--json /proc/x.json: cannot create' \
+	"${R[@]}" --csv new.csv --json /proc/x.json
+bad "run: --csv with another schema's header" 2 "--csv other.csv: its header is another schema's" \
+	"${R[@]}" --csv other.csv --json j.json
+# --- run: options and plan ----------------------------------------------------------------------
+bad "run: --json twice" 2 '^dmaheap-bench run: --json given twice$' "${R[@]}" --json j.json --json k.json
+bad "run: empty --json" 2 -- '--json: empty value' "${R[@]}" --json=
+bad "run: a bad size after --json" 2 -- '--sizes: ' "${R[@]}" --json j.json --sizes 0
+bad "run: over the budget, --json untouched" 2 'plan needs up to' "${R[@]}" --json j.json --max-mem 1K
+bad "run: nothing to test, --json untouched" 3 'nothing to test' "${R0[@]}" --heaps nonesuch --json j.json
+# --- run: write errors ------------------------------------------------------------------------
+bad_io /dev/null /dev/full "run: stdout full (table full)" 1 \
+	'^dmaheap-bench run: writing standard output: No space left on device$' "${R[@]}"
+bad_io /dev/null /dev/full "run: stdout full (table summary)" 1 \
+	'^dmaheap-bench run: writing standard output: No space left on device$' "${R[@]}" --table summary
+bad_io /dev/null /dev/full "run: --json - on a full stdout" 1 \
+	'^dmaheap-bench run: writing standard output: No space left on device$' \
+	"${R[@]}" --json - --table none
+bad_io /dev/null closed "run: stdout closed" 1 \
+	'^dmaheap-bench run: writing standard output: Bad file descriptor$' "${R[@]}"
+bad "run: --csv on a full device" 1 '^dmaheap-bench run: writing /dev/full: No space left on device$' \
+	"${R[@]}" --table none --csv /dev/full
+bad "run: --json on a full device" 1 '^dmaheap-bench run: writing /dev/full: No space left on device$' \
+	"${R[@]}" --table none --json /dev/full
+
+# --- frag: paths ------------------------------------------------------------------------------
+bad "frag: --csv is the trace" 2 \
+	'^dmaheap-bench frag: --csv in.csv: the same file as --trace in.csv \(an output cannot be an input\)$' \
+	"${F[@]}" --trace in.csv --csv in.csv
+bad "frag: --csv is the trace through a symbolic link" 2 'the same file as --trace in.csv' \
+	"${F[@]}" --trace in.csv --csv in-sym.csv
+bad "frag: --csv is the trace through a hard link" 2 'the same file as --trace in.csv' \
+	"${F[@]}" --trace in.csv --csv in-hard.csv
+bad_io in.csv "$OUT/stdout" "frag: --csv is the file standard input reads" 2 \
+	'--csv in.csv: the same file as standard input' "${F[@]}" --trace - --csv in.csv
+bad "frag: --emit-trace onto the trace" 2 'give exactly one of --trace FILE and --workload NAME' \
+	"${F[@]}" --workload video --trace in.csv --emit-trace in.csv
+bad "frag: --emit-trace and --csv the same file" 2 '--emit-trace x.csv: the same file as --csv x.csv' \
+	"${F[@]}" --workload video --csv x.csv --emit-trace x.csv
+bad "frag: --emit-trace is a directory" 2 '--emit-trace sub: Is a directory' \
+	"${F[@]}" --workload video --emit-trace sub
+bad "frag: --emit-trace into a missing directory" 2 '--emit-trace nodir/t.csv: cannot create' \
+	"${F[@]}" --workload video --emit-trace nodir/t.csv
+bad "frag: --csv into a missing directory" 2 '--csv nodir/t.csv: cannot create' \
+	"${F[@]}" --trace in.csv --csv nodir/t.csv
+bad "frag: --csv under /proc" 2 '--csv /proc/x.csv: cannot create' "${F[@]}" --trace in.csv --csv /proc/x.csv
+bad "frag: two outputs on stdout" 2 'standard output is already written by --csv' \
+	"${F[@]}" --workload video --csv - --emit-trace -
+bad "frag: --trace is a directory" 2 '^dmaheap-bench frag: --trace sub: Is a directory$' "${F[@]}" --trace sub
+bad "frag: --trace missing" 2 '^dmaheap-bench frag: --trace nope.csv: No such file or directory$' \
+	"${F[@]}" --trace nope.csv
+# --- frag: options ----------------------------------------------------------------------------
+bad "frag: --csv twice" 2 '^dmaheap-bench frag: --csv given twice$' \
+	"${F[@]}" --trace in.csv --csv a.csv --csv b.csv
+bad "frag: --trace twice" 2 '^dmaheap-bench frag: --trace given twice$' "${F[@]}" --trace in.csv --trace in.csv
+bad "frag: --seed twice, once with =" 2 '^dmaheap-bench frag: --seed given twice$' \
+	"${F[@]}" --workload random --seed 1 --seed=2
+bad "frag: -h and --help" 2 '^dmaheap-bench frag: --help given twice$' "${F[@]}" -h --help
+bad "frag: --ops above the limit" 2 'from 1 to 4194304' "${F[@]}" --workload random --ops 4194305
+bad "frag: --granule above the limit" 2 '--granule: .* is larger than' \
+	"${F[@]}" --workload random --granule 2T --region 2T
+bad "frag: no such heap, --csv untouched" 3 'no such heap' \
+	"${F[@]}" --trace in.csv --heap nosuchheap --csv j.json
+# --- frag: traces -----------------------------------------------------------------------------
+bad "frag: /dev/zero as a trace" 2 '^dmaheap-bench: /dev/zero:1: line longer than 4096 bytes$' \
+	"${F[@]}" --trace /dev/zero
+bad "frag: a line over the bound" 2 '^dmaheap-bench: long.csv:3: line longer than 4096 bytes$' \
+	"${F[@]}" --trace long.csv
+bad "frag: a NUL byte" 2 '^dmaheap-bench: nul.csv:3: NUL byte in the line$' "${F[@]}" --trace nul.csv
+bad "frag: a huge size" 2 '^dmaheap-bench: huge.csv:2: size 1099511627777 is too large' \
+	"${F[@]}" --trace huge.csv
+bad "frag: a malformed trace, --csv untouched" 2 '^dmaheap-bench: bad.csv:3: free of id 3' \
+	"${F[@]}" --trace bad.csv --csv j.json
+bad "frag: a read error is not the end of the trace" 1 \
+	'^dmaheap-bench frag: /proc/self/mem:1: read error: Input/output error$' "${F[@]}" --trace /proc/self/mem
+# --- frag: write errors -----------------------------------------------------------------------
+bad_io /dev/null /dev/full "frag: stdout full" 1 \
+	'^dmaheap-bench frag: writing standard output: No space left on device$' "${F[@]}" --trace in.csv
+# With --csv - the summary is on stderr (by design), so only the error line is counted here.
+before=$(snapshot)
+RC=0
+"$BIN" "${F[@]}" --trace in.csv --csv - >/dev/full 2>"$OUT/stderr" || RC=$?
+if [ "$RC" = 1 ] && [ "$(grep -c '^dmaheap-bench' "$OUT/stderr")" = 1 ] &&
+	grep -q '^dmaheap-bench frag: writing standard output: No space left on device$' "$OUT/stderr" &&
+	grep -q '^model ' "$OUT/stderr" && [ "$(snapshot)" = "$before" ]; then
+	pass "frag: --csv - on a full stdout (status 1, one error line, the summary on stderr)"
+else
+	fail "frag: --csv - on a full stdout" "expected status 1 and one error line"
+fi
+bad_io /dev/null /dev/null "frag: --csv on a full device" 1 \
+	'^dmaheap-bench frag: writing /dev/full: No space left on device$' "${F[@]}" --trace in.csv --csv /dev/full
+bad "frag: --emit-trace on a full device" 1 '^dmaheap-bench frag: writing /dev/full: No space left' \
+	"${F[@]}" --workload video --emit-trace /dev/full
+bad_io /dev/null /dev/full "frag: --emit-trace - on a full stdout" 1 \
+	'^dmaheap-bench frag: writing standard output: No space left' "${F[@]}" --workload video --emit-trace -
+
+# --- what works -------------------------------------------------------------------------------
+run "$BIN" "${R0[@]}" --heaps memfd --sizes 5000,4097 --table none --csv ok.csv --json j.json
+expect_rc "run: cpu on sizes that are not page multiples, JSON replaced" 0
+expect_out "run: cpu rows for 5000 bytes" ok.csv '^1,.*,cpu,memfd,memfd,5000,memcpy_bw,'
+if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' j.json && [ -L sym.json ] &&
+	[ "$(stat -c %h j.json)" = 1 ] && [ -z "$(find . -name '.*.tmp')" ]; then
+	pass "run: the JSON replaced whole, the symbolic link kept, no temporary left"
+else
+	fail "run: JSON replacement" "$(ls -la)"
+fi
+run "$BIN" "${R[@]}" --json - --table full
+expect_rc "run: --json - with the table on stderr" 0
+if python3 -c 'import json, sys; json.load(sys.stdin)' <"$OUT/stdout" &&
+	grep -q '^timer overhead' "$OUT/stderr"; then
+	pass "run: stdout holds the JSON alone"
+else
+	fail "run: --json -"
+fi
+{
+	echo $H
+	for i in 1 2 3 4; do echo "0,alloc,$i,1099511627776,0"; done
+} >big.csv
+run "$BIN" "${F[@]}" --trace big.csv --policy best-fit --csv -
+expect_rc "frag: four buffers of 1T" 0
+expect_out "frag: the live total does not wrap (4T of a 256M region)" stdout \
+	'^model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
+
+# SIGINT while frag writes its CSV (delivered at its second write(2) by strace): the process
+# dies of it, the old file stays, the temporary goes.
+if command -v strace >/dev/null; then
+	printf 'old\n' >old.csv
+	RC=0
+	strace -o /dev/null -e trace=write -e inject=write:signal=SIGINT:when=2 \
+		"$BIN" "${F[@]}" --workload random --ops 2000 --interval 1 --csv old.csv \
+		>/dev/null 2>"$OUT/stderr" || RC=$?
+	if [ "$RC" = 130 ] && [ "$(cat old.csv)" = old ] && [ -z "$(find . -name '.*.tmp')" ]; then
+		pass "frag: SIGINT while writing the CSV leaves the old file and no temporary"
+	else
+		fail "frag: SIGINT while writing the CSV" "$(ls -la)"
+	fi
+else
+	skip "frag: SIGINT while writing the CSV" "no strace"
+fi
+
+# A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
+if ! command -v valgrind >/dev/null; then
+	skip "valgrind cases" "no valgrind"
+elif grep -q __asan_init "$BIN"; then
+	skip "valgrind cases" "a sanitizer build"
+else
+	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \
+		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv"; do
+		# shellcheck disable=SC2086 # the words of each case
+		run "${vg[@]}" "$BIN" $args
+		if [ "$RC" = 2 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ]; then
+			pass "valgrind: $args (status 2, one line, no memory errors)"
+		else
+			fail "valgrind: $args" "expected status 2 and one stderr line"
+		fi
+	done
+	run "${vg[@]}" "$BIN" "${F[@]}" --trace in.csv --csv vg.csv
+	expect_rc "valgrind: frag writes its CSV whole" 0
+fi
+finish
