@@ -224,6 +224,39 @@ static int write_outputs(struct run_state *st, const struct dhb_kv *env, size_t 
 	return ret ? ret : r;
 }
 
+/* The run CSV, appended to row by row; opened once every argument has been checked. */
+static int open_csv(struct run_state *st)
+{
+	struct dhb_sink_config cfg = {
+		.path = st->paths[P_CSV].std ? "-" : st->set.csv, .append = true, .run = &st->run};
+	int ret = dhb_sink_open(&st->csv, &dhb_sink_csv_ops, &cfg);
+
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: --csv %s: %s\n", st->set.csv,
+			ret == -EPROTO ? "its header is another schema's; use a new file"
+				       : strerror(-ret));
+		return ret;
+	}
+	st->csv_open = true;
+	st->runner.csv = &st->csv;
+	return 0;
+}
+
+/* Close the run CSV; its first write error, if any, is reported here. */
+static int close_csv(struct run_state *st)
+{
+	int ret;
+
+	if (!st->csv_open)
+		return 0;
+	ret = dhb_sink_close(&st->csv);
+	st->csv_open = false;
+	if (ret)
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			st->paths[P_CSV].std ? "standard output" : st->set.csv, strerror(-ret));
+	return ret;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
@@ -298,21 +331,8 @@ static int prepare(struct run_state *st, int argc, char **argv)
 		}
 	}
 	dhb_run_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
-	if (s->csv) {
-		struct dhb_sink_config cfg = {.path = st->paths[P_CSV].std ? "-" : s->csv,
-					      .append = true,
-					      .run = &st->run};
-
-		ret = dhb_sink_open(&st->csv, &dhb_sink_csv_ops, &cfg);
-		if (ret) {
-			snprintf(err, sizeof(err), "--csv %s: %s", s->csv,
-				 ret == -EPROTO ? "its header is another schema's; use a new file"
-						: strerror(-ret));
-			return usage_error(err);
-		}
-		st->csv_open = true;
-		st->runner.csv = &st->csv;
-	}
+	if (s->csv && open_csv(st))
+		return DHB_EXIT_USAGE;
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
@@ -396,16 +416,8 @@ int dhb_cmd_run(int argc, char **argv)
 	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
 	ret = write_outputs(st, env, n_env);
-	if (st->csv_open) {
-		r2 = dhb_sink_close(&st->csv);
-		st->csv_open = false;
-		if (r2)
-			fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
-				st->paths[P_CSV].std ? "standard output" : st->set.csv,
-				strerror(-r2));
-		if (!ret)
-			ret = r2;
-	}
+	r2 = close_csv(st);
+	ret = ret ? ret : r2;
 	if (sig)
 		status = 128 + sig;
 	else if (r->failures || ret)

@@ -146,11 +146,80 @@ static int parse_size_opt(const char *name, const char *v, uint64_t *out)
 	return 0;
 }
 
+static int check_combination(const struct frag_opts *o);
+
+/* One option's value into @o; 0, or an exit status. */
+static int set_opt(struct frag_opts *o, int c, const char *arg)
+{
+	char *end;
+	int ret = 0;
+
+	switch (c) {
+	case O_TRACE:
+		o->trace = arg;
+		break;
+	case O_WORKLOAD:
+		o->workload = arg;
+		break;
+	case O_EMIT:
+		o->emit = arg;
+		break;
+	case O_SEED:
+		if (!parse_count(arg, 0, UINT64_MAX, &o->seed))
+			ret = usage_error("--seed: '%s' is not a whole number", arg);
+		break;
+	case O_UTIL:
+		errno = 0;
+		o->util = strtod(arg, &end);
+		if (errno || *end || end == arg || !(o->util > 0 && o->util < 1))
+			ret = usage_error("--util: '%s' is not a fraction above 0 and below 1",
+					  arg);
+		break;
+	case O_OPS:
+		if (!parse_count(arg, 1, DHB_FRAG_MAX_OPS, &o->ops))
+			ret = usage_error("--ops: '%s' is not a whole number from 1 to %d (the "
+					  "most a trace may hold)",
+					  arg, DHB_FRAG_MAX_OPS);
+		break;
+	case O_REGION:
+		ret = parse_size_opt("region", arg, &o->region);
+		break;
+	case O_GRANULE:
+		ret = parse_size_opt("granule", arg, &o->granule);
+		break;
+	case O_POLICY:
+		o->policies = arg;
+		break;
+	case O_INTERVAL:
+		if (!parse_count(arg, 1, MAX_COUNT, &o->interval))
+			ret = usage_error("--interval: '%s' is not a whole number from 1 to %llu",
+					  arg, MAX_COUNT);
+		break;
+	case O_REPEAT:
+		if (!parse_count(arg, 1, MAX_REPEAT, &o->repeat))
+			ret = usage_error("--repeat: '%s' is not a whole number from 1 to %d", arg,
+					  MAX_REPEAT);
+		break;
+	case O_CSV:
+		o->csv = arg;
+		break;
+	case O_HEAP:
+		o->heap = arg;
+		break;
+	case O_MAX_MEM:
+		ret = parse_size_opt("max-mem", arg, &o->max_mem);
+		break;
+	case O_HELP:
+		o->help = true;
+		break;
+	}
+	return ret;
+}
+
 /* The command line into @o; an exit status, or -1 to go on. */
 static int parse(int argc, char **argv, struct frag_opts *o)
 {
-	unsigned int given = 0;
-	char *end;
+	unsigned int given = 0, bit;
 	int c, ret = 0;
 
 	*o = (struct frag_opts){.seed = 1,
@@ -162,84 +231,18 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 	opterr = 0;
 	optind = 0;
 	while (!ret && (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
-		if (c == 'h')
-			c = O_HELP;
-		if (c >= O_TRACE && c <= O_HELP) {
-			if (given & (1u << (c - O_TRACE))) {
-				ret = usage_error("--%s given twice", long_opts[c - O_TRACE].name);
-				break;
-			}
-			given |= 1u << (c - O_TRACE);
-		}
-		switch (c) {
-		case O_TRACE:
-			o->trace = optarg;
-			break;
-		case O_WORKLOAD:
-			o->workload = optarg;
-			break;
-		case O_EMIT:
-			o->emit = optarg;
-			break;
-		case O_SEED:
-			if (!parse_count(optarg, 0, UINT64_MAX, &o->seed))
-				ret = usage_error("--seed: '%s' is not a whole number", optarg);
-			break;
-		case O_UTIL:
-			errno = 0;
-			o->util = strtod(optarg, &end);
-			if (errno || *end || end == optarg || !(o->util > 0 && o->util < 1))
-				ret = usage_error(
-					"--util: '%s' is not a fraction above 0 and below 1",
-					optarg);
-			break;
-		case O_OPS:
-			if (!parse_count(optarg, 1, DHB_FRAG_MAX_OPS, &o->ops))
-				ret = usage_error(
-					"--ops: '%s' is not a whole number from 1 to %d (the "
-					"most a trace may hold)",
-					optarg, DHB_FRAG_MAX_OPS);
-			break;
-		case O_REGION:
-			ret = parse_size_opt("region", optarg, &o->region);
-			break;
-		case O_GRANULE:
-			ret = parse_size_opt("granule", optarg, &o->granule);
-			break;
-		case O_POLICY:
-			o->policies = optarg;
-			break;
-		case O_INTERVAL:
-			if (!parse_count(optarg, 1, MAX_COUNT, &o->interval))
-				ret = usage_error(
-					"--interval: '%s' is not a whole number from 1 to %llu",
-					optarg, MAX_COUNT);
-			break;
-		case O_REPEAT:
-			if (!parse_count(optarg, 1, MAX_REPEAT, &o->repeat))
-				ret = usage_error(
-					"--repeat: '%s' is not a whole number from 1 to %d", optarg,
-					MAX_REPEAT);
-			break;
-		case O_CSV:
-			o->csv = optarg;
-			break;
-		case O_HEAP:
-			o->heap = optarg;
-			break;
-		case O_MAX_MEM:
-			ret = parse_size_opt("max-mem", optarg, &o->max_mem);
-			break;
-		case O_HELP:
-			o->help = true;
-			break;
-		case ':':
+		c = c == 'h' ? O_HELP : c;
+		bit = c >= O_TRACE && c <= O_HELP ? 1u << (c - O_TRACE) : 0;
+		if (c == ':')
 			ret = usage_error("%s needs a value", argv[optind - 1]);
-			break;
-		default:
+		else if (!bit)
 			ret = usage_error("unknown option '%s' (see dmaheap-bench frag --help)",
 					  argv[optind - 1]);
-		}
+		else if (given & bit) /* every option once, as run's */
+			ret = usage_error("--%s given twice", long_opts[c - O_TRACE].name);
+		else
+			ret = set_opt(o, c, optarg);
+		given |= bit;
 	}
 	if (ret)
 		return ret;
@@ -250,6 +253,12 @@ static int parse(int argc, char **argv, struct frag_opts *o)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (see dmaheap-bench frag --help)",
 				   argv[optind]);
+	return check_combination(o);
+}
+
+/* What the options say together; an exit status, or -1 to go on. */
+static int check_combination(const struct frag_opts *o)
+{
 	if (!o->trace == !o->workload)
 		return usage_error("give exactly one of --trace FILE and --workload NAME");
 	if (o->emit && !o->workload)
