@@ -351,6 +351,22 @@ static void drop_tmp(struct dhb_outfile *of, bool renamed)
 	of->slot = -1;
 }
 
+/* Whether rename() may not replace @target: another user's file in a sticky directory (/tmp). */
+static bool sticky_other(const char *target, const struct stat *st)
+{
+	const char *slash = strrchr(target, '/');
+	char *dir;
+	struct stat d;
+	bool ret;
+
+	if (st->st_uid == geteuid() || !geteuid() || !slash)
+		return false;
+	dir = strndup(target, slash == target ? 1 : (size_t)(slash - target));
+	ret = dir && !stat(dir, &d) && (d.st_mode & S_ISVTX) && d.st_uid != geteuid();
+	free(dir);
+	return ret;
+}
+
 static int open_in_place(struct dhb_outfile *of, const char *path)
 {
 	of->fp = fopen(path, "we");
@@ -377,6 +393,10 @@ int dhb_outfile_open(struct dhb_outfile *of, const char *path, bool std)
 	of->target = exists ? realpath(path, NULL) : strdup(path);
 	if (!of->target)
 		return -errno;
+	if (exists && sticky_other(of->target, &st)) {
+		drop_tmp(of, false);
+		return open_in_place(of, path);
+	}
 	ret = make_tmp(of, of->target, &fd);
 	if (ret) {
 		drop_tmp(of, false);

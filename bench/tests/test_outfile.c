@@ -332,3 +332,32 @@ Test(outfile, signal_removes_the_temporary)
 	cr_assert_str_eq(get(at("old")), "old");
 	cr_assert_eq(entries(), 1, "temporary removed by the handler");
 }
+
+/* Another user's file in a sticky directory: rename() would fail, so it is written in place. */
+Test(outfile, sticky_directory_written_in_place)
+{
+	struct dhb_outfile of;
+	struct stat before, after;
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		cr_skip_test("needs root to make a file another user's");
+	cr_assert_eq(chmod(dir, 01777), 0);
+	put(at("theirs"), "old");
+	cr_assert_eq(chmod(at("theirs"), 0666), 0);
+	cr_assert_eq(stat(at("theirs"), &before), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		if (setuid(65534) || dhb_outfile_open(&of, at("theirs"), false) || of.tmp)
+			_exit(1);
+		fputs("new", of.fp);
+		_exit(dhb_outfile_commit(&of) ? 2 : 0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	cr_assert_str_eq(get(at("theirs")), "new");
+	cr_assert_eq(stat(at("theirs"), &after), 0);
+	cr_assert_eq(after.st_ino, before.st_ino, "the same file, written in place");
+}

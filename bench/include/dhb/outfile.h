@@ -29,8 +29,8 @@
  * their default action (the handler removes it and re-raises the signal); a program with its own
  * handler calls dhb_outfile_abort(). An existing file keeps its permission bits; another hard
  * link to it keeps the old content. Anything else (a character device such as /dev/null, a FIFO,
- * or a directory the user may not write to holding an existing writable file) is written in
- * place. "-" is standard output, flushed and checked at commit but not closed.
+ * an existing writable file in a directory the user may not write to, or another user's file
+ * in a sticky directory such as /tmp) is written in place. "-" is standard output, flushed and checked at commit but not closed.
  */
 
 /* Flags of struct dhb_outfile_arg. */
