@@ -77,7 +77,10 @@ ensure_ref_heap() {
 	mkdir -p "$tmp" "$CACHE/logs"
 	log=$CACHE/logs/ref-heap-$(basename "$KDIR").log
 	say "building the reference heap module for $(cat "$KDIR/release"); log: $log"
-	if ! make -C "$REPO/heaps-ref/module" KDIR="$KDIR/build" BUILD_DIR="$tmp" >"$log" 2>&1 ||
+	# Built from a copy in the cache: make cannot work in a directory whose path has a space.
+	mkdir -p "$tmp/src"
+	if ! cp -r "$REPO/heaps-ref/module" "$REPO/heaps-ref/core" "$tmp/src/" ||
+		! PATH=$BUILD_PATH make -C "$tmp/src/module" KDIR="$KDIR/build" BUILD_DIR="$tmp" >"$log" 2>&1 ||
 		[ ! -f "$tmp/dhr_heap.ko" ]; then
 		rm -rf "$tmp"
 		why=$(grep -m1 -E 'error|Error' "$log" | cut -c1-160) || why=$(tail -n 1 "$log")

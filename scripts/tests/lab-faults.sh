@@ -65,10 +65,87 @@ expect_error "refuses to share / read-write" 125 'run it from a project director
 mkdir -p "$OUT/bin" "$OUT/failcache"
 printf '#!/bin/sh\necho "make: *** [Makefile:1: lab-test] Error 2" >&2\nexit 2\n' >"$OUT/bin/make"
 chmod +x "$OUT/bin/make"
-run env PATH="$OUT/bin:$PATH" DHB_LAB_CACHE="$OUT/failcache" "$LAB" build -q --kernel 6.1
+run env DHB_LAB_BUILD_PATH="$OUT/bin:$PATH" DHB_LAB_CACHE="$OUT/failcache" "$LAB" build -q --kernel 6.1
 expect_error "a kernel build failure" 125 'kernel build failed for 6\.1: .*Error 2 \(log: '
-[ -z "$(find "$OUT/failcache" -mindepth 1 -maxdepth 1 ! -name '.lock*' ! -name logs)" ] &&
-	pass "a failed build leaves no cache entry" || fail "a failed build leaves no cache entry"
+no_entry() {
+	[ -z "$(find "$1" -mindepth 1 -maxdepth 1 ! -name '.lock*' ! -name logs)" ]
+}
+no_entry "$OUT/failcache" && pass "a failed build leaves no cache entry" ||
+	fail "a failed build leaves no cache entry"
+
+# A build whose steps are stand-ins (tar, make and merge_config.sh that only pretend), so that
+# a late step can fail, or every step can "succeed" and leave nothing, in seconds:
+# fake_build CACHE FAIL_TARGET [SLEEP_TARGET] runs 'lab build --kernel 6.1' with make failing
+# on FAIL_TARGET (or none) and sleeping on SLEEP_TARGET.
+fake_build() {
+	local bin=$OUT/fakebin
+	rm -rf "$bin"
+	mkdir -p "$bin"
+	cat >"$bin/tar" <<'FAKE'
+#!/bin/sh
+# tar -xJf TARBALL -C DEST: a source tree with a merge_config.sh that writes the fragments.
+dest=$4/linux-source-6.1
+mkdir -p "$dest/scripts/kconfig"
+printf '#!/bin/sh\nshift 2\ncat "$@" >.config\n' >"$dest/scripts/kconfig/merge_config.sh"
+chmod +x "$dest/scripts/kconfig/merge_config.sh"
+FAKE
+	cat >"$bin/make" <<FAKE
+#!/bin/sh
+dir=.
+[ "\$1" != -s ] || shift
+[ "\$1" != -C ] || dir=\$2
+case " \$* " in
+*" $2 "*) echo "make: *** [Makefile:1: $2] Error 2 (dhb-fake-make)" >&2; exit 2 ;;
+*" ${3:-none} "*) exec sleep 300 ;;
+*" bzImage "*) mkdir -p "\$dir/arch/x86/boot" && echo fake >"\$dir/arch/x86/boot/bzImage" ;;
+*" kernelrelease "*) echo 6.1.0-fake ;;
+esac
+exit 0
+FAKE
+	chmod +x "$bin/tar" "$bin/make"
+	run env DHB_LAB_BUILD_PATH="$bin:$PATH" DHB_LAB_CACHE="$1" "$LAB" build -q --kernel 6.1
+}
+fake_build "$OUT/latecache" headers_install
+expect_error "a failing late step (headers_install) fails the build" 125 \
+	'kernel build failed for 6\.1: .*headers_install\] Error 2'
+no_entry "$OUT/latecache" && pass "a build failing late leaves no cache entry" ||
+	fail "a build failing late leaves no cache entry"
+fake_build "$OUT/emptycache" none
+expect_error "a build that leaves files out is refused" 125 'kernel build failed for 6\.1: the build left no build/Makefile'
+no_entry "$OUT/emptycache" && pass "an incomplete build leaves no cache entry" ||
+	fail "an incomplete build leaves no cache entry"
+
+# SIGTERM during a build stops the build too, and leaves no build directory behind.
+fake_build "$OUT/termcache" none bzImage &
+builder=$!
+for _ in $(seq 1 300); do
+	pgrep -f '^sleep 300$' >/dev/null && break
+	sleep 0.1
+done
+pkill -TERM -f "lab build -q --kernel 6.1" || true
+wait "$builder" || true
+sleep 0.5
+if pgrep -f '^sleep 300$' >/dev/null; then
+	fail "SIGTERM during a build stops it" "left running: $(pgrep -af '^sleep 300$')"
+	pkill -f '^sleep 300$'
+else
+	pass "SIGTERM during a build stops it"
+fi
+no_entry "$OUT/termcache" && [ -z "$(find "$OUT/termcache" -maxdepth 1 -name '.build-*')" ] &&
+	pass "an interrupted build leaves nothing behind" || fail "an interrupted build leaves nothing behind"
+
+# A cache entry that lacks a part (here the selftest, as a build without rsync left it) is not
+# used: 'path' refuses it, and a command that needs the kernel builds it again. The entry is a
+# copy of the real one made of symbolic links, with one part removed.
+real=$("$LAB" path --kernel 6.1)
+mkdir -p "$OUT/partcache"
+cp -rs "$real" "$OUT/partcache/"
+rm "$OUT/partcache/$(basename "$real")/selftest/dmabuf-heap"
+run env DHB_LAB_CACHE="$OUT/partcache" "$LAB" path --kernel 6.1
+expect_error "an incomplete cache entry is refused" 125 'incomplete \(no selftest/dmabuf-heap\)'
+run env DHB_LAB_BUILD_PATH="$OUT/bin:$PATH" DHB_LAB_CACHE="$OUT/partcache" "$LAB" build --kernel 6.1
+expect_out "an incomplete cache entry is built again" stderr 'incomplete \(no selftest/dmabuf-heap\); building it again'
+no_entry "$OUT/partcache" && pass "the incomplete entry is gone" || fail "the incomplete entry is gone"
 
 # A cache on a filesystem too small for a kernel build is refused before anything is unpacked.
 if [ "$(id -u)" = 0 ] && mkdir -p "$OUT/small" && mount -t tmpfs -o size=64M tmpfs "$OUT/small" 2>/dev/null; then

@@ -56,6 +56,44 @@ run "$LAB" run -q -- sh -c 'test -c /dev/udmabuf && test -e /sys/kernel/debug/sy
 	test "$(date +%Y)" -ge 2025 && cat </dev/stdin'
 expect_rc "udmabuf, sw_sync, bufinfo, dmabuf stats, DRM, V4L2, tracing, 2 CPUs, wall clock, empty stdin" 0
 
+# Wherever the project and the working directory are: files under the host's /tmp are visible
+# in the guest (and what the guest writes to /tmp stays in the guest); a checkout and a working
+# directory whose paths have spaces and commas work.
+hostdir=$(mktemp -d "${TMPDIR:-/tmp}/dhb-lab-tmpview.XXXXXX")
+echo "from the host" >"$hostdir/file"
+run "$LAB" run -q -- sh -c "cat '$hostdir/file' && echo guest >'$hostdir/guest-file' && ls '$hostdir'"
+expect_rc "the guest reads a file under the host's /tmp" 0
+expect_out "the guest sees the host's /tmp" stdout '^from the host$'
+[ ! -e "$hostdir/guest-file" ] && pass "what the guest writes to /tmp stays in the guest" ||
+	fail "what the guest writes to /tmp stays in the guest"
+odd="$hostdir/a checkout, with spaces"
+mkdir -p "$odd/scripts" "$odd/work dir,2"
+cp -r "$(dirname "$LAB")/lab" "$(dirname "$LAB")/lab.d" "$(dirname "$LAB")/deps.list" "$odd/scripts/"
+echo data >"$odd/work dir,2/in"
+run sh -c "cd '$odd/work dir,2' && '$odd/scripts/lab' run -q -- sh -c 'pwd; cat in; echo out >out'"
+expect_rc "a checkout and a working directory with spaces and commas" 0
+[ "$(head -n 2 "$OUT/stdout" | tr '\n' '|')" = "$odd/work dir,2|data|" ] &&
+	[ "$(cat "$odd/work dir,2/out" 2>/dev/null)" = out ] &&
+	pass "the odd working directory is shared read-write at the same path" ||
+	fail "the odd working directory is shared read-write at the same path"
+if [ -w /run ]; then
+	rundir=$(mktemp -d /run/dhb-lab-test.XXXXXX)
+	mkdir -p "$rundir/scripts"
+	cp -r "$(dirname "$LAB")/lab" "$(dirname "$LAB")/lab.d" "$rundir/scripts/"
+	run sh -c "cd '$hostdir' && '$rundir/scripts/lab' run -q -- true"
+	expect_error "a checkout under /run is refused" 125 'the project is under /run/, which the guest has its own of'
+	rm -rf "$rundir"
+else
+	skip "a checkout under /run is refused" "/run is not writable here"
+fi
+rm -rf "$hostdir"
+
+# DHB_LAB_TRACE_EXECS: the programs the guest ran, for scripts/deps-check.
+run env DHB_LAB_TRACE_EXECS="$OUT/execs" "$LAB" run -q -- sh -c 'ls / >/dev/null; uname -r'
+expect_rc "a run with DHB_LAB_TRACE_EXECS" 0
+grep -qx /usr/bin/ls "$OUT/execs" && grep -qx /usr/bin/uname "$OUT/execs" &&
+	pass "the guest's programs are recorded" || fail "the guest's programs are recorded" "$(head -c 300 "$OUT/execs")"
+
 log=$OUT/console.log
 run "$LAB" run -q --log "$log" -- true
 [ "$RC" = 0 ] && grep -q 'Linux version' "$log" && pass "--log keeps the console log" ||

@@ -1,18 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Helpers of the dmaheap-bench lab tests, on top of the shared test helpers (scripts/tests/lib.sh):
-# a copy of the binary the guest can see, and guest CMD to run a command in the lab.
+# guest CMD runs a command in the lab, which sees the build tree wherever it is (read-only).
 # Usage: . lib.sh after setting BIN (the dmaheap-bench binary) and SCHEMA (results/SCHEMA.md).
 # shellcheck shell=bash
 set -u
 : "${DHB_LAB:?DHB_LAB must name scripts/lab}"
 # shellcheck source=../../../scripts/tests/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/tests/lib.sh"
-
-# The guest sees the host's root read-only but /tmp is its own: run a copy from the shared cwd.
-if [ -n "${BIN:-}" ]; then
-	cp -f "$BIN" ./dmaheap-bench || exit 1
-	BIN=$PWD/dmaheap-bench
-fi
 
 # guest CMD...: run CMD as root in the lab (cwd shared); status in RC, stdout and stderr also in
 # out.stdout and out.stderr in the cwd, where the guest-side scripts and checks read them.
