@@ -44,11 +44,12 @@ snapshot() {
 }
 
 # bad_io IN TO NAME STATUS REGEX ARGS...: dmaheap-bench ARGS with stdin from IN and stdout to TO
-# ("closed": closed) exits STATUS with exactly one stderr line, matching REGEX, and leaves the
-# directory as it was.
+# ("closed": closed) exits STATUS with exactly one stderr line, matching REGEX and naming the
+# command, and leaves the directory as it was.
 bad_io() {
-	local in=$1 to=$2 name=$3 want=$4 re=$5 before after
+	local in=$1 to=$2 name=$3 want=$4 re=$5 before after who='^dmaheap-bench run: '
 	shift 5
+	[ "$1" = run ] || who='^dmaheap-bench( frag)?: ' # a trace's errors: "dmaheap-bench: F:L:"
 	before=$(snapshot)
 	RC=0
 	: >"$OUT/stdout"
@@ -62,8 +63,8 @@ bad_io() {
 		fail "$name" "expected status $want"
 	elif [ "$(wc -l <"$OUT/stderr")" != 1 ]; then
 		fail "$name" "expected exactly one line on stderr"
-	elif ! grep -qE -- "$re" "$OUT/stderr"; then
-		fail "$name" "expected stderr to match /$re/"
+	elif ! grep -qE -- "$re" "$OUT/stderr" || ! grep -qE -- "$who" "$OUT/stderr"; then
+		fail "$name" "expected stderr to match /$re/ and /$who/"
 	elif [ "$after" != "$before" ]; then
 		fail "$name" "files changed or left behind:" \
 			"$(diff <(echo "$before") <(echo "$after") | head -5)"
@@ -107,8 +108,9 @@ bad "run: --csv with another schema's header" 2 "--csv other.csv: its header is 
 	"${R[@]}" --csv other.csv --json j.json
 # --- run: options and plan ----------------------------------------------------------------------
 bad "run: --json twice" 2 '^dmaheap-bench run: --json given twice$' "${R[@]}" --json j.json --json k.json
-bad "run: empty --json" 2 -- '--json: empty value' "${R[@]}" --json=
-bad "run: a bad size after --json" 2 -- '--sizes: ' "${R[@]}" --json j.json --sizes 0
+bad "run: empty --json" 2 '^dmaheap-bench run: --json: empty value$' "${R[@]}" --json=
+bad "run: a bad size after --json" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" --heaps memfd --json j.json \
+	--sizes 0
 bad "run: over the budget, --json untouched" 2 'plan needs up to' "${R[@]}" --json j.json --max-mem 1K
 bad "run: nothing to test, --json untouched" 3 'nothing to test' "${R0[@]}" --heaps nonesuch --json j.json
 # --- run: write errors ------------------------------------------------------------------------
