@@ -138,6 +138,11 @@ no_entry "$OUT/termcache" && [ -z "$(find "$OUT/termcache" -maxdepth 1 -name '.b
 # used: 'path' refuses it, and a command that needs the kernel builds it again. The entry is a
 # copy of the real one made of symbolic links, with one part removed.
 real=$("$LAB" path --kernel 6.1)
+repo=$(cd "$(dirname "$LAB")/.." && pwd)
+grep -qx /usr/bin/make "$real/execs" && grep -qx /usr/bin/rsync "$real/execs" &&
+	! grep -qE "^($(dirname "$real")|$repo)/" "$real/execs" &&
+	pass "the entry records the programs its build ran, not its own or the project's" ||
+	fail "the entry records the programs its build ran" "$(head -c 300 "$real/execs")"
 mkdir -p "$OUT/partcache"
 cp -rs "$real" "$OUT/partcache/"
 rm "$OUT/partcache/$(basename "$real")/selftest/dmabuf-heap"
