@@ -8,9 +8,10 @@
 #include "cli.h"
 #include "dhb/backend.h"
 #include "dhb/env.h"
+#include "dhb/exit.h"
 #include "dhb/heap_attrs.h"
 #include "dhb/opts.h"
-#include "dhb/size.h"
+#include "dhb/sink.h"
 
 static const struct {
 	unsigned int bit;
@@ -171,7 +172,8 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 	bool hint = false;
 
 	printf("dmaheap-bench %s (%s)\nkernel %s, host %s, board %s, page size %ld\n\n",
-	       DHB_VERSION, DHB_GIT_REV, env->kernel, env->hostname, env->board, env->page_size);
+	       dhb_env_version(), dhb_env_git_rev(), env->kernel, env->hostname, env->board,
+	       env->page_size);
 	for (i = 0; i < n; i++) {
 		if ((int)strlen(v[i].name) > wn)
 			wn = (int)strlen(v[i].name);
@@ -276,8 +278,8 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 	bool first;
 
 	fputs("{\n  ", stdout);
-	json_key("tool_version", DHB_VERSION, ", ");
-	json_key("git_rev", DHB_GIT_REV, ",\n  ");
+	json_key("tool_version", dhb_env_version(), ", ");
+	json_key("git_rev", dhb_env_git_rev(), ",\n  ");
 	json_key("kernel", env->kernel, ", ");
 	json_key("hostname", env->hostname, ", ");
 	json_key("board", env->board, ",\n  ");

@@ -10,10 +10,15 @@
 
 #include "cli.h"
 #include "dhb/backend.h"
+#include "dhb/env.h"
+#include "dhb/exit.h"
 #include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/plan.h"
+#include "dhb/runner.h"
+#include "dhb/signals.h"
 #include "dhb/size.h"
+#include "dhb/summary.h"
 #include "dhb/workload.h"
 
 #define MAX_TESTS 16
@@ -261,8 +266,9 @@ static int close_csv(struct run_state *st)
 static int prepare(struct run_state *st, int argc, char **argv)
 {
 	struct dhb_settings *s = &st->set;
+	const struct dhb_test *const *all_tests;
 	char err[512], why[256];
-	size_t i;
+	size_t i, n_all_tests;
 	int ret;
 
 	dhb_settings_init(s);
@@ -277,7 +283,9 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	if (dhb_outfile_check(st->paths, N_PATHS, err, sizeof(err)))
 		return usage_error(err);
 	st->human = st->paths[P_CSV].std || st->paths[P_JSON].std ? stderr : stdout;
-	if (dhb_select_tests(s->tests, st->tests, MAX_TESTS, &st->n_tests, err, sizeof(err)))
+	all_tests = dhb_tests_all(&n_all_tests);
+	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
+				  &st->n_tests, err, sizeof(err)))
 		return usage_error(err);
 	ret = dhb_sizes_parse_list(s->sizes ? s->sizes : DHB_DEFAULT_SIZES, &st->sizes, why,
 				   sizeof(why));
@@ -294,7 +302,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	st->sel = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->sel));
 	if (!st->sel)
 		return DHB_EXIT_FAIL;
-	ret = dhb_select_heaps(s->heaps, st->inst, st->n_inst, st->sel, err, sizeof(err));
+	ret = dhb_plan_select_heaps(s->heaps, st->inst, st->n_inst, st->sel, err, sizeof(err));
 	if (ret == -ENOENT && !has_dma_heap(st->inst, st->n_inst)) {
 		fprintf(stderr,
 			"dmaheap-bench run: nothing to test: %s; no DMA-BUF heap on this "
@@ -316,7 +324,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 			   &st->sizes, st->env.page_size))
 		return DHB_EXIT_FAIL;
 	st->budget = s->max_mem ? s->max_mem
-				: dhb_budget_default(st->env.mem_available, st->env.mem_total);
+				: dhb_plan_budget_default(st->env.mem_available, st->env.mem_total);
 	if (dhb_plan_check_budget(&st->plan, st->budget, err, sizeof(err)))
 		return usage_error(err);
 	if (s->cpu >= 0) {
@@ -330,7 +338,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 			return usage_error(err);
 		}
 	}
-	dhb_run_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
+	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (s->csv && open_csv(st))
 		return DHB_EXIT_USAGE;
 	for (i = 0; i < st->plan.n; i++) {
@@ -396,7 +404,7 @@ int dhb_cmd_run(int argc, char **argv)
 	for (i = 0; i < st->plan.n && !*r->stop; i++) {
 		if (st->plan.items[i].skip)
 			continue;
-		dhb_runner_item(r, &st->plan.items[i], done++, total);
+		dhb_runner_run(r, &st->plan.items[i], done++, total);
 		if (r->csv && r->csv->err)
 			break; /* the CSV file cannot be written: stop wasting time */
 	}

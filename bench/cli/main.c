@@ -8,8 +8,8 @@
 
 #include "cli.h"
 #include "dhb/backend.h"
-#include "dhb/frag.h"
-#include "dhb/opts.h"
+#include "dhb/env.h"
+#include "dhb/exit.h"
 #include "dhb/workload.h"
 
 static void usage(FILE *fp)
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		return DHB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("dmaheap-bench %s (%s)\n", DHB_VERSION, DHB_GIT_REV);
+		printf("dmaheap-bench %s (%s)\n", dhb_env_version(), dhb_env_git_rev());
 		return DHB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "list"))

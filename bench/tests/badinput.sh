@@ -174,7 +174,7 @@ bad "frag: a line over the bound" 2 '^dmaheap-bench: long.csv:3: line longer tha
 bad "frag: a NUL byte" 2 '^dmaheap-bench: nul.csv:3: NUL byte in the line$' "${F[@]}" --trace nul.csv
 bad "frag: a huge size" 2 '^dmaheap-bench: huge.csv:2: size 1099511627777 is too large' \
 	"${F[@]}" --trace huge.csv
-bad "frag: a malformed trace, --csv untouched" 2 '^dmaheap-bench: bad.csv:3: free of id 3' \
+bad "frag: a malformed trace, --csv untouched" 2 '^dmaheap-bench: bad.csv:3: free of id 3, which is not live$' \
 	"${F[@]}" --trace bad.csv --csv j.json
 bad "frag: a read error is not the end of the trace" 1 \
 	'^dmaheap-bench frag: /proc/self/mem:1: read error: Input/output error$' "${F[@]}" --trace /proc/self/mem

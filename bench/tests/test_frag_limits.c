@@ -2,7 +2,6 @@
 // Unit tests of a trace's limits: line length, operation count, sizes, read errors, live totals.
 #define _GNU_SOURCE /* fopencookie */
 #include <criterion/criterion.h>
-#include <criterion/redirect.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,23 +203,4 @@ Test(frag_limits, read_error)
 	cr_assert_str_eq(err, "read error: Input/output error");
 	cr_assert_null(tr.ops);
 	fclose(fp);
-}
-
-/* The command: every option at most once; --ops and --granule within a trace's limits. */
-Test(frag_limits, command_options, .init = cr_redirect_stderr)
-{
-	char *twice[] = {"--workload", "random", "--seed", "1", "--seed", "2", NULL};
-	char *ops[] = {"--workload", "random", "--ops", "4194305", NULL};
-	char *gran[] = {"--workload", "random", "--granule", "2T", "--region", "2T", NULL};
-
-	cr_assert_eq(dhb_cmd_frag(6, twice), 2);
-	cr_assert_eq(dhb_cmd_frag(4, ops), 2);
-	cr_assert_eq(dhb_cmd_frag(6, gran), 2);
-	fflush(stderr);
-	cr_assert_stderr_eq_str(
-		"dmaheap-bench frag: --seed given twice\n"
-		"dmaheap-bench frag: --ops: '4194305' is not a whole number from 1 to 4194304 "
-		"(the most a trace may hold)\n"
-		"dmaheap-bench frag: --granule: 2199023255552 is larger than a trace's largest "
-		"size (1099511627776)\n");
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of the trace format: good traces, every error with its line number, write/read back.
 #include <criterion/criterion.h>
-#include <criterion/redirect.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dhb/frag.h"
 
@@ -164,44 +162,4 @@ Test(frag_trace, builder_refuses_bad_ops)
 	cr_assert_eq(dhb_frag_trace_free(&tr, 6, 0), -EINVAL, "double free");
 	cr_assert_eq(tr.n, 2);
 	dhb_frag_trace_release(&tr);
-}
-
-/* The command: a corrupt trace file gives one line, FILE:LINE: reason, and status 2. */
-Test(frag_trace, command_reports_file_and_line, .init = cr_redirect_stderr)
-{
-	char path[] = "/tmp/dhb-frag-trace-XXXXXX", expect[128];
-	char *argv[] = {"--trace", path, NULL};
-	FILE *fp;
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	fp = fdopen(fd, "w");
-	fputs(H "0,alloc,1,4096,0\n1,free,3,,\n", fp);
-	fclose(fp);
-	cr_assert_eq(dhb_cmd_frag(2, argv), 2);
-	fflush(stderr);
-	snprintf(expect, sizeof(expect), "dmaheap-bench: %s:3: free of id 3, which is not live\n",
-		 path);
-	cr_assert_stderr_eq_str(expect);
-	unlink(path);
-}
-
-Test(frag_trace, command_usage_errors, .init = cr_redirect_stderr)
-{
-	char *a1[] = {"--workload", "random", "--trace", "x", NULL};
-
-	cr_assert_eq(dhb_cmd_frag(4, a1), 2);
-	fflush(stderr);
-	cr_assert_stderr_eq_str(
-		"dmaheap-bench frag: give exactly one of --trace FILE and --workload NAME\n");
-}
-
-Test(frag_trace, command_missing_file, .init = cr_redirect_stderr)
-{
-	char *a1[] = {"--trace", "/nonexistent/t.csv", NULL};
-
-	cr_assert_eq(dhb_cmd_frag(2, a1), 2);
-	fflush(stderr);
-	cr_assert_stderr_eq_str(
-		"dmaheap-bench frag: --trace /nonexistent/t.csv: No such file or directory\n");
 }

@@ -95,7 +95,8 @@ static void expect_sel(const char *list, const bool *want)
 	size_t n, i;
 
 	machine(v, &n);
-	cr_assert_eq(dhb_select_heaps(list, v, n, sel, err, sizeof(err)), 0, "%s: %s", list, err);
+	cr_assert_eq(dhb_plan_select_heaps(list, v, n, sel, err, sizeof(err)), 0, "%s: %s", list,
+		     err);
 	for (i = 0; i < n; i++)
 		cr_expect_eq(sel[i], want[i], "%s: %s", list, v[i].name);
 }
@@ -122,15 +123,26 @@ Test(select, misses_and_bad_items)
 	size_t n;
 
 	machine(v, &n);
-	cr_expect_eq(dhb_select_heaps("nonesuch", v, n, sel, err, sizeof(err)), -ENOENT);
+	cr_expect_eq(dhb_plan_select_heaps("nonesuch", v, n, sel, err, sizeof(err)), -ENOENT);
 	cr_expect(strstr(err, "no heap matches 'nonesuch'"), "%s", err);
 	cr_expect(strstr(err, "reserved, system, system-uncached, udmabuf, memfd"), "%s", err);
-	cr_expect_eq(dhb_select_heaps("system,zz*", v, n, sel, err, sizeof(err)), -ENOENT);
+	cr_expect_eq(dhb_plan_select_heaps("system,zz*", v, n, sel, err, sizeof(err)), -ENOENT);
 	cr_expect(strstr(err, "'zz*'"), "%s", err);
-	cr_expect_eq(dhb_select_heaps("system,,memfd", v, n, sel, err, sizeof(err)), -EINVAL);
-	cr_expect_eq(dhb_select_heaps(",", v, n, sel, err, sizeof(err)), -EINVAL);
-	cr_expect_eq(dhb_select_heaps("System", v, n, sel, err, sizeof(err)), -ENOENT,
+	cr_expect_eq(dhb_plan_select_heaps("system,,memfd", v, n, sel, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(dhb_plan_select_heaps(",", v, n, sel, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(dhb_plan_select_heaps("System", v, n, sel, err, sizeof(err)), -ENOENT,
 		     "names are case-sensitive, like the nodes");
+}
+
+/* dhb_plan_select_tests() over the registry's tests, into at most 8. */
+static int select_tests(const char *list, const struct dhb_test **t, size_t *n, char *err,
+			size_t errlen)
+{
+	const struct dhb_test *const *all;
+	size_t n_all;
+
+	all = dhb_tests_all(&n_all);
+	return dhb_plan_select_tests(list, all, n_all, t, 8, n, err, errlen);
 }
 
 Test(select, tests)
@@ -139,17 +151,17 @@ Test(select, tests)
 	char err[256];
 	size_t n;
 
-	cr_assert_eq(dhb_select_tests(NULL, t, 8, &n, err, sizeof(err)), 0);
+	cr_assert_eq(select_tests(NULL, t, &n, err, sizeof(err)), 0);
 	cr_expect_eq(n, 4);
 	cr_expect_str_eq(t[0]->name, "alloc");
-	cr_assert_eq(dhb_select_tests("sync, alloc,sync", t, 8, &n, err, sizeof(err)), 0);
+	cr_assert_eq(select_tests("sync, alloc,sync", t, &n, err, sizeof(err)), 0);
 	cr_expect_eq(n, 2);
 	cr_expect_str_eq(t[0]->name, "sync");
 	cr_expect_str_eq(t[1]->name, "alloc");
-	cr_expect_eq(dhb_select_tests("alloc,bogus", t, 8, &n, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(select_tests("alloc,bogus", t, &n, err, sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "unknown test 'bogus' (tests: alloc, map, cpu, sync)"), "%s", err);
-	cr_expect_eq(dhb_select_tests("alloc,", t, 8, &n, err, sizeof(err)), -EINVAL);
-	cr_expect_eq(dhb_select_tests("a*", t, 8, &n, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(select_tests("alloc,", t, &n, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(select_tests("a*", t, &n, err, sizeof(err)), -EINVAL);
 }
 
 Test(plan, item_peak)
@@ -170,7 +182,7 @@ static void build(struct dhb_plan *p, struct dhb_instance *v, size_t *n, const c
 	size_t nt;
 
 	machine(v, n);
-	cr_assert_eq(dhb_select_tests(tests, t, 8, &nt, err, sizeof(err)), 0);
+	cr_assert_eq(select_tests(tests, t, &nt, err, sizeof(err)), 0);
 	cr_assert_eq(dhb_sizes_parse_list(sizes, sl, err, sizeof(err)), 0);
 	cr_assert_eq(dhb_plan_build(p, v, *n, sel, t, nt, sl, 4096), 0);
 }
@@ -250,8 +262,8 @@ Test(plan, nothing_runs_nothing_counts)
 
 Test(plan, default_budget)
 {
-	cr_expect_eq(dhb_budget_default(2000, 8000), 1000);
-	cr_expect_eq(dhb_budget_default(-1, 8000), 4000);
-	cr_expect_eq(dhb_budget_default(-1, -1), UINT64_MAX);
-	cr_expect_eq(dhb_budget_default(2LL << 30, -1), 1ULL << 30);
+	cr_expect_eq(dhb_plan_budget_default(2000, 8000), 1000);
+	cr_expect_eq(dhb_plan_budget_default(-1, 8000), 4000);
+	cr_expect_eq(dhb_plan_budget_default(-1, -1), UINT64_MAX);
+	cr_expect_eq(dhb_plan_budget_default(2LL << 30, -1), 1ULL << 30);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dhb/backend.h"
+#include "dhb/plan.h"
 #include "dhb/workload.h"
 
 Test(registry, backends_are_valid_and_unique)
@@ -141,12 +142,12 @@ Test(registry, skips_have_reasons)
 
 	strcpy(prot.name, "protected,video");
 	prot.props = dhb_heap_name_props(prot.name);
-	why = dhb_test_supported(sync, &memfd, 4096, 4096);
+	why = dhb_plan_skip_reason(sync, &memfd, 4096, 4096);
 	cr_assert_not_null(why);
 	cr_expect(strstr(why, "not a dma-buf"), "%s", why);
-	cr_expect_null(dhb_test_supported(alloc, &memfd, 4096, 4096));
-	cr_expect_null(dhb_test_supported(sync, &udma, 8192, 4096));
-	cr_expect_not_null(dhb_test_supported(alloc, &udma, 1000, 4096), "udmabuf needs pages");
-	cr_expect_null(dhb_test_supported(alloc, &prot, 4096, 4096));
-	cr_expect_not_null(dhb_test_supported(cpu, &prot, 4096, 4096), "no CPU access");
+	cr_expect_null(dhb_plan_skip_reason(alloc, &memfd, 4096, 4096));
+	cr_expect_null(dhb_plan_skip_reason(sync, &udma, 8192, 4096));
+	cr_expect_not_null(dhb_plan_skip_reason(alloc, &udma, 1000, 4096), "udmabuf needs pages");
+	cr_expect_null(dhb_plan_skip_reason(alloc, &prot, 4096, 4096));
+	cr_expect_not_null(dhb_plan_skip_reason(cpu, &prot, 4096, 4096), "no CPU access");
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "dhb/store.h"
 
 /* The store grows past its first 256 rows; every kept row must still name its own strings. */
 Test(store, rows_survive_growth)

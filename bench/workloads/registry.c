@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The test registry: the one list of tests, its checks, and the context tests record into.
+// The test registry: the one list of tests and its checks.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +25,12 @@ static const struct dhb_test *const tests[] = {DHB_TEST_LIST(DHB_TEST_ENTRY)};
 
 DHB_REGISTRY_DEFINE(const struct dhb_test, tests, dhb_test_first, dhb_test_next, dhb_test_find)
 
+const struct dhb_test *const *dhb_tests_all(size_t *n)
+{
+	*n = NTESTS;
+	return tests;
+}
+
 int dhb_tests_check(char *err, size_t errlen)
 {
 	const char *why = NULL;
@@ -49,61 +55,4 @@ int dhb_tests_check(char *err, size_t errlen)
 			snprintf(err, errlen, "test %s %s", t->name ? t->name : "(null)", why);
 	}
 	return why ? -EINVAL : 0;
-}
-
-const char *dhb_test_supported(const struct dhb_test *t, const struct dhb_instance *inst,
-			       uint64_t size, long page_size)
-{
-	unsigned int caps = inst->ops->caps;
-
-	if ((caps & DHB_CAP_PAGE_SIZED) && page_size > 0 && size % (uint64_t)page_size)
-		return "this backend needs sizes that are a multiple of the page size";
-	if ((inst->props & DHB_PROP_PROTECTED) && strcmp(t->name, "alloc"))
-		return "protected heap: the CPU cannot map or access its buffers";
-	return t->supported ? t->supported(inst, size, page_size) : NULL;
-}
-
-int dhb_ctx_metric(struct dhb_ctx *ctx, const char *name, enum dhb_metric_kind kind,
-		   const char *unit, const char *params)
-{
-	struct dhb_metric *m;
-
-	if (ctx->n_metrics >= DHB_CTX_MAX_METRICS)
-		return -ENOSPC;
-	m = &ctx->metrics[ctx->n_metrics];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->kind = kind;
-	m->unit = kind == DHB_METRIC_NS ? "ns" : kind == DHB_METRIC_RATE ? "MB/s" : unit;
-	snprintf(m->params, sizeof(m->params), "%s", params ? params : "");
-	dhb_stats_init(&m->st, 0);
-	return (int)ctx->n_metrics++;
-}
-
-int dhb_ctx_record(struct dhb_ctx *ctx, int idx, uint64_t v)
-{
-	if (!ctx->record)
-		return 0;
-	return dhb_stats_add(&ctx->metrics[idx].st, v);
-}
-
-int dhb_ctx_record_rate(struct dhb_ctx *ctx, int idx, uint64_t bytes, uint64_t ns)
-{
-	ctx->metrics[idx].bytes = bytes;
-	return dhb_ctx_record(ctx, idx, (uint64_t)((double)bytes * 1e9 / (double)(ns ? ns : 1)));
-}
-
-int dhb_ctx_fail(struct dhb_ctx *ctx, int err, const char *what)
-{
-	snprintf(ctx->reason, sizeof(ctx->reason), "%s: %s", what, strerror(-err));
-	return err;
-}
-
-void dhb_ctx_fini(struct dhb_ctx *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->n_metrics; i++)
-		dhb_stats_fini(&ctx->metrics[i].st);
-	ctx->n_metrics = 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The environment of a run: kernel, host, board, memory, CMA areas; and the parsers behind them.
+// The environment of a run (kernel, host, board, memory, CMA areas), its identity, and the parsers.
 #ifndef DHB_ENV_H
 #define DHB_ENV_H
 
@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define DHB_ENV_MAX_CMA 8
+
+struct dhb_run_info;
 
 /**
  * struct dhb_cma_area - one CMA area.
@@ -57,6 +59,31 @@ struct dhb_env {
  * Return: 0.
  */
 int dhb_env_probe(struct dhb_env *env);
+
+/**
+ * dhb_env_identity() - the identity of a run starting now, repeated on each of its rows.
+ * @run: result: tool version and git revision, the current time, host, board, kernel and
+ *       CmaTotal of @env; its strings point into @env and @ts.
+ * @env: environment from dhb_env_probe().
+ * @ts: buffer for the timestamp (ISO-8601 UTC, "unknown" when the clock cannot be read).
+ * @tslen: size of @ts, at least 21 bytes.
+ */
+void dhb_env_identity(struct dhb_run_info *run, const struct dhb_env *env, char *ts, size_t tslen);
+
+/**
+ * dhb_env_version() - the tool's version, set when the build was configured.
+ *
+ * Return: the version ("0.1.0"), or "unknown".
+ */
+const char *dhb_env_version(void);
+
+/**
+ * dhb_env_git_rev() - the tool's git revision, found when the build was configured.
+ *
+ * Return: "g" and the short revision, "-dirty" appended for a modified tree ("g1a2b3c4-dirty"),
+ * or "unknown" outside a git checkout.
+ */
+const char *dhb_env_git_rev(void);
 
 /**
  * dhb_env_meminfo() - one value of /proc/meminfo text, in bytes.

@@ -380,13 +380,4 @@ void dhb_frag_csv_rows(const struct dhb_frag_result *res, FILE *fp);
  */
 void dhb_frag_summary(const struct dhb_frag_result *res, size_t n, double util, FILE *fp);
 
-/**
- * dhb_cmd_frag() - the frag subcommand.
- * @argc: arguments after "frag".
- * @argv: those arguments.
- *
- * Return: the exit status.
- */
-int dhb_cmd_frag(int argc, char **argv);
-
 #endif /* DHB_FRAG_H */

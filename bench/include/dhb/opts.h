@@ -13,16 +13,10 @@
 /*
  * Syntax: `--name VALUE` or `--name=VALUE` (flags take no value), options in any order, no
  * positional arguments. An option given twice, an unknown option, a missing or malformed value,
- * and --iterations together with --duration are usage errors (exit status DHB_EXIT_USAGE) with
- * one line of explanation. Names of heaps and tests are checked later, against what exists.
+ * and --iterations together with --duration are usage errors (exit status DHB_EXIT_USAGE of
+ * dhb/exit.h) with one line of explanation. Names of heaps and tests are checked later, against
+ * what exists.
  */
-
-/* Exit statuses of the command (documented in the manual). */
-#define DHB_EXIT_OK	 0 /* everything measured (skips are fine) */
-#define DHB_EXIT_FAIL	 1 /* a test failed, or results could not be written */
-#define DHB_EXIT_USAGE	 2 /* bad command line, or a plan over the memory budget */
-#define DHB_EXIT_NOTHING 3 /* nothing to test: no dma-buf heap present, or no permission */
-/* Stopped by SIGINT or SIGTERM: 128 + the signal number (130, 143), after releasing everything. */
 
 /* Subcommands an option belongs to (struct dhb_opt.cmds). */
 #define DHB_CMD_LIST (1u << 0)

@@ -57,7 +57,7 @@ struct dhb_plan {
 };
 
 /**
- * dhb_select_heaps() - mark the instances a --heaps list names.
+ * dhb_plan_select_heaps() - mark the instances a --heaps list names.
  * @list: comma list of names or fnmatch(3) globs ("system", "sys*", "udmabuf"); NULL or "all"
  *        selects every instance. Blanks around items are ignored.
  * @v: instances.
@@ -69,22 +69,40 @@ struct dhb_plan {
  * Return: 0; -EINVAL for an empty item; -ENOENT when an item matches no instance (@err names
  * it and what exists).
  */
-int dhb_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel, char *err,
-		     size_t errlen);
+int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel,
+			  char *err, size_t errlen);
 
 /**
- * dhb_select_tests() - the tests a --tests list names, in the list's order, without repeats.
- * @list: comma list of test names; NULL or "all" selects every test in registry order.
+ * dhb_plan_select_tests() - the tests a --tests list names, in the list's order, without repeats.
+ * @list: comma list of test names; NULL or "all" selects every test of @all, in its order.
+ * @all: the tests there are (the registry: dhb_tests_all()).
+ * @n_all: number of tests in @all.
  * @out: result.
  * @max: room in @out.
  * @n: number of tests.
- * @err: one-line message on failure.
+ * @err: one-line message on failure; an unknown name's names the tests of @all.
  * @errlen: size of @err.
  *
  * Return: 0, or -EINVAL (unknown or empty name).
  */
-int dhb_select_tests(const char *list, const struct dhb_test **out, size_t max, size_t *n,
-		     char *err, size_t errlen);
+int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, size_t n_all,
+			  const struct dhb_test **out, size_t max, size_t *n, char *err,
+			  size_t errlen);
+
+/**
+ * dhb_plan_skip_reason() - why @t cannot run on @inst with @size, or NULL when it can.
+ * @t: test.
+ * @inst: a usable instance.
+ * @size: buffer size.
+ * @page_size: CPU page size.
+ *
+ * Checks what every test needs (page-sized sizes where the backend demands them, CPU access
+ * for all tests but alloc on protected heaps) and then @t->supported.
+ *
+ * Return: NULL, or a static reason (a skip, not a failure).
+ */
+const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_instance *inst,
+				 uint64_t size, long page_size);
 
 /**
  * dhb_plan_item_peak() - most memory one (test, size) holds at once.
@@ -127,13 +145,13 @@ int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const b
 int dhb_plan_check_budget(const struct dhb_plan *p, uint64_t budget, char *err, size_t errlen);
 
 /**
- * dhb_budget_default() - the default memory budget.
+ * dhb_plan_budget_default() - the default memory budget.
  * @mem_available: MemAvailable in bytes, or negative when unknown.
  * @mem_total: MemTotal in bytes, or negative when unknown (used when MemAvailable is).
  *
  * Return: DHB_DEFAULT_BUDGET_PCT % of what is known, or UINT64_MAX when neither is.
  */
-uint64_t dhb_budget_default(int64_t mem_available, int64_t mem_total);
+uint64_t dhb_plan_budget_default(int64_t mem_available, int64_t mem_total);
 
 /**
  * dhb_plan_free() - release a plan.

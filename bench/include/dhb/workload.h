@@ -21,10 +21,12 @@
  * declares its metrics in setup (dhb_ctx_metric()) and records samples into them; the runner
  * turns every metric with samples into one result row. Memory: a test keeps at most @buffers
  * buffers of the instance and @malloc_buffers malloc'd blocks of the size alive at once; the
- * plan's budget check (dhb_plan_peak()) relies on these numbers being true.
+ * plan's budget check (dhb_plan_item_peak()) relies on these numbers being true.
  *
  * Adding a test is one new file in bench/workloads/ defining `const struct dhb_test dhb_test_NAME`
- * and one X(NAME) line in DHB_TEST_LIST (bench/workloads/registry.c).
+ * and one X(NAME) line in DHB_TEST_LIST (bench/workloads/registry.c). The registry functions
+ * below live there; the context's (dhb_ctx_*()) are the core's (bench/core/ctx.c), which runs
+ * tests without depending on any of them.
  */
 
 /* How a metric's samples are recorded and reported. */
@@ -135,6 +137,14 @@ const struct dhb_test *dhb_test_next(const struct dhb_test *t);
 const struct dhb_test *dhb_test_find(const char *name);
 
 /**
+ * dhb_tests_all() - every registered test, in registry order.
+ * @n: number of tests.
+ *
+ * Return: the registry's array.
+ */
+const struct dhb_test *const *dhb_tests_all(size_t *n);
+
+/**
  * dhb_tests_check() - every registered test has a unique name, help, setup, run_once, teardown
  * and at least one buffer or malloc'd block in its memory figures.
  * @err: buffer for a one-line reason, may be NULL.
@@ -143,21 +153,6 @@ const struct dhb_test *dhb_test_find(const char *name);
  * Return: 0 or -EINVAL.
  */
 int dhb_tests_check(char *err, size_t errlen);
-
-/**
- * dhb_test_supported() - why @t cannot run on @inst with @size, or NULL when it can.
- * @t: test.
- * @inst: instance.
- * @size: buffer size.
- * @page_size: CPU page size.
- *
- * Checks what every test needs (a usable instance, page-sized sizes where the backend demands
- * them, CPU access for all tests but alloc on protected heaps) and then @t->supported.
- *
- * Return: NULL, or a static reason.
- */
-const char *dhb_test_supported(const struct dhb_test *t, const struct dhb_instance *inst,
-			       uint64_t size, long page_size);
 
 /**
  * dhb_ctx_metric() - declare a metric; call from setup.

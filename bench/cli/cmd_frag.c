@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dhb/env.h"
+#include "dhb/exit.h"
 #include "dhb/frag.h"
-#include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/plan.h"
+#include "dhb/signals.h"
 #include "dhb/size.h"
 
 #define MAX_POLICIES 3
@@ -440,7 +442,8 @@ static int check_heap(const struct frag_opts *o, const struct dhb_frag_trace *tr
 		return DHB_EXIT_NOTHING;
 	}
 	dhb_env_probe(&env);
-	budget = o->max_mem ? o->max_mem : dhb_budget_default(env.mem_available, env.mem_total);
+	budget =
+		o->max_mem ? o->max_mem : dhb_plan_budget_default(env.mem_available, env.mem_total);
 	peak = dhb_frag_trace_peak(tr, env.page_size > 0 ? (uint64_t)env.page_size : 4096);
 	if (peak > budget) {
 		dhb_size_format(peak, peak_s, sizeof(peak_s));

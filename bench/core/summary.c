@@ -1,60 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Keeps result rows for the end of a run and prints the summary: headline p50s per heap and size.
-#include <errno.h>
+// Prints the summary of a run's rows: headline p50s per heap and size, one pivot table each.
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "dhb/size.h"
+#include "dhb/summary.h"
 
 #define MAX_HEAPS 24
 #define MAX_SIZES 32
 #define CELL	  48
-
-/* Points @r->row's strings at @r's own copies (again after the array moved). */
-static void point_strings(struct dhb_stored_row *r)
-{
-	r->row.test = r->test;
-	r->row.heap = r->heap;
-	r->row.backend = r->backend;
-	r->row.metric = r->metric;
-	r->row.params = *r->params ? r->params : NULL;
-	r->row.unit = r->unit;
-}
-
-int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
-{
-	struct dhb_stored_row *v, *r;
-	size_t i;
-
-	if (s->n == s->cap) {
-		v = realloc(s->v, (s->cap ? s->cap * 2 : 256) * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = s->cap ? s->cap * 2 : 256;
-		/* The rows' string pointers pointed into the old array. */
-		for (i = 0; i < s->n; i++)
-			point_strings(&s->v[i]);
-	}
-	r = &s->v[s->n++];
-	r->row = *row;
-	snprintf(r->test, sizeof(r->test), "%s", row->test ? row->test : "");
-	snprintf(r->heap, sizeof(r->heap), "%s", row->heap ? row->heap : "");
-	snprintf(r->backend, sizeof(r->backend), "%s", row->backend ? row->backend : "");
-	snprintf(r->metric, sizeof(r->metric), "%s", row->metric ? row->metric : "");
-	snprintf(r->params, sizeof(r->params), "%s", row->params ? row->params : "");
-	snprintf(r->unit, sizeof(r->unit), "%s", row->unit ? row->unit : "");
-	point_strings(r);
-	return 0;
-}
-
-void dhb_store_free(struct dhb_row_store *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
 
 /* The headline metrics, one pivot table each; @ratio adds the share of the malloc baseline. */
 static const struct {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Gathers the environment of a run from uname, /proc and /sys; parsers are separate for tests.
+// Gathers the environment of a run from uname, /proc and /sys, and its identity; parsers apart.
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -10,9 +10,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhb/env.h"
+#include "dhb/sink.h"
+
+/* Tool identity: defined for this file by the build (bench/CMakeLists.txt) at configure time. */
+#ifndef DHB_VERSION
+#define DHB_VERSION "unknown"
+#endif
+#ifndef DHB_GIT_REV
+#define DHB_GIT_REV "unknown"
+#endif
+
+const char *dhb_env_version(void)
+{
+	return DHB_VERSION;
+}
+
+const char *dhb_env_git_rev(void)
+{
+	return DHB_GIT_REV;
+}
+
+void dhb_env_identity(struct dhb_run_info *run, const struct dhb_env *env, char *ts, size_t tslen)
+{
+	if (dhb_sink_timestamp(time(NULL), ts, tslen))
+		snprintf(ts, tslen, "unknown");
+	run->tool_version = DHB_VERSION;
+	run->git_rev = DHB_GIT_REV;
+	run->timestamp = ts;
+	run->hostname = env->hostname;
+	run->board = env->board;
+	run->kernel = env->kernel;
+	run->cma_bytes = env->cma_total;
+}
 
 long dhb_env_read_file(const char *path, char *buf, size_t len)
 {

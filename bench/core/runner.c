@@ -7,51 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "dhb/plan.h"
+#include "dhb/runner.h"
 #include "dhb/size.h"
+#include "dhb/store.h"
 #include "dhb/workload.h"
 
 #define MAX_WARNINGS_SHOWN 20
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* No SA_RESTART: a sleep or a blocking call returns early and the loops see the flag. */
-const volatile sig_atomic_t *dhb_signals_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	return &stop_signal;
-}
-
-void dhb_signals_default(void)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-}
-
-void dhb_run_identity(struct dhb_run_info *run, const struct dhb_env *env, char *ts, size_t tslen)
-{
-	if (dhb_sink_timestamp(time(NULL), ts, tslen))
-		snprintf(ts, tslen, "unknown");
-	run->tool_version = DHB_VERSION;
-	run->git_rev = DHB_GIT_REV;
-	run->timestamp = ts;
-	run->hostname = env->hostname;
-	run->board = env->board;
-	run->kernel = env->kernel;
-	run->cma_bytes = env->cma_total;
-}
 
 int dhb_runner_note(struct dhb_runner *r, const char *key, const char *fmt, ...)
 {
@@ -175,7 +137,7 @@ static int measure(struct dhb_runner *r, const struct dhb_test *t, struct dhb_ct
 	return ret;
 }
 
-int dhb_runner_item(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, size_t total)
+int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, size_t total)
 {
 	struct dhb_ctx ctx;
 	char size[DHB_SIZE_FMT_LEN], key[96];

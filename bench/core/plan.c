@@ -49,8 +49,8 @@ static bool is_all(const char *list)
 	return !list || !strcmp(list, "all");
 }
 
-int dhb_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel, char *err,
-		     size_t errlen)
+int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel,
+			  char *err, size_t errlen)
 {
 	char item[DHB_NAME_LEN * 2], names[256] = "";
 	const char *p = list;
@@ -84,8 +84,22 @@ int dhb_select_heaps(const char *list, const struct dhb_instance *v, size_t n, b
 	return 0;
 }
 
-int dhb_select_tests(const char *list, const struct dhb_test **out, size_t max, size_t *n,
-		     char *err, size_t errlen)
+/* The test called @name among @all, or NULL. */
+static const struct dhb_test *find_test(const struct dhb_test *const *all, size_t n_all,
+					const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n_all; i++) {
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	}
+	return NULL;
+}
+
+int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, size_t n_all,
+			  const struct dhb_test **out, size_t max, size_t *n, char *err,
+			  size_t errlen)
 {
 	char item[64], names[128] = "";
 	const struct dhb_test *t;
@@ -95,23 +109,18 @@ int dhb_select_tests(const char *list, const struct dhb_test **out, size_t max, 
 
 	*n = 0;
 	if (is_all(list)) {
-		dhb_for_each_test (t) {
-			if (*n < max)
-				out[(*n)++] = t;
-		}
+		for (i = 0; i < n_all && *n < max; i++)
+			out[(*n)++] = all[i];
 		return 0;
 	}
 	while (next_item(&p, item, sizeof(item), &too_long)) {
 		if (!*item)
 			return fail(-EINVAL, err, errlen, "--tests: empty item in '%s'", list);
-		t = too_long ? NULL : dhb_test_find(item);
+		t = too_long ? NULL : find_test(all, n_all, item);
 		if (!t) {
-			dhb_for_each_test (t) {
+			for (i = 0; i < n_all && used < sizeof(names); i++)
 				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-							 used ? ", " : "", t->name);
-				if (used >= sizeof(names))
-					break;
-			}
+							 used ? ", " : "", all[i]->name);
 			return fail(-EINVAL, err, errlen, "--tests: unknown test '%s' (tests: %s)",
 				    item, names);
 		}
@@ -121,6 +130,18 @@ int dhb_select_tests(const char *list, const struct dhb_test **out, size_t max, 
 			out[(*n)++] = t;
 	}
 	return 0;
+}
+
+const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_instance *inst,
+				 uint64_t size, long page_size)
+{
+	unsigned int caps = inst->ops->caps;
+
+	if ((caps & DHB_CAP_PAGE_SIZED) && page_size > 0 && size % (uint64_t)page_size)
+		return "this backend needs sizes that are a multiple of the page size";
+	if ((inst->props & DHB_PROP_PROTECTED) && strcmp(t->name, "alloc"))
+		return "protected heap: the CPU cannot map or access its buffers";
+	return t->supported ? t->supported(inst, size, page_size) : NULL;
 }
 
 uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size)
@@ -164,8 +185,8 @@ int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const b
 						 strerror(-v[i].err));
 					it->skip = it->skip_buf;
 				} else {
-					it->skip = dhb_test_supported(tests[t], &v[i], it->size,
-								      page_size);
+					it->skip = dhb_plan_skip_reason(tests[t], &v[i], it->size,
+									page_size);
 				}
 				if (!it->skip && it->peak_bytes > p->peak_bytes) {
 					p->peak_bytes = it->peak_bytes;
@@ -195,7 +216,7 @@ int dhb_plan_check_budget(const struct dhb_plan *p, uint64_t budget, char *err, 
 		    it->test->buffers, it->test->malloc_buffers, b, (unsigned long long)budget);
 }
 
-uint64_t dhb_budget_default(int64_t mem_available, int64_t mem_total)
+uint64_t dhb_plan_budget_default(int64_t mem_available, int64_t mem_total)
 {
 	int64_t base = mem_available >= 0 ? mem_available : mem_total;
 

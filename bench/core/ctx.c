@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// The context a test records into (dhb/workload.h): metrics, their samples, a failure's reason.
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dhb/workload.h"
+
+int dhb_ctx_metric(struct dhb_ctx *ctx, const char *name, enum dhb_metric_kind kind,
+		   const char *unit, const char *params)
+{
+	struct dhb_metric *m;
+
+	if (ctx->n_metrics >= DHB_CTX_MAX_METRICS)
+		return -ENOSPC;
+	m = &ctx->metrics[ctx->n_metrics];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->kind = kind;
+	m->unit = kind == DHB_METRIC_NS ? "ns" : kind == DHB_METRIC_RATE ? "MB/s" : unit;
+	snprintf(m->params, sizeof(m->params), "%s", params ? params : "");
+	dhb_stats_init(&m->st, 0);
+	return (int)ctx->n_metrics++;
+}
+
+int dhb_ctx_record(struct dhb_ctx *ctx, int idx, uint64_t v)
+{
+	if (!ctx->record)
+		return 0;
+	return dhb_stats_add(&ctx->metrics[idx].st, v);
+}
+
+int dhb_ctx_record_rate(struct dhb_ctx *ctx, int idx, uint64_t bytes, uint64_t ns)
+{
+	ctx->metrics[idx].bytes = bytes;
+	return dhb_ctx_record(ctx, idx, (uint64_t)((double)bytes * 1e9 / (double)(ns ? ns : 1)));
+}
+
+int dhb_ctx_fail(struct dhb_ctx *ctx, int err, const char *what)
+{
+	snprintf(ctx->reason, sizeof(ctx->reason), "%s: %s", what, strerror(-err));
+	return err;
+}
+
+void dhb_ctx_fini(struct dhb_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_metrics; i++)
+		dhb_stats_fini(&ctx->metrics[i].st);
+	ctx->n_metrics = 0;
+}

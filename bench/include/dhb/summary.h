@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// The summary of a run: one pivot table (p50 per heap and size) per headline metric.
+#ifndef DHB_SUMMARY_H
+#define DHB_SUMMARY_H
+
+#include <stdio.h>
+
+#include "dhb/store.h"
+
+/**
+ * dhb_summary_print() - print the pivot tables of the headline metrics.
+ * @fp: stream; write errors stay in it for the caller to check.
+ * @s: the run's rows; nothing is printed when it is empty.
+ *
+ * One table per headline metric present in @s: a row per heap, a column per size, each cell
+ * the row's p50 (bandwidths also as a share of the malloc baseline of the same size).
+ */
+void dhb_summary_print(FILE *fp, const struct dhb_row_store *s);
+
+#endif /* DHB_SUMMARY_H */
