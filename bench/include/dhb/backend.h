@@ -19,7 +19,8 @@
  *
  * Adding a backend is one new file in bench/backends/ defining
  * `const struct dhb_backend_ops dhb_backend_NAME` and one X(NAME) line in DHB_BACKEND_LIST
- * (bench/backends/registry.c).
+ * (bench/backends/registry.c); the build compiles every file of the folder, and the unit test
+ * bench.registries checks both halves.
  */
 
 /* Capabilities of a backend (struct dhb_backend_ops.caps). */

@@ -24,7 +24,8 @@
  * plan's budget check (dhb_plan_item_peak()) relies on these numbers being true.
  *
  * Adding a test is one new file in bench/workloads/ defining `const struct dhb_test dhb_test_NAME`
- * and one X(NAME) line in DHB_TEST_LIST (bench/workloads/registry.c). The registry functions
+ * and one X(NAME) line in DHB_TEST_LIST (bench/workloads/registry.c), checked by the unit test
+ * bench.registries; the build compiles every file of the folder. The registry functions
  * below live there; the context's (dhb_ctx_*()) are the core's (bench/core/ctx.c), which runs
  * tests without depending on any of them.
  */
