@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Sink core: the schema's column table, cell formatting, and opening, writing and closing sinks.
+// Sink core: the column table, cell formatting and parsing, opening, writing and closing sinks.
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -99,6 +99,149 @@ int dhb_sink_format_number(double v, char *buf, size_t len)
 		}
 	}
 	return w >= 0 && (size_t)w < len ? 0 : -ENOSPC;
+}
+
+enum dhb_column_type dhb_sink_column_type(size_t i)
+{
+	switch (i < NCOLUMNS ? columns[i].kind : COL_ROW_STR) {
+	case COL_SCHEMA:
+	case COL_RUN_I64:
+	case COL_ROW_U64:
+		return DHB_COLUMN_INT;
+	case COL_ROW_F64:
+		return DHB_COLUMN_REAL;
+	default:
+		return DHB_COLUMN_TEXT;
+	}
+}
+
+bool dhb_sink_column_is_run(size_t i)
+{
+	return i < NCOLUMNS && (columns[i].kind == COL_RUN_STR || columns[i].kind == COL_RUN_I64);
+}
+
+/* Whether @s is a run of decimal digits, and where it ends. */
+static bool digits(const char **s)
+{
+	const char *p = *s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == *s)
+		return false;
+	*s = p;
+	return true;
+}
+
+int dhb_sink_parse_number(const char *text, double *v)
+{
+	const char *p = text;
+	double d;
+
+	/* -?D+(.D+)?([eE][+-]?D+)?, which covers every form dhb_sink_format_number() writes */
+	if (*p == '-')
+		p++;
+	if (!digits(&p))
+		return -EINVAL;
+	if (*p == '.') {
+		p++;
+		if (!digits(&p))
+			return -EINVAL;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!digits(&p))
+			return -EINVAL;
+	}
+	if (*p)
+		return -EINVAL;
+	d = strtod(text, NULL); /* the C locale's '.', like the writers */
+	if (!isfinite(d))
+		return -ERANGE;
+	*v = d;
+	return 0;
+}
+
+int dhb_sink_parse_uint(const char *text, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *p;
+
+	if (!*text)
+		return -EINVAL;
+	for (p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -ERANGE;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+int dhb_sink_cell_parse(struct dhb_run_info *run, struct dhb_row *row, size_t col, const char *text)
+{
+	const struct column *k;
+	char *rb = (char *)run, *wb = (char *)row;
+	unsigned int flags;
+	uint64_t u;
+	int64_t i;
+	double f;
+	int ret;
+
+	if (col >= NCOLUMNS)
+		return -EINVAL;
+	k = &columns[col];
+	switch (k->kind) {
+	case COL_SCHEMA:
+		if (!*text)
+			return -ENODATA;
+		ret = dhb_sink_parse_uint(text, &u);
+		if (!ret && u != DHB_SCHEMA_VERSION)
+			ret = -EPROTO;
+		return ret;
+	case COL_RUN_STR:
+	case COL_ROW_STR:
+		memcpy((k->kind == COL_RUN_STR ? rb : wb) + k->off, &text, sizeof(text));
+		return 0;
+	case COL_RUN_I64:
+		i = -1; /* unknown */
+		if (*text) {
+			ret = dhb_sink_parse_uint(text, &u);
+			if (ret)
+				return ret;
+			if (u > INT64_MAX)
+				return -ERANGE;
+			i = (int64_t)u;
+		}
+		memcpy(rb + k->off, &i, sizeof(i));
+		return 0;
+	case COL_ROW_U64:
+		if (!*text)
+			return -ENODATA;
+		ret = dhb_sink_parse_uint(text, &u);
+		if (!ret)
+			memcpy(wb + k->off, &u, sizeof(u));
+		return ret;
+	case COL_ROW_F64:
+		f = NAN; /* missing */
+		if (*text) {
+			ret = dhb_sink_parse_number(text, &f);
+			if (ret)
+				return ret;
+		}
+		memcpy(wb + k->off, &f, sizeof(f));
+		return 0;
+	case COL_FLAGS:
+		ret = dhb_stats_flags_parse(text, &flags);
+		if (!ret)
+			memcpy(wb + k->off, &flags, sizeof(flags));
+		return ret;
+	}
+	return -EINVAL;
 }
 
 void dhb_sink_cell(const struct dhb_run_info *run, const struct dhb_row *row, size_t col,

@@ -73,9 +73,13 @@ unsigned int dhb_stats_trust(const struct dhb_stats_summary *s, double timer_ove
 	return flags;
 }
 
+/* Names of the DHB_FLAG_* bits, in bit order; other bits are "bitN". */
+static const char *const flag_names[] = {"approx", "high_cv", "timer_overhead", "few_samples"};
+
+#define NFLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
+
 int dhb_stats_flags_format(unsigned int flags, char *buf, size_t len)
 {
-	static const char *const names[] = {"approx", "high_cv", "timer_overhead", "few_samples"};
 	size_t used = 0;
 	char extra[16];
 	const char *name;
@@ -87,8 +91,8 @@ int dhb_stats_flags_format(unsigned int flags, char *buf, size_t len)
 	for (bit = 0; bit < 32; bit++) {
 		if (!(flags & (1u << bit)))
 			continue;
-		if (bit < sizeof(names) / sizeof(names[0])) {
-			name = names[bit];
+		if (bit < NFLAG_NAMES) {
+			name = flag_names[bit];
 		} else {
 			snprintf(extra, sizeof(extra), "bit%u", bit);
 			name = extra;
@@ -99,5 +103,50 @@ int dhb_stats_flags_format(unsigned int flags, char *buf, size_t len)
 			return -ENOSPC;
 		used += (size_t)w;
 	}
+	return 0;
+}
+
+/* The bit of one flag name of @len bytes at @s: a name above or "bitN" (N < 32, no leading 0). */
+static int flag_bit(const char *s, size_t len)
+{
+	unsigned int bit = 0;
+	size_t i;
+
+	for (i = 0; i < NFLAG_NAMES; i++) {
+		if (strlen(flag_names[i]) == len && !memcmp(flag_names[i], s, len))
+			return (int)i;
+	}
+	if (len < 4 || len > 5 || memcmp(s, "bit", 3) || (len == 5 && s[3] == '0'))
+		return -EINVAL;
+	for (i = 3; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		bit = bit * 10 + (unsigned int)(s[i] - '0');
+	}
+	return bit < 32 ? (int)bit : -EINVAL;
+}
+
+int dhb_stats_flags_parse(const char *text, unsigned int *flags)
+{
+	unsigned int bits = 0;
+	const char *end;
+	size_t len;
+	int bit;
+
+	*flags = 0;
+	if (!*text)
+		return 0;
+	for (;;) {
+		end = strchr(text, ';');
+		len = end ? (size_t)(end - text) : strlen(text);
+		bit = flag_bit(text, len);
+		if (bit < 0)
+			return bit;
+		bits |= 1u << bit;
+		if (!end)
+			break;
+		text = end + 1;
+	}
+	*flags = bits;
 	return 0;
 }

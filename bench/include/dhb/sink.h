@@ -225,6 +225,69 @@ size_t dhb_sink_ncolumns(void);
  */
 const char *dhb_sink_column(size_t i);
 
+/* Types of the schema's columns (results/SCHEMA.md): int, real (a figure) and text. */
+enum dhb_column_type {
+	DHB_COLUMN_INT,
+	DHB_COLUMN_REAL,
+	DHB_COLUMN_TEXT,
+};
+
+/**
+ * dhb_sink_column_type() - type of a column of the schema.
+ * @i: column index, below dhb_sink_ncolumns().
+ *
+ * Return: the type; DHB_COLUMN_TEXT when @i is out of range.
+ */
+enum dhb_column_type dhb_sink_column_type(size_t i);
+
+/**
+ * dhb_sink_column_is_run() - whether a column is part of the run identity (struct
+ * dhb_run_info: tool_version ... cma_bytes), which JSON also writes into "environment".
+ * @i: column index.
+ *
+ * Return: true for a run identity column; false otherwise or when @i is out of range.
+ */
+bool dhb_sink_column_is_run(size_t i);
+
+/**
+ * dhb_sink_cell_parse() - the inverse of writing a cell: store one column's text into a row.
+ * @run: run identity to fill (for the run columns).
+ * @row: row to fill (for the others).
+ * @col: column index, below dhb_sink_ncolumns().
+ * @text: the cell's text as the CSV field holds it after unquoting ("" when empty). Text
+ *        columns keep the pointer, so it must outlive @run and @row.
+ *
+ * What it accepts is what the writers write: int columns decimal digits only (no sign); real
+ * columns what dhb_sink_parse_number() accepts; flags what dhb_stats_flags_parse() accepts.
+ * An empty field is missing: cma_bytes -1, a real NaN, a text ""; the other int columns
+ * (schema_version, size_bytes, n, outliers) cannot be missing.
+ *
+ * Return: 0; -ENODATA for an empty field that cannot be missing; -EINVAL for a malformed
+ * number or an unknown flag; -ERANGE for a number out of the column's range (or not finite);
+ * -EPROTO for a schema_version other than DHB_SCHEMA_VERSION.
+ */
+int dhb_sink_cell_parse(struct dhb_run_info *run, struct dhb_row *row, size_t col,
+			const char *text);
+
+/**
+ * dhb_sink_parse_number() - read a figure written by dhb_sink_format_number().
+ * @text: the text: -?D+(.D+)?([eE][+-]?D+)?, nothing before or after (no blanks, no '+' sign,
+ *        no "nan" or "inf", no hexadecimal).
+ * @v: the value (unchanged on error).
+ *
+ * Return: 0, -EINVAL for another form, -ERANGE when the value is not a finite double.
+ */
+int dhb_sink_parse_number(const char *text, double *v);
+
+/**
+ * dhb_sink_parse_uint() - read a decimal integer of an int column.
+ * @text: one or more decimal digits, nothing else.
+ * @v: the value (unchanged on error).
+ *
+ * Return: 0, -EINVAL for another form, -ERANGE above UINT64_MAX.
+ */
+int dhb_sink_parse_uint(const char *text, uint64_t *v);
+
 /**
  * dhb_sink_timestamp() - format a time as ISO-8601 UTC, "2026-11-20T23:26:00Z".
  * @t: time.

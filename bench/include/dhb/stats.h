@@ -251,4 +251,14 @@ unsigned int dhb_stats_trust(const struct dhb_stats_summary *s, double timer_ove
  */
 int dhb_stats_flags_format(unsigned int flags, char *buf, size_t len);
 
+/**
+ * dhb_stats_flags_parse() - the inverse of dhb_stats_flags_format().
+ * @text: flag names joined by ';' in any order ("high_cv;approx"), or "" for none; "bitN"
+ *        (N below 32, written without leading zeros) names a bit by number.
+ * @flags: where the DHB_FLAG_* bits go (0 on error).
+ *
+ * Return: 0, or -EINVAL for an unknown name or an empty item ("approx;", ";").
+ */
+int dhb_stats_flags_parse(const char *text, unsigned int *flags);
+
 #endif /* DHB_STATS_H */
