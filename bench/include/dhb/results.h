@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Results reader: the CSV and JSON files `dmaheap-bench run` writes, read back into rows.
+#ifndef DHB_RESULTS_H
+#define DHB_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dhb/sink.h"
+
+/*
+ * Reading results
+ * ---------------
+ * A struct dhb_results is a set of rows read from any number of files, CSV or JSON, of schema
+ * version DHB_SCHEMA_VERSION (results/SCHEMA.md, "Reading results"). The column table of the
+ * writers (dhb_sink_column(), dhb_sink_column_type(), dhb_sink_cell_parse()) decides the
+ * columns, their order and what each accepts, so the reader takes exactly what the writers
+ * write: rows written by the sinks read back equal (text byte for byte, numbers as the same
+ * doubles, an empty field as missing: cma_bytes -1, a figure NaN, a text "").
+ *
+ * The input is not trusted. A file is read whole or not at all: a refusal leaves the set as it
+ * was and puts one line into dhb_results_error(), "FILE:LINE: reason" (CSV and JSON syntax) or
+ * "FILE: rows[I]: reason" (JSON content, I counting from 0). Bounds: a CSV record (one line, or
+ * several inside quotes) of DHB_RESULTS_MAX_RECORD bytes with its line end, a JSON document of
+ * DHB_RESULTS_MAX_JSON bytes, and the set's row limit (DHB_RESULTS_MAX_ROWS by default).
+ *
+ * Usage: dhb_results_init(), dhb_results_read() each file, use res->rows[0 .. n_rows - 1],
+ * dhb_results_free(). All strings belong to the set.
+ */
+#ifndef DHB_RESULTS_MAX_RECORD /* the fuzz targets build the reader with smaller bounds */
+#define DHB_RESULTS_MAX_RECORD 65536u
+#endif
+#ifndef DHB_RESULTS_MAX_JSON
+#define DHB_RESULTS_MAX_JSON (64u << 20)
+#endif
+#define DHB_RESULTS_MAX_ROWS  (1u << 21)
+#define DHB_RESULTS_ERROR_LEN 512
+
+/**
+ * enum dhb_results_format - how to read a file.
+ * @DHB_RESULTS_AUTO: JSON when the first byte is '{', '[' or JSON white space, else CSV.
+ * @DHB_RESULTS_CSV: the CSV `run --csv` writes (appended runs included).
+ * @DHB_RESULTS_JSON: the JSON document `run --json` writes.
+ */
+enum dhb_results_format {
+	DHB_RESULTS_AUTO,
+	DHB_RESULTS_CSV,
+	DHB_RESULTS_JSON,
+};
+
+/**
+ * struct dhb_results_source - one file read into the set.
+ * @name: its name as given (a path, or the name given to dhb_results_read_mem()).
+ * @format: DHB_RESULTS_CSV or DHB_RESULTS_JSON.
+ * @run: JSON: the run identity of its "environment" (every row carries the same); CSV: empty
+ *       strings and cma_bytes -1 (a CSV file may hold many runs; each row carries its own).
+ * @settings: JSON "settings" in document order (a value is NULL for null); CSV: none.
+ * @n_settings: entries in @settings.
+ * @environment: JSON "environment" after the run identity, in document order (a value is
+ *               NULL for null); CSV: none.
+ * @n_environment: entries in @environment.
+ * @first_row: index in struct dhb_results.rows of its first row.
+ * @n_rows: number of its rows.
+ */
+struct dhb_results_source {
+	const char *name;
+	enum dhb_results_format format;
+	struct dhb_run_info run;
+	const struct dhb_kv *settings;
+	size_t n_settings;
+	const struct dhb_kv *environment;
+	size_t n_environment;
+	size_t first_row;
+	size_t n_rows;
+};
+
+/**
+ * struct dhb_results_row - one row read back.
+ * @run: the run identity columns (strings never NULL; cma_bytes -1 when missing).
+ * @row: the other columns (strings never NULL, "" when empty; a missing figure is NaN;
+ *       row.stats.flags holds the DHB_FLAG_* bits of the flags column).
+ * @source: the file it came from.
+ * @line: CSV: the line its record starts on; JSON: 0.
+ */
+struct dhb_results_row {
+	struct dhb_run_info run;
+	struct dhb_row row;
+	const struct dhb_results_source *source;
+	unsigned long line;
+};
+
+struct dhb_results_chunk;
+
+/**
+ * struct dhb_results - a set of rows read from results files.
+ * @rows: the rows, in file order and, within a file, in row order.
+ * @n_rows: number of rows.
+ * @sources: the files read, in order.
+ * @n_sources: number of files.
+ * @max_rows: most rows the set takes (all files together).
+ * @error: the reason of the last refusal or error, one line ("" when none).
+ * @cap_rows: private: allocated length of @rows.
+ * @cap_sources: private: allocated length of @sources.
+ * @chunks: private: storage of the strings and sources.
+ */
+struct dhb_results {
+	struct dhb_results_row *rows;
+	size_t n_rows;
+	struct dhb_results_source **sources;
+	size_t n_sources;
+	size_t max_rows;
+	char error[DHB_RESULTS_ERROR_LEN];
+	size_t cap_rows;
+	size_t cap_sources;
+	struct dhb_results_chunk *chunks;
+};
+
+/**
+ * dhb_results_init() - prepare an empty set.
+ * @res: set.
+ * @max_rows: most rows it may hold; 0 means DHB_RESULTS_MAX_ROWS.
+ *
+ * Allocates nothing.
+ */
+void dhb_results_init(struct dhb_results *res, size_t max_rows);
+
+/**
+ * dhb_results_read() - read one results file into the set.
+ * @res: set.
+ * @path: file.
+ * @format: its format, or DHB_RESULTS_AUTO.
+ *
+ * The file's rows are appended to @res->rows, and a source to @res->sources. On any failure
+ * the set is left as it was and dhb_results_error() says why, in one line starting with @path.
+ *
+ * Return: 0; -EPROTO when the content is refused (another schema version, an unknown or
+ * missing column, a malformed record or value, a run identity that differs inside a JSON
+ * document); -E2BIG past a bound (record length, JSON size, row limit); -ENOMEM; or the
+ * -errno of opening or reading the file.
+ */
+int dhb_results_read(struct dhb_results *res, const char *path, enum dhb_results_format format);
+
+/**
+ * dhb_results_read_mem() - read results held in memory into the set.
+ * @res: set.
+ * @name: name for the source and the messages.
+ * @data: the bytes (need not be NUL-terminated).
+ * @len: their number.
+ * @format: their format, or DHB_RESULTS_AUTO.
+ *
+ * Like dhb_results_read() on a file holding @data.
+ *
+ * Return: as dhb_results_read().
+ */
+int dhb_results_read_mem(struct dhb_results *res, const char *name, const void *data, size_t len,
+			 enum dhb_results_format format);
+
+/**
+ * dhb_results_error() - why the last read failed.
+ * @res: set.
+ *
+ * Return: one line without a line end, "" when no read has failed.
+ */
+const char *dhb_results_error(const struct dhb_results *res);
+
+/**
+ * dhb_results_row_equal() - whether two rows hold the same columns.
+ * @a: a row.
+ * @b: another row.
+ *
+ * Compares every column (text exactly, numbers as doubles or integers, a missing figure equal
+ * only to a missing one, the flags as bits); not where the rows came from.
+ *
+ * Return: true when equal.
+ */
+bool dhb_results_row_equal(const struct dhb_results_row *a, const struct dhb_results_row *b);
+
+/**
+ * dhb_results_free() - release everything the set holds and empty it.
+ * @res: set (initialised); it can be read into again.
+ */
+void dhb_results_free(struct dhb_results *res);
+
+#endif /* DHB_RESULTS_H */
