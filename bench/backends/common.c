@@ -57,6 +57,27 @@ int dhb_sync_dmabuf(struct dhb_buf *buf, uint64_t flags)
 	return ret < 0 ? ret : 0;
 }
 
+int dhb_instance_access_rule(const struct dhb_instance *inst, char *buf, size_t len)
+{
+	static const char key[] = "{name}";
+	const char *rule = inst->ops->access_rule, *at;
+	int n;
+
+	if (!len)
+		return -ENOSPC;
+	if (!rule) {
+		buf[0] = '\0';
+		return 0;
+	}
+	at = strstr(rule, key);
+	if (at)
+		n = snprintf(buf, len, "%.*s%s%s", (int)(at - rule), rule, inst->name,
+			     at + sizeof(key) - 1);
+	else
+		n = snprintf(buf, len, "%s", rule);
+	return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
+}
+
 void dhb_buf_init(struct dhb_buf *buf, struct dhb_instance *inst)
 {
 	buf->inst = inst;

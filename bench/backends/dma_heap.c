@@ -97,7 +97,10 @@ static int dma_heap_free(struct dhb_buf *buf)
 const struct dhb_backend_ops dhb_backend_dma_heap = {
 	.name = "dma-heap",
 	.help = "a DMA-BUF heap node, /dev/dma_heap/NAME (DMA_HEAP_IOCTL_ALLOC)",
-	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP,
+	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_HEAP_NODE |
+		DHB_CAP_HEAP_ATTRS,
+	.access_rule =
+		"SUBSYSTEM==\"dma_heap\", KERNEL==\"{name}\", GROUP=\"video\", MODE=\"0660\"",
 	.probe = dma_heap_probe,
 	.release = dma_heap_release,
 	.alloc = dma_heap_alloc,

@@ -61,6 +61,14 @@ int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t er
 		why = "claims DHB_CAP_SYNC without DHB_CAP_DMABUF";
 	else if (!(ops->caps & DHB_CAP_MMAP))
 		why = "cannot map buffers (DHB_CAP_MMAP is mandatory for now)";
+	else if (ops->caps & ~DHB_CAP_ALL)
+		why = "claims an unknown capability";
+	else if ((ops->caps & DHB_CAP_HEAP_NODE) && !(ops->caps & DHB_CAP_DMABUF))
+		why = "claims DHB_CAP_HEAP_NODE without DHB_CAP_DMABUF";
+	else if ((ops->caps & DHB_CAP_HEAP_ATTRS) && !(ops->caps & DHB_CAP_HEAP_NODE))
+		why = "claims DHB_CAP_HEAP_ATTRS without DHB_CAP_HEAP_NODE";
+	else if (ops->access_rule && (!*ops->access_rule || strchr(ops->access_rule, '\n')))
+		why = "has an access rule that is not one line";
 out:
 	if (!why)
 		return 0;
@@ -68,6 +76,17 @@ out:
 		snprintf(err, errlen, "backend %s %s", ops && ops->name ? ops->name : "(null)",
 			 why);
 	return -EINVAL;
+}
+
+const struct dhb_backend_ops *dhb_backend_find_caps(unsigned int caps)
+{
+	size_t i;
+
+	for (i = 0; i < NBACKENDS; i++) {
+		if ((backends[i]->caps & caps) == caps)
+			return backends[i];
+	}
+	return NULL;
 }
 
 int dhb_backends_check(char *err, size_t errlen)
@@ -128,5 +147,10 @@ void dhb_instances_release(struct dhb_instance *v, size_t n)
 
 bool dhb_instance_is_dmabuf(const struct dhb_instance *inst)
 {
-	return inst->ops->caps & DHB_CAP_DMABUF;
+	return dhb_instance_has_caps(inst, DHB_CAP_DMABUF);
+}
+
+bool dhb_instance_has_caps(const struct dhb_instance *inst, unsigned int caps)
+{
+	return (inst->ops->caps & caps) == caps;
 }

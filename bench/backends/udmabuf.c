@@ -82,6 +82,7 @@ const struct dhb_backend_ops dhb_backend_udmabuf = {
 	.name = "udmabuf",
 	.help = "a sealed memfd made a dma-buf by /dev/udmabuf (UDMABUF_CREATE)",
 	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_PAGE_SIZED,
+	.access_rule = "SUBSYSTEM==\"misc\", KERNEL==\"udmabuf\", GROUP=\"video\", MODE=\"0660\"",
 	.probe = udmabuf_probe,
 	.release = udmabuf_release,
 	.alloc = udmabuf_alloc,

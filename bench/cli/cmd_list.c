@@ -43,21 +43,6 @@ static const char *errno_name(int e)
 	return "errno";
 }
 
-/* The udev rule that gives group "video" access to @inst's node, or "" when none applies. */
-static void udev_rule(const struct dhb_instance *inst, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	if (!strcmp(inst->ops->name, "dma-heap"))
-		snprintf(buf, len,
-			 "SUBSYSTEM==\"dma_heap\", KERNEL==\"%s\", GROUP=\"video\", "
-			 "MODE=\"0660\"",
-			 inst->name);
-	else if (!strcmp(inst->ops->name, "udmabuf"))
-		snprintf(buf, len,
-			 "SUBSYSTEM==\"misc\", KERNEL==\"udmabuf\", GROUP=\"video\", "
-			 "MODE=\"0660\"");
-}
-
 static bool grantable(const struct dhb_instance *inst)
 {
 	return inst->err == -EACCES || inst->err == -EPERM;
@@ -127,7 +112,8 @@ static void list_attrs_text(const struct dhb_instance *v, size_t n)
 	bool first = true;
 
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].ops->name, "dma-heap") || dhb_heap_attrs_open(&a, v[i].path))
+		if (!dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_ATTRS) ||
+		    dhb_heap_attrs_open(&a, v[i].path))
 			continue;
 		if (first)
 			puts("\nHeap constraints and use (published by the heap):");
@@ -186,9 +172,9 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 	printf("%-*s  %-8s  %-*s  %-*s  %s\n", wn, "name", "backend", wp, "device", ws, "access",
 	       "properties");
 	for (i = 0; i < n; i++) {
-		nheaps += !strcmp(v[i].ops->name, "dma-heap");
+		nheaps += dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE);
 		status_text(&v[i], status, sizeof(status));
-		if (!strcmp(v[i].ops->name, "dma-heap"))
+		if (dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
 			dhb_heap_props_format(v[i].props, props, sizeof(props));
 		else
 			snprintf(props, sizeof(props), "%s", v[i].ops->help);
@@ -201,7 +187,7 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 	for (i = 0; i < n; i++) {
 		if (!grantable(&v[i]))
 			continue;
-		udev_rule(&v[i], rule, sizeof(rule));
+		dhb_instance_access_rule(&v[i], rule, sizeof(rule));
 		if (!*rule)
 			continue;
 		if (!hint)
@@ -253,7 +239,8 @@ static void list_attrs_json(const struct dhb_instance *inst)
 	char buf[32];
 	size_t j;
 
-	if (strcmp(inst->ops->name, "dma-heap") || dhb_heap_attrs_open(&a, inst->path)) {
+	if (!dhb_instance_has_caps(inst, DHB_CAP_HEAP_ATTRS) ||
+	    dhb_heap_attrs_open(&a, inst->path)) {
 		fputs("\"attributes\": null, ", stdout);
 		return;
 	}
@@ -304,7 +291,7 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 		}
 		fputs("], ", stdout);
 		list_attrs_json(&v[i]);
-		udev_rule(&v[i], rule, sizeof(rule));
+		dhb_instance_access_rule(&v[i], rule, sizeof(rule));
 		json_key("udev_rule", grantable(&v[i]) && *rule ? rule : NULL, "}");
 	}
 	fputs("\n  ],\n  \"cma\": {", stdout);

@@ -44,7 +44,7 @@ static bool has_dma_heap(const struct dhb_instance *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!strcmp(v[i].ops->name, "dma-heap"))
+		if (dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
 			return true;
 	}
 	return false;
@@ -76,7 +76,7 @@ static bool testable(const struct dhb_instance *v, size_t n, const bool *sel, bo
 		}
 		have = true;
 		if (explicit_sel ? dhb_instance_is_dmabuf(&v[i])
-				 : !strcmp(v[i].ops->name, "dma-heap"))
+				 : dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
 			have_dmabuf = true;
 	}
 	if (!used || (!explicit_sel && !has_dma_heap(v, n)))

@@ -136,12 +136,17 @@ const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_inst
 				 uint64_t size, long page_size)
 {
 	unsigned int caps = inst->ops->caps;
+	const char *why;
 
 	if ((caps & DHB_CAP_PAGE_SIZED) && page_size > 0 && size % (uint64_t)page_size)
 		return "this backend needs sizes that are a multiple of the page size";
-	if ((inst->props & DHB_PROP_PROTECTED) && strcmp(t->name, "alloc"))
+	if ((inst->props & DHB_PROP_PROTECTED) && (t->needs & DHB_NEED_CPU_ACCESS))
 		return "protected heap: the CPU cannot map or access its buffers";
-	return t->supported ? t->supported(inst, size, page_size) : NULL;
+	/* The test's own reason first: it says more than the general one below. */
+	why = t->supported ? t->supported(inst, size, page_size) : NULL;
+	if (!why && (t->needs & DHB_NEED_DMABUF) && !(caps & DHB_CAP_DMABUF))
+		why = "not a dma-buf";
+	return why;
 }
 
 uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size)

@@ -113,7 +113,7 @@ int dhb_frag_replay_heap(const struct dhb_frag_trace *tr, const struct dhb_frag_
 	int ret = 0;
 
 	memset(&inst, 0, sizeof(inst));
-	inst.ops = dhb_backend_find("dma-heap");
+	inst.ops = dhb_backend_find_caps(DHB_CAP_HEAP_NODE);
 	if (!inst.ops || !cfg->interval)
 		return -EINVAL;
 	snprintf(inst.name, sizeof(inst.name), "%s", cfg->name);

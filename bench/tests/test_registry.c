@@ -41,6 +41,32 @@ Test(registry, the_three_first_backends)
 	cr_expect(u->caps & DHB_CAP_DMABUF && u->caps & DHB_CAP_PAGE_SIZED);
 	cr_expect_not(m->caps & DHB_CAP_DMABUF, "memfd is the non-dma-buf baseline");
 	cr_expect_null(m->sync);
+	cr_expect(h->caps & DHB_CAP_HEAP_NODE && h->caps & DHB_CAP_HEAP_ATTRS);
+	cr_expect_not(u->caps & DHB_CAP_HEAP_NODE);
+	cr_expect_not(m->caps & DHB_CAP_HEAP_NODE);
+	cr_expect_eq(dhb_backend_find_caps(DHB_CAP_HEAP_NODE), h);
+	cr_expect_eq(dhb_backend_find_caps(DHB_CAP_DMABUF | DHB_CAP_PAGE_SIZED), u);
+	cr_expect_null(dhb_backend_find_caps(DHB_CAP_HEAP_NODE | DHB_CAP_PAGE_SIZED));
+}
+
+/* The rules `list` prints for a source this user cannot open, from the backends' tables. */
+Test(registry, access_rules)
+{
+	struct dhb_instance h = {.ops = dhb_backend_find("dma-heap"), .name = "system"};
+	struct dhb_instance u = {.ops = dhb_backend_find("udmabuf"), .name = "udmabuf"};
+	struct dhb_instance m = {.ops = dhb_backend_find("memfd"), .name = "memfd"};
+	char buf[160], small[20];
+
+	cr_assert_eq(dhb_instance_access_rule(&h, buf, sizeof(buf)), 0);
+	cr_expect_str_eq(buf, "SUBSYSTEM==\"dma_heap\", KERNEL==\"system\", GROUP=\"video\", "
+			      "MODE=\"0660\"");
+	cr_assert_eq(dhb_instance_access_rule(&u, buf, sizeof(buf)), 0);
+	cr_expect_str_eq(buf, "SUBSYSTEM==\"misc\", KERNEL==\"udmabuf\", GROUP=\"video\", "
+			      "MODE=\"0660\"");
+	cr_assert_eq(dhb_instance_access_rule(&m, buf, sizeof(buf)), 0);
+	cr_expect_str_eq(buf, "", "memfd has no node to grant");
+	cr_expect_eq(dhb_instance_access_rule(&h, small, sizeof(small)), -ENOSPC);
+	cr_expect_eq(strlen(small), sizeof(small) - 1);
 }
 
 static int fake_probe(const struct dhb_backend_ops *ops, struct dhb_instance *out, size_t max,
@@ -110,6 +136,28 @@ Test(registry, validation_rejects_broken_tables)
 	bad.caps &= ~DHB_CAP_DMABUF;
 	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 	cr_expect_eq(dhb_backend_validate(NULL, err, sizeof(err)), -EINVAL);
+	/* Capabilities that imply others, unknown ones, access rules of one line. */
+	bad = good;
+	bad.caps |= DHB_CAP_HEAP_NODE | DHB_CAP_HEAP_ATTRS;
+	bad.access_rule = "KERNEL==\"{name}\"";
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), 0, "%s", err);
+	bad.caps &= ~DHB_CAP_HEAP_NODE;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "DHB_CAP_HEAP_ATTRS without DHB_CAP_HEAP_NODE"), "%s", err);
+	bad = good;
+	bad.caps = DHB_CAP_MMAP | DHB_CAP_HEAP_NODE;
+	bad.sync = NULL;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "DHB_CAP_HEAP_NODE without DHB_CAP_DMABUF"), "%s", err);
+	bad = good;
+	bad.caps |= 1u << 31;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "unknown capability"), "%s", err);
+	bad = good;
+	bad.access_rule = "a\nb";
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	bad.access_rule = "";
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 }
 
 Test(registry, tests_are_valid_and_unique)
@@ -129,6 +177,52 @@ Test(registry, tests_are_valid_and_unique)
 	for (i = 0; i < 4; i++)
 		cr_expect_not_null(dhb_test_find(want[i]), "%s", want[i]);
 	cr_expect_null(dhb_test_find("bogus"));
+	cr_expect_eq(dhb_test_find("alloc")->needs, 0, "alloc needs no CPU access");
+	cr_expect_eq(dhb_test_find("map")->needs, DHB_NEED_CPU_ACCESS);
+	cr_expect_eq(dhb_test_find("cpu")->needs, DHB_NEED_CPU_ACCESS);
+	cr_expect_eq(dhb_test_find("sync")->needs, DHB_NEED_CPU_ACCESS | DHB_NEED_DMABUF);
+}
+
+static int fake_ctx(struct dhb_ctx *ctx)
+{
+	return 0;
+}
+
+static void fake_teardown(struct dhb_ctx *ctx)
+{
+}
+
+static const struct dhb_test fake_test = {
+	.name = "fake",
+	.help = "a fake",
+	.buffers = 1,
+	.needs = DHB_NEED_DMABUF,
+	.setup = fake_ctx,
+	.run_once = fake_ctx,
+	.teardown = fake_teardown,
+};
+
+Test(registry, test_validation_rejects_broken_descriptors)
+{
+	struct dhb_test bad;
+	char err[256];
+
+	cr_assert_eq(dhb_test_validate(&fake_test, err, sizeof(err)), 0, "%s", err);
+	bad = fake_test;
+	bad.run_once = NULL;
+	cr_expect_eq(dhb_test_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "test fake lacks setup, run_once or teardown");
+	bad = fake_test;
+	bad.buffers = 0;
+	cr_expect_eq(dhb_test_validate(&bad, err, sizeof(err)), -EINVAL);
+	bad = fake_test;
+	bad.needs = 1u << 20;
+	cr_expect_eq(dhb_test_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "test fake declares an unknown need");
+	bad = fake_test;
+	bad.needs = DHB_NEED_DEVICE;
+	cr_expect_eq(dhb_test_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "test fake needs a device, which no source offers yet");
 }
 
 Test(registry, skips_have_reasons)
@@ -150,4 +244,9 @@ Test(registry, skips_have_reasons)
 	cr_expect_not_null(dhb_plan_skip_reason(alloc, &udma, 1000, 4096), "udmabuf needs pages");
 	cr_expect_null(dhb_plan_skip_reason(alloc, &prot, 4096, 4096));
 	cr_expect_not_null(dhb_plan_skip_reason(cpu, &prot, 4096, 4096), "no CPU access");
+	/* A need, not a name: a test without its own reason gets the general one. */
+	why = dhb_plan_skip_reason(&fake_test, &memfd, 4096, 4096);
+	cr_expect_str_eq(why ? why : "(null)", "not a dma-buf");
+	cr_expect_null(dhb_plan_skip_reason(&fake_test, &prot, 4096, 4096),
+		       "no CPU access needed: a protected heap will do");
 }

@@ -278,6 +278,7 @@ const struct dhb_test dhb_test_cpu = {
 	.help = "read, write and memcpy bandwidth through the mapping, and on malloc'd memory",
 	.buffers = 1,
 	.malloc_buffers = 3,
+	.needs = DHB_NEED_CPU_ACCESS,
 	.setup = cpu_setup,
 	.run_once = cpu_run_once,
 	.teardown = cpu_teardown,

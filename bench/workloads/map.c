@@ -126,6 +126,7 @@ const struct dhb_test dhb_test_map = {
 	.name = "map",
 	.help = "mmap latency, first touch of every page (page faults per buffer), munmap latency",
 	.buffers = 1,
+	.needs = DHB_NEED_CPU_ACCESS,
 	.setup = map_setup,
 	.run_once = map_run_once,
 	.teardown = map_teardown,

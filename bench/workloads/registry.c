@@ -31,28 +31,50 @@ const struct dhb_test *const *dhb_tests_all(size_t *n)
 	return tests;
 }
 
+/* Why @t's descriptor is broken, or NULL. */
+static const char *broken(const struct dhb_test *t)
+{
+	if (!t->name || !*t->name)
+		return "has no name";
+	if (!t->help || !*t->help)
+		return "has no help line";
+	if (!t->setup || !t->run_once || !t->teardown)
+		return "lacks setup, run_once or teardown";
+	if (!t->buffers && !t->malloc_buffers)
+		return "declares no memory (buffers, malloc_buffers)";
+	if (t->needs & ~DHB_NEED_ALL)
+		return "declares an unknown need";
+	if (t->needs & DHB_NEED_DEVICE)
+		return "needs a device, which no source offers yet";
+	return NULL;
+}
+
+int dhb_test_validate(const struct dhb_test *t, char *err, size_t errlen)
+{
+	const char *why = broken(t);
+
+	if (why && err && errlen)
+		snprintf(err, errlen, "test %s %s", t->name ? t->name : "(null)", why);
+	return why ? -EINVAL : 0;
+}
+
 int dhb_tests_check(char *err, size_t errlen)
 {
-	const char *why = NULL;
 	size_t i, j;
+	int ret;
 
-	for (i = 0; i < NTESTS && !why; i++) {
-		const struct dhb_test *t = tests[i];
-
-		if (!t->name || !*t->name)
-			why = "has no name";
-		else if (!t->help || !*t->help)
-			why = "has no help line";
-		else if (!t->setup || !t->run_once || !t->teardown)
-			why = "lacks setup, run_once or teardown";
-		else if (!t->buffers && !t->malloc_buffers)
-			why = "declares no memory (buffers, malloc_buffers)";
-		for (j = 0; j < i && !why; j++) {
-			if (!strcmp(t->name, tests[j]->name))
-				why = "is registered twice";
+	for (i = 0; i < NTESTS; i++) {
+		ret = dhb_test_validate(tests[i], err, errlen);
+		if (ret)
+			return ret;
+		for (j = 0; j < i; j++) {
+			if (strcmp(tests[i]->name, tests[j]->name))
+				continue;
+			if (err && errlen)
+				snprintf(err, errlen, "test %s is registered twice",
+					 tests[i]->name);
+			return -EINVAL;
 		}
-		if (why && err && errlen)
-			snprintf(err, errlen, "test %s %s", t->name ? t->name : "(null)", why);
 	}
-	return why ? -EINVAL : 0;
+	return 0;
 }

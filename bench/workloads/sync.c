@@ -119,6 +119,7 @@ const struct dhb_test dhb_test_sync = {
 	.name = "sync",
 	.help = "DMA_BUF_IOCTL_SYNC START/END cost per direction, beside a no-op ioctl floor",
 	.buffers = 1,
+	.needs = DHB_NEED_CPU_ACCESS | DHB_NEED_DMABUF,
 	.supported = sync_supported,
 	.setup = sync_setup,
 	.run_once = sync_run_once,

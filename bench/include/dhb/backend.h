@@ -15,7 +15,9 @@
  * /dev/dma_heap/NAME node; udmabuf and memfd: exactly one each) and opens what they need, recording
  * in struct dhb_instance.err why an instance cannot be used (-EACCES, -ENOENT ...) instead of
  * failing. Every registered backend is checked once (dhb_backends_check()): it must have a
- * unique name and the mandatory hooks, and sync exactly when it claims DHB_CAP_SYNC.
+ * unique name and the mandatory hooks, sync exactly when it claims DHB_CAP_SYNC, and capability
+ * flags that agree with each other. Other code asks a backend what it can do through these flags
+ * and its access rule, never by its name.
  *
  * Adding a backend is one new file in bench/backends/ defining
  * `const struct dhb_backend_ops dhb_backend_NAME` and one X(NAME) line in DHB_BACKEND_LIST
@@ -29,6 +31,18 @@
 #define DHB_CAP_MMAP	   (1u << 2) /* buffers can be mapped by the CPU (ops->map) */
 #define DHB_CAP_LAZY	   (1u << 3) /* pages are allocated at first touch, not by alloc */
 #define DHB_CAP_PAGE_SIZED (1u << 4) /* sizes must be a multiple of the page size */
+/*
+ * Instances are DMA-BUF heap nodes (/dev/dma_heap/NAME): they count as heaps (a machine without
+ * one has nothing to test), their names imply properties (DHB_PROP_*), and `frag --heap NAME`
+ * replays on them. Implies DHB_CAP_DMABUF.
+ */
+#define DHB_CAP_HEAP_NODE (1u << 5)
+/*
+ * An instance may publish its constraints and use in sysfs beside its node (dhb/heap_attrs.h;
+ * the reference heap does). Implies DHB_CAP_HEAP_NODE.
+ */
+#define DHB_CAP_HEAP_ATTRS (1u << 6)
+#define DHB_CAP_ALL	   ((1u << 7) - 1)
 
 /*
  * Properties of a heap implied by its name (struct dhb_instance.props), after the upstream
@@ -97,6 +111,9 @@ struct dhb_buf {
  * @name: backend name ("dma-heap", "udmabuf", "memfd"), unique.
  * @help: one line for `list` and the manual.
  * @caps: DHB_CAP_*.
+ * @access_rule: how to grant a user access to an instance that refuses it (-EACCES, -EPERM): a
+ *               udev rule, one line, in which "{name}" stands for the instance's name
+ *               (dhb_instance_access_rule()); NULL when there is no device node to grant.
  * @probe: append this backend's instances to @out (at most @max, counted in *@n), each with
  *         @err set and, when usable, what it needs opened. Return 0 or -errno (only for
  *         failures that are not about an instance, e.g. -ENOMEM).
@@ -111,6 +128,7 @@ struct dhb_backend_ops {
 	const char *name;
 	const char *help;
 	unsigned int caps;
+	const char *access_rule;
 	int (*probe)(const struct dhb_backend_ops *ops, struct dhb_instance *out, size_t max,
 		     size_t *n);
 	void (*release)(struct dhb_instance *inst);
@@ -153,10 +171,20 @@ const struct dhb_backend_ops *dhb_backend_find(const char *name);
  * @err: buffer for a one-line reason, may be NULL.
  * @errlen: size of @err.
  *
- * Return: 0, or -EINVAL when a name or a mandatory hook is missing or @sync does not match
- * DHB_CAP_SYNC (or DHB_CAP_SYNC without DHB_CAP_DMABUF).
+ * Return: 0, or -EINVAL when a name or a mandatory hook is missing, @sync does not match
+ * DHB_CAP_SYNC, a flag lacks one it implies (DHB_CAP_SYNC and DHB_CAP_HEAP_NODE need
+ * DHB_CAP_DMABUF, DHB_CAP_HEAP_ATTRS needs DHB_CAP_HEAP_NODE), a flag is unknown, or
+ * @access_rule is empty or more than one line.
  */
 int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t errlen);
+
+/**
+ * dhb_backend_find_caps() - the first registered backend with every capability asked for.
+ * @caps: DHB_CAP_* bits.
+ *
+ * Return: the backend, or NULL when none has them all.
+ */
+const struct dhb_backend_ops *dhb_backend_find_caps(unsigned int caps);
 
 /**
  * dhb_backends_check() - validate every registered backend; names must be unique.
@@ -190,6 +218,26 @@ void dhb_instances_release(struct dhb_instance *v, size_t n);
  * Return: true when its backend has DHB_CAP_DMABUF.
  */
 bool dhb_instance_is_dmabuf(const struct dhb_instance *inst);
+
+/**
+ * dhb_instance_has_caps() - whether an instance's backend has every capability asked for.
+ * @inst: instance.
+ * @caps: DHB_CAP_* bits.
+ *
+ * Return: true when it has them all.
+ */
+bool dhb_instance_has_caps(const struct dhb_instance *inst, unsigned int caps);
+
+/**
+ * dhb_instance_access_rule() - the access rule of an instance's backend, for this instance.
+ * @inst: instance.
+ * @buf: destination: the backend's access_rule with "{name}" replaced by @inst->name, or ""
+ *       when the backend has none; always NUL-terminated when @len > 0.
+ * @len: size of @buf.
+ *
+ * Return: 0, or -ENOSPC when truncated.
+ */
+int dhb_instance_access_rule(const struct dhb_instance *inst, char *buf, size_t len);
 
 /**
  * dhb_buf_init() - an empty buffer of @inst: fds -1, no mapping.

@@ -96,8 +96,9 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
  * @size: buffer size.
  * @page_size: CPU page size.
  *
- * Checks what every test needs (page-sized sizes where the backend demands them, CPU access
- * for all tests but alloc on protected heaps) and then @t->supported.
+ * Checks what the backend demands (page-sized sizes) and what the test needs (CPU access, which
+ * a protected heap refuses; a dma-buf), with @t->supported's own reason before the general one
+ * for a dma-buf.
  *
  * Return: NULL, or a static reason (a skip, not a failure).
  */

@@ -30,6 +30,20 @@
  * tests without depending on any of them.
  */
 
+/*
+ * What a test needs of the instance it runs on (struct dhb_test.needs). The plan skips, with
+ * its reason, an instance that cannot give it (dhb_plan_skip_reason()); no code recognises a
+ * test by its name.
+ */
+#define DHB_NEED_CPU_ACCESS (1u << 0) /* the CPU maps, touches or syncs the buffers */
+#define DHB_NEED_DMABUF	    (1u << 1) /* the buffers must be dma-bufs (DHB_CAP_DMABUF) */
+/*
+ * A device to import the buffers into: for the device tests of a later issue. No source offers
+ * one yet, so no test may declare it: dhb_tests_check() refuses it.
+ */
+#define DHB_NEED_DEVICE (1u << 2)
+#define DHB_NEED_ALL	((1u << 3) - 1)
+
 /* How a metric's samples are recorded and reported. */
 enum dhb_metric_kind {
 	DHB_METRIC_NS,	  /* latency samples in ns, reported in "ns" */
@@ -94,6 +108,7 @@ struct dhb_ctx {
  * @help: one line for --help and the manual.
  * @buffers: buffers of the instance alive at once, at most.
  * @malloc_buffers: malloc'd blocks of the buffer size alive at once, at most.
+ * @needs: DHB_NEED_* bits.
  * @supported: NULL when the test can run on @inst with @size, else the reason it cannot
  *             (a skip, not a failure). May be NULL (always supported).
  * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed); on
@@ -106,6 +121,7 @@ struct dhb_test {
 	const char *help;
 	unsigned int buffers;
 	unsigned int malloc_buffers;
+	unsigned int needs;
 	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, long page_size);
 	int (*setup)(struct dhb_ctx *ctx);
 	int (*run_once)(struct dhb_ctx *ctx);
@@ -146,8 +162,19 @@ const struct dhb_test *dhb_test_find(const char *name);
 const struct dhb_test *const *dhb_tests_all(size_t *n);
 
 /**
- * dhb_tests_check() - every registered test has a unique name, help, setup, run_once, teardown
- * and at least one buffer or malloc'd block in its memory figures.
+ * dhb_test_validate() - check one test's descriptor.
+ * @t: test.
+ * @err: buffer for a one-line reason, may be NULL.
+ * @errlen: size of @err.
+ *
+ * Return: 0, or -EINVAL when it lacks a name, help, setup, run_once or teardown, declares no
+ * buffer or malloc'd block in its memory figures, or needs what the plan cannot meet (an
+ * unknown DHB_NEED_* bit, or DHB_NEED_DEVICE for now).
+ */
+int dhb_test_validate(const struct dhb_test *t, char *err, size_t errlen);
+
+/**
+ * dhb_tests_check() - validate every registered test (dhb_test_validate()); names are unique.
  * @err: buffer for a one-line reason, may be NULL.
  * @errlen: size of @err.
  *
