@@ -19,9 +19,8 @@
 #include "dhb/signals.h"
 #include "dhb/size.h"
 
-#define MAX_POLICIES 3
-#define MAX_REPEAT   1000
-#define MAX_COUNT    1000000000ULL
+#define MAX_REPEAT 1000
+#define MAX_COUNT  1000000000ULL
 
 /* The paths of the command line, checked together before anything is written. */
 enum { P_TRACE, P_CSV, P_EMIT, N_PATHS };
@@ -292,12 +291,14 @@ static int check_paths(const struct frag_opts *o, struct dhb_outfile_arg *paths)
 	return -1;
 }
 
+/* Every policy of the allocator core, in its order. */
 static void all_policies(enum dhr_policy *pol, size_t *n)
 {
-	pol[0] = DHR_POLICY_BEST_FIT;
-	pol[1] = DHR_POLICY_FIRST_FIT;
-	pol[2] = DHR_POLICY_BUDDY;
-	*n = MAX_POLICIES;
+	unsigned int p;
+
+	for (p = 0; p < DHR_NR_POLICIES; p++)
+		pol[p] = (enum dhr_policy)p;
+	*n = DHR_NR_POLICIES;
 }
 
 /* The policies to replay on the model; an exit status, or -1 to go on. */
@@ -322,13 +323,13 @@ static int policies(const struct frag_opts *o, enum dhr_policy *pol, size_t *n)
 			all_policies(pol, n);
 			continue;
 		}
-		if (dhb_frag_policy_parse(tok, &p))
+		if (dhr_policy_parse(tok, &p))
 			return usage_error("--policy: unknown policy '%s' (best-fit, first-fit, "
 					   "buddy or all)",
 					   tok);
 		for (i = 0; i < *n && pol[i] != p; i++)
 			;
-		if (i == *n && *n < MAX_POLICIES)
+		if (i == *n && *n < DHR_NR_POLICIES)
 			pol[(*n)++] = p;
 	}
 	if (!*n)
@@ -479,7 +480,7 @@ static int run_all(const struct frag_opts *o, const struct dhb_frag_trace *tr,
 		ret = dhb_frag_replay_model(tr, &mc, &res[*n_res]);
 		if (ret) {
 			fprintf(stderr, "dmaheap-bench frag: model, %s: %s\n",
-				dhb_frag_policy_name(pol[i]), strerror(-ret));
+				dhr_policy_name(pol[i]), strerror(-ret));
 			return DHB_EXIT_FAIL;
 		}
 		(*n_res)++;
@@ -565,10 +566,10 @@ static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths
 
 int dhb_cmd_frag(int argc, char **argv)
 {
-	struct dhb_frag_result res[MAX_POLICIES + 1];
+	struct dhb_frag_result res[DHR_NR_POLICIES + 1];
 	struct dhb_outfile_arg paths[N_PATHS];
 	struct dhb_frag_trace tr = {0};
-	enum dhr_policy pol[MAX_POLICIES];
+	enum dhr_policy pol[DHR_NR_POLICIES];
 	struct frag_opts o;
 	char heap_path[DHB_PATH_LEN], **av;
 	size_t n_pol = 0, n_res = 0, i;

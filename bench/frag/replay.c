@@ -73,31 +73,6 @@ static void pool_destroy(struct pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static const char *const policy_names[] = {
-	[DHR_POLICY_BEST_FIT] = "best-fit",
-	[DHR_POLICY_FIRST_FIT] = "first-fit",
-	[DHR_POLICY_BUDDY] = "buddy",
-};
-
-int dhb_frag_policy_parse(const char *name, enum dhr_policy *p)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++) {
-		if (!strcmp(name, policy_names[i])) {
-			*p = (enum dhr_policy)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *dhb_frag_policy_name(enum dhr_policy p)
-{
-	return (unsigned int)p < sizeof(policy_names) / sizeof(policy_names[0]) ? policy_names[p]
-										: "?";
-}
-
 uint64_t dhb_frag_interval(uint64_t n_ops)
 {
 	uint64_t k = (n_ops + ROWS_TARGET - 1) / ROWS_TARGET;
@@ -210,7 +185,7 @@ int dhb_frag_replay_model(const struct dhb_frag_trace *tr, const struct dhb_frag
 		return -EINVAL;
 	memset(&m, 0, sizeof(m));
 	snprintf(res->source, sizeof(res->source), "model");
-	snprintf(res->policy, sizeof(res->policy), "%s", dhb_frag_policy_name(cfg->policy));
+	snprintf(res->policy, sizeof(res->policy), "%s", dhr_policy_name(cfg->policy));
 	res->rows = calloc(tr->n / cfg->interval + 2, sizeof(*res->rows));
 	m.addr = malloc((tr->n_slots ? tr->n_slots : 1) * sizeof(*m.addr));
 	dhb_stats_init(&times, 0);

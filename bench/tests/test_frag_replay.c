@@ -317,14 +317,8 @@ Test(frag_replay, empty_trace)
 	dhb_frag_trace_release(&tr);
 }
 
-Test(frag_replay, names_and_interval)
+Test(frag_replay, interval)
 {
-	enum dhr_policy p;
-
-	cr_assert_eq(dhb_frag_policy_parse("buddy", &p), 0);
-	cr_assert_eq(p, DHR_POLICY_BUDDY);
-	cr_assert_eq(dhb_frag_policy_parse("worst-fit", &p), -EINVAL);
-	cr_assert_str_eq(dhb_frag_policy_name(DHR_POLICY_FIRST_FIT), "first-fit");
 	cr_assert_eq(dhb_frag_interval(0), 1);
 	cr_assert_eq(dhb_frag_interval(200), 1);
 	cr_assert_eq(dhb_frag_interval(201), 2);

@@ -434,6 +434,30 @@ size_t dhr_node_size(void)
 	return sizeof(struct dhr_node);
 }
 
+static const char *const dhr_policy_names[DHR_NR_POLICIES] = {
+	[DHR_POLICY_BEST_FIT] = "best-fit",
+	[DHR_POLICY_FIRST_FIT] = "first-fit",
+	[DHR_POLICY_BUDDY] = "buddy",
+};
+
+const char *dhr_policy_name(enum dhr_policy policy)
+{
+	return (unsigned int)policy < DHR_NR_POLICIES ? dhr_policy_names[policy] : "?";
+}
+
+int dhr_policy_parse(const char *name, enum dhr_policy *policy)
+{
+	unsigned int i;
+
+	for (i = 0; i < DHR_NR_POLICIES; i++) {
+		if (!strcmp(name, dhr_policy_names[i])) {
+			*policy = (enum dhr_policy)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 int dhr_init(struct dhr_alloc *a, const struct dhr_config *cfg, const struct dhr_node_ops *ops)
 {
 	u64 g = cfg->granule;
@@ -442,8 +466,7 @@ int dhr_init(struct dhr_alloc *a, const struct dhr_config *cfg, const struct dhr
 
 	if (!ops || !ops->alloc_node || !ops->free_node)
 		return -EINVAL;
-	if (cfg->policy != DHR_POLICY_BEST_FIT && cfg->policy != DHR_POLICY_FIRST_FIT &&
-	    cfg->policy != DHR_POLICY_BUDDY)
+	if ((unsigned int)cfg->policy >= DHR_NR_POLICIES)
 		return -EINVAL;
 	if (!g || (g & (g - 1)) || !cfg->size || (cfg->base & (g - 1)) || (cfg->size & (g - 1)) ||
 	    cfg->base > U64_MAX - cfg->size)

@@ -24,11 +24,16 @@
  * @DHR_POLICY_BUDDY: binary buddy. Blocks are power-of-two multiples of the granule, naturally
  *	aligned in absolute addresses; a region that is not a power of two is covered with maximal
  *	aligned blocks, which merge only with their true buddies.
+ * @DHR_NR_POLICIES: the number of policies (not a policy).
+ *
+ * Each has a name (dhr_policy_name(), dhr_policy_parse()): the module's policy= parameter, its
+ * sysfs attribute and dmaheap-bench frag --policy all spell them the same way.
  */
 enum dhr_policy {
 	DHR_POLICY_BEST_FIT = 0,
 	DHR_POLICY_FIRST_FIT = 1,
 	DHR_POLICY_BUDDY = 2,
+	DHR_NR_POLICIES
 };
 
 /* Orders a buddy allocator can have: block sizes granule << 0 .. granule << 63. */
@@ -130,6 +135,23 @@ struct dhr_alloc {
 	uint64_t nr_frees;
 	uint64_t failed_allocs;
 };
+
+/**
+ * dhr_policy_name() - the name of a placement policy.
+ * @policy: the policy.
+ *
+ * Return: "best-fit", "first-fit" or "buddy"; "?" for a value that is no policy.
+ */
+const char *dhr_policy_name(enum dhr_policy policy);
+
+/**
+ * dhr_policy_parse() - a placement policy by its name.
+ * @name: "best-fit", "first-fit" or "buddy", exactly (no blanks, no line end).
+ * @policy: the policy, on success; unchanged otherwise.
+ *
+ * Return: 0, or -EINVAL for any other name.
+ */
+int dhr_policy_parse(const char *name, enum dhr_policy *policy);
 
 /**
  * dhr_node_size() - bytes in one metadata node (the size passed to &dhr_node_ops.alloc_node).

@@ -125,7 +125,6 @@ struct dhr_buffer {
 
 struct dma_buf *dhr_buffer_alloc(struct dhr_heap *heap, unsigned long len, u32 fd_flags);
 void dhr_region_zero(struct dhr_region *r, u64 off, u64 len);
-const char *dhr_policy_name(enum dhr_policy p);
 
 int dhr_heap_register(struct dhr_heap *heap, unsigned int minor);
 void dhr_heap_unregister(struct dhr_heap *heap);

@@ -41,18 +41,7 @@ MODULE_PARM_DESC(policy, "Placement policy: best-fit, first-fit or buddy (defaul
 
 #define DHR_CMA_DEFAULT_SIZE SZ_64M
 
-static const char * const dhr_policy_names[] = {
-	[DHR_POLICY_BEST_FIT] = "best-fit",
-	[DHR_POLICY_FIRST_FIT] = "first-fit",
-	[DHR_POLICY_BUDDY] = "buddy",
-};
-
 static struct dhr_region *dhr_region;
-
-const char *dhr_policy_name(enum dhr_policy p)
-{
-	return p < ARRAY_SIZE(dhr_policy_names) ? dhr_policy_names[p] : "?";
-}
 
 /* Parse one size parameter; an unset one takes @def. */
 static int dhr_parse(const char *name, const char *s, u64 def, u64 *out)
@@ -73,7 +62,7 @@ static int dhr_parse(const char *name, const char *s, u64 def, u64 *out)
 static int dhr_parse_params(struct dhr_region *r)
 {
 	u64 base;
-	int ret, i;
+	int ret;
 
 	ret = dhr_parse("base", dhr_base, 0, &base);
 	ret = ret ?: dhr_parse("size", dhr_size, DHR_CMA_DEFAULT_SIZE, &r->size);
@@ -86,12 +75,10 @@ static int dhr_parse_params(struct dhr_region *r)
 	r->base = base;
 	r->from_cma = !dhr_base || !*dhr_base;
 
-	i = sysfs_match_string(dhr_policy_names, dhr_policy ? dhr_policy : "");
-	if (i < 0) {
+	if (dhr_policy_parse(dhr_policy ? dhr_policy : "", &r->policy)) {
 		pr_err("unknown policy '%s' (best-fit, first-fit or buddy)\n", dhr_policy);
 		return -EINVAL;
 	}
-	r->policy = i;
 	if (!r->granule || !is_power_of_2(r->granule) || r->granule < PAGE_SIZE) {
 		pr_err("granule %llu is not a power of two of at least %lu\n", r->granule,
 		       PAGE_SIZE);

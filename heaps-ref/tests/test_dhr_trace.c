@@ -525,3 +525,27 @@ Test(check, detects_corrupted_counters)
 	A.max_order += 2;
 	finish();
 }
+
+/* The policies' names: one table in the core, for the module's policy= and for frag. */
+Test(policy, names_round_trip)
+{
+	static const char *const names[] = {"best-fit", "first-fit", "buddy"};
+	enum dhr_policy p = DHR_NR_POLICIES;
+	unsigned int i;
+
+	cr_assert_eq(DHR_NR_POLICIES, 3);
+	for (i = 0; i < DHR_NR_POLICIES; i++) {
+		cr_expect_str_eq(dhr_policy_name((enum dhr_policy)i), names[i]);
+		cr_assert_eq(dhr_policy_parse(names[i], &p), 0);
+		cr_expect_eq(p, (enum dhr_policy)i);
+	}
+	cr_expect_eq(DHR_POLICY_FIRST_FIT, 1);
+	cr_expect_str_eq(dhr_policy_name(DHR_NR_POLICIES), "?");
+	cr_expect_str_eq(dhr_policy_name((enum dhr_policy)(DHR_NR_POLICIES + 1)), "?");
+	p = DHR_POLICY_BUDDY;
+	cr_expect_eq(dhr_policy_parse("worst-fit", &p), -EINVAL);
+	cr_expect_eq(dhr_policy_parse("", &p), -EINVAL);
+	cr_expect_eq(dhr_policy_parse("best-fit\n", &p), -EINVAL, "exact names only");
+	cr_expect_eq(dhr_policy_parse("Best-fit", &p), -EINVAL);
+	cr_expect_eq(p, DHR_POLICY_BUDDY, "unchanged on failure");
+}

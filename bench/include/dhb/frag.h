@@ -238,7 +238,7 @@ void dhb_frag_row_start(struct dhb_frag_row *row, const struct dhb_frag_trace *t
 /**
  * struct dhb_frag_result - rows and totals of one replay (one policy, or one heap).
  * @source: "model" or the heap's name.
- * @policy: the policy's name, or what the heap publishes ("" when nothing).
+ * @policy: the policy's name (dhr_policy_name()), or what the heap publishes ("" when nothing).
  * @rows: rows, one every interval and one at the end.
  * @n_rows: number of rows.
  * @ops: operations applied.
@@ -264,23 +264,6 @@ struct dhb_frag_result {
  * @r: result; left empty.
  */
 void dhb_frag_result_free(struct dhb_frag_result *r);
-
-/**
- * dhb_frag_policy_parse() - a policy by name ("best-fit", "first-fit", "buddy").
- * @name: name.
- * @p: the policy.
- *
- * Return: 0, or -EINVAL.
- */
-int dhb_frag_policy_parse(const char *name, enum dhr_policy *p);
-
-/**
- * dhb_frag_policy_name() - the name of a policy.
- * @p: policy.
- *
- * Return: its name, "?" for an unknown one.
- */
-const char *dhb_frag_policy_name(enum dhr_policy p);
 
 /**
  * dhb_frag_interval() - the default row interval: about 200 rows over a trace.
