@@ -35,6 +35,7 @@ int dhb_store_add(struct dhb_row_store *s, const struct dhb_row *row)
 	}
 	r = &s->v[s->n++];
 	r->row = *row;
+	r->row.samples = NULL; /* the recorder is gone once the row is made */
 	snprintf(r->test, sizeof(r->test), "%s", row->test ? row->test : "");
 	snprintf(r->heap, sizeof(r->heap), "%s", row->heap ? row->heap : "");
 	snprintf(r->backend, sizeof(r->backend), "%s", row->backend ? row->backend : "");

@@ -83,6 +83,34 @@ const char *dhb_sink_column(size_t i)
 	return i < NCOLUMNS ? columns[i].name : NULL;
 }
 
+size_t dhb_sink_nrun_columns(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLUMNS; i++) {
+		if (columns[i].kind != COL_SCHEMA && !dhb_sink_column_is_run(i))
+			break;
+	}
+	return i;
+}
+
+/* Whether column @i is a figure (a member of struct dhb_row.stats). */
+static bool is_figure(size_t i)
+{
+	return columns[i].kind != COL_SCHEMA && !dhb_sink_column_is_run(i) &&
+	       columns[i].off >= offsetof(struct dhb_row, stats) &&
+	       columns[i].off < offsetof(struct dhb_row, stats) + sizeof(struct dhb_stats_summary);
+}
+
+size_t dhb_sink_nkey_columns(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLUMNS && !is_figure(i); i++)
+		;
+	return i;
+}
+
 int dhb_sink_format_number(double v, char *buf, size_t len)
 {
 	int w = 0, prec;
@@ -310,6 +338,7 @@ const struct dhb_sink_ops *dhb_sink_find(const char *name)
 		&dhb_sink_table_ops,
 		&dhb_sink_csv_ops,
 		&dhb_sink_json_ops,
+		&dhb_sink_samples_ops,
 	};
 	size_t i;
 

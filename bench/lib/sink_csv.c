@@ -11,7 +11,7 @@
  * both). A field is quoted when it holds a comma, a double quote, CR or LF; a quote inside is
  * doubled. Other bytes, UTF-8 included, pass through. Missing values are empty fields.
  */
-static void csv_field(FILE *fp, const char *s)
+void dhb_sink_csv_field(FILE *fp, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, fp);
@@ -26,15 +26,38 @@ static void csv_field(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
-static void csv_header(FILE *fp)
+void dhb_sink_csv_names(FILE *fp, size_t first, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < dhb_sink_ncolumns(); i++) {
-		if (i)
+	for (i = first; i < first + n && i < dhb_sink_ncolumns(); i++) {
+		if (i > first)
 			putc(',', fp);
 		fputs(dhb_sink_column(i), fp);
 	}
+}
+
+void dhb_sink_csv_cells(FILE *fp, const struct dhb_run_info *run, const struct dhb_row *row,
+			size_t first, size_t n)
+{
+	static const struct dhb_row none;
+	struct dhb_cell c;
+	size_t i;
+
+	for (i = first; i < first + n && i < dhb_sink_ncolumns(); i++) {
+		if (i > first)
+			putc(',', fp);
+		dhb_sink_cell(run, row ? row : &none, i, &c);
+		if (c.type == DHB_CELL_STR)
+			dhb_sink_csv_field(fp, c.text);
+		else if (c.type == DHB_CELL_NUM)
+			fputs(c.text, fp);
+	}
+}
+
+static void csv_header(FILE *fp)
+{
+	dhb_sink_csv_names(fp, 0, dhb_sink_ncolumns());
 	putc('\n', fp);
 }
 
@@ -103,18 +126,7 @@ static int csv_open(struct dhb_sink *sink)
 
 static int csv_write_row(struct dhb_sink *sink, const struct dhb_row *row)
 {
-	struct dhb_cell c;
-	size_t i;
-
-	for (i = 0; i < dhb_sink_ncolumns(); i++) {
-		if (i)
-			putc(',', sink->fp);
-		dhb_sink_cell(sink->cfg.run, row, i, &c);
-		if (c.type == DHB_CELL_STR)
-			csv_field(sink->fp, c.text);
-		else if (c.type == DHB_CELL_NUM)
-			fputs(c.text, sink->fp);
-	}
+	dhb_sink_csv_cells(sink->fp, sink->cfg.run, row, 0, dhb_sink_ncolumns());
 	putc('\n', sink->fp);
 	return 0;
 }

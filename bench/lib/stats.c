@@ -126,6 +126,30 @@ int dhb_stats_add(struct dhb_stats *st, uint64_t v)
 	return 0;
 }
 
+int dhb_stats_each(const struct dhb_stats *st, int (*fn)(void *arg, const struct dhb_stats_bin *b),
+		   void *arg)
+{
+	struct dhb_stats_bin b;
+	size_t i;
+	int ret;
+
+	for (i = 0; st->hist && i < DHB_STATS_NBUCKETS; i++) {
+		if (!st->hist[i])
+			continue;
+		dhb_hist_bin(st, i, &b);
+		ret = fn(arg, &b);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; !st->hist && i < st->n; i++) {
+		b = (struct dhb_stats_bin){st->samples[i], 1, st->samples[i], st->samples[i]};
+		ret = fn(arg, &b);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

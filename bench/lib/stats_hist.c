@@ -56,6 +56,14 @@ static double hist_value(const struct dhb_stats *st, size_t idx)
 	return (double)v;
 }
 
+void dhb_hist_bin(const struct dhb_stats *st, size_t idx, struct dhb_stats_bin *b)
+{
+	b->value = (uint64_t)hist_value(st, idx);
+	b->count = st->hist[idx];
+	b->lo = dhb_hist_lower(idx);
+	b->hi = b->lo + (dhb_hist_width(idx) - 1);
+}
+
 /* Index of the bucket holding the sample of 1-based rank r. */
 static size_t hist_bucket_of_rank(const struct dhb_stats *st, uint64_t r)
 {

@@ -31,6 +31,9 @@ size_t dhb_hist_index(uint64_t v);
 uint64_t dhb_hist_lower(size_t idx);
 uint64_t dhb_hist_width(size_t idx);
 
+/* Bucket @idx of a recorder in histogram mode as a bin (dhb_stats_each()). */
+void dhb_hist_bin(const struct dhb_stats *st, size_t idx, struct dhb_stats_bin *b);
+
 /* Histogram-mode figures of a recorder (st->hist != NULL, st->n > 0). */
 double dhb_hist_percentile(const struct dhb_stats *st, double p);
 void dhb_hist_robust(const struct dhb_stats *st, struct dhb_stats_summary *out);

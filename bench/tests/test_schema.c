@@ -19,18 +19,22 @@ static char *read_doc(void)
 }
 
 /*
- * Column names from the Markdown table between the dhb:columns markers: the first cell of each
- * row after the heading and the |---| line, without blanks and backticks.
+ * Column names from the Markdown table between the markers <!-- dhb:@table:begin --> and
+ * <!-- dhb:@table:end --> of @doc (@path, for messages): the first cell of each row after the
+ * heading and the |---| line, without blanks and backticks. @doc is cut at the end marker.
  */
-static size_t doc_columns(char *doc, char **names)
+static size_t doc_table(char *doc, const char *path, const char *table, char **names)
 {
-	char *p = strstr(doc, "<!-- dhb:columns:begin -->"), *end, *line, *next, *cell, *q;
+	char begin[64], fin[64], *p, *end, *line, *next, *cell, *q;
 	size_t n = 0;
 	int row = 0;
 
-	cr_assert_not_null(p, "no <!-- dhb:columns:begin --> in %s", DHB_SCHEMA_MD);
-	end = strstr(p, "<!-- dhb:columns:end -->");
-	cr_assert_not_null(end, "no <!-- dhb:columns:end --> in %s", DHB_SCHEMA_MD);
+	snprintf(begin, sizeof(begin), "<!-- dhb:%s:begin -->", table);
+	snprintf(fin, sizeof(fin), "<!-- dhb:%s:end -->", table);
+	p = strstr(doc, begin);
+	cr_assert_not_null(p, "no %s in %s", begin, path);
+	end = strstr(p, fin);
+	cr_assert_not_null(end, "no %s in %s", fin, path);
 	*end = '\0';
 	for (line = strchr(p, '\n'); line; line = next) {
 		line++;
@@ -54,6 +58,11 @@ static size_t doc_columns(char *doc, char **names)
 		names[n++] = cell;
 	}
 	return n;
+}
+
+static size_t doc_columns(char *doc, char **names)
+{
+	return doc_table(doc, DHB_SCHEMA_MD, "columns", names);
 }
 
 Test(schema, doc_matches_writer)
@@ -87,4 +96,48 @@ Test(schema, doc_version_matches)
 	snprintf(want, sizeof(want), "schema version %d\n", DHB_SCHEMA_VERSION);
 	cr_assert_not_null(strstr(doc, want), "%s does not document \"%s\"", DHB_SCHEMA_MD, want);
 	free(doc);
+}
+
+/* The leading columns @n of the rows' table and then @table's: what a CSV header must be. */
+static char *expected_header(size_t n, const char *path, const char *table)
+{
+	char *doc = read_doc(), *other = tu_slurp(path), *names[MAX_COLS], *buf;
+	size_t n_doc, i, len = 0;
+
+	n_doc = doc_columns(doc, names);
+	cr_assert_leq(n, n_doc);
+	buf = calloc(1, 8192);
+	cr_assert_not_null(buf);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, 8192 - len, "%s%s", i ? "," : "", names[i]);
+	n_doc = doc_table(other, path, table, names);
+	for (i = 0; i < n_doc; i++)
+		len += (size_t)snprintf(buf + len, 8192 - len, ",%s", names[i]);
+	free(doc);
+	free(other);
+	return buf;
+}
+
+/* First line of @text, cut there. */
+static char *first_line(char *text)
+{
+	char *nl = strchr(text, '\n');
+
+	cr_assert_not_null(nl);
+	*nl = '\0';
+	return text;
+}
+
+/* The samples file: the rows' key columns (schema_version ... unit), then the "samples" table. */
+Test(schema, samples_doc_matches_writer)
+{
+	struct dhb_sink_config cfg = {0};
+	char *want, *csv;
+
+	cr_assert_str_eq(dhb_sink_column(dhb_sink_nkey_columns() - 1), "unit");
+	want = expected_header(dhb_sink_nkey_columns(), DHB_SCHEMA_MD, "samples");
+	csv = tu_write(&dhb_sink_samples_ops, &cfg, NULL, 0);
+	cr_assert_str_eq(first_line(csv), want, "writer and %s (Samples) differ", DHB_SCHEMA_MD);
+	free(csv);
+	free(want);
 }

@@ -71,6 +71,9 @@ struct dhb_run_info {
  * @unit: unit of every figure of @stats ("ns", "MB/s" ...).
  * @stats: the figures, in @unit; @stats.flags (DHB_FLAG_*) is the flags column, so callers put
  *         the result of dhb_stats_trust() there.
+ * @samples: the recorder the figures come from, for the samples sink (dhb_sink_samples_ops);
+ *           NULL when the samples are not at hand (rows kept or read back). Other sinks ignore it.
+ * @samples_scale: factor from a sample to @unit (1e-6 for MB/s from bytes per second); 0 is 1.
  */
 struct dhb_row {
 	const char *test;
@@ -81,6 +84,8 @@ struct dhb_row {
 	const char *params;
 	const char *unit;
 	struct dhb_stats_summary stats;
+	const struct dhb_stats *samples;
+	double samples_scale;
 };
 
 /**
@@ -147,14 +152,21 @@ struct dhb_sink {
 	int err;
 };
 
-/* The formats: aligned table for a terminal (written at close), tidy CSV, JSON document. */
+/*
+ * The formats: aligned table for a terminal (written at close), tidy CSV, JSON document, and
+ * the samples CSV: every sample of every row that carries its recorder (struct dhb_row.samples),
+ * or its histogram's buckets past the exact bound, keyed by the row's key columns
+ * (dhb_sink_nkey_columns()); it reads nothing of the row's figures, so a row may be written
+ * to it before they are computed (results/SCHEMA.md, "Samples").
+ */
 extern const struct dhb_sink_ops dhb_sink_table_ops;
 extern const struct dhb_sink_ops dhb_sink_csv_ops;
 extern const struct dhb_sink_ops dhb_sink_json_ops;
+extern const struct dhb_sink_ops dhb_sink_samples_ops;
 
 /**
  * dhb_sink_find() - look a format up by name.
- * @name: "table", "csv" or "json".
+ * @name: "table", "csv", "json" or "samples".
  *
  * Return: the format, or NULL.
  */
@@ -224,6 +236,51 @@ size_t dhb_sink_ncolumns(void);
  * Return: the name, or NULL when @i is out of range.
  */
 const char *dhb_sink_column(size_t i);
+
+/**
+ * dhb_sink_nrun_columns() - number of leading columns that identify the run: schema_version and
+ * the run identity (tool_version ... cma_bytes). Every CSV file the tool writes starts with them.
+ *
+ * Return: number of columns.
+ */
+size_t dhb_sink_nrun_columns(void);
+
+/**
+ * dhb_sink_nkey_columns() - number of leading columns that identify a row: the run columns, then
+ * test ... unit (every column before the figures n ... flags).
+ *
+ * Return: number of columns.
+ */
+size_t dhb_sink_nkey_columns(void);
+
+/**
+ * dhb_sink_csv_field() - write one CSV field: as is, or quoted when it holds a comma, a double
+ * quote, CR or LF (each quote inside doubled), as every CSV file of the tool does.
+ * @fp: stream.
+ * @s: text.
+ */
+void dhb_sink_csv_field(FILE *fp, const char *s);
+
+/**
+ * dhb_sink_csv_names() - write the names of columns [@first, @first + @n) joined by commas, without
+ * a line end, for the header of a CSV file that shares the schema's leading columns.
+ * @fp: stream.
+ * @first: first column.
+ * @n: number of columns; clipped to the schema.
+ */
+void dhb_sink_csv_names(FILE *fp, size_t first, size_t n);
+
+/**
+ * dhb_sink_csv_cells() - write columns [@first, @first + @n) of a row as CSV fields joined by
+ * commas, without a line end, exactly as the CSV sink writes them.
+ * @fp: stream.
+ * @run: run identity.
+ * @row: row; may be NULL when every column asked for is a run column (dhb_sink_nrun_columns()).
+ * @first: first column.
+ * @n: number of columns; clipped to the schema.
+ */
+void dhb_sink_csv_cells(FILE *fp, const struct dhb_run_info *run, const struct dhb_row *row,
+			size_t first, size_t n);
 
 /* Types of the schema's columns (results/SCHEMA.md): int, real (a figure) and text. */
 enum dhb_column_type {

@@ -187,6 +187,34 @@ int dhb_stats_add(struct dhb_stats *st, uint64_t v);
 bool dhb_stats_is_exact(const struct dhb_stats *st);
 
 /**
+ * struct dhb_stats_bin - one recorded sample (exact mode) or one histogram bucket.
+ * @value: the sample; for a bucket, the value the figures use for it (its midpoint, clamped to
+ *	   the exact minimum and maximum).
+ * @count: 1 for a sample; the samples in a bucket.
+ * @lo: the smallest value a bucket holds (the sample itself in exact mode).
+ * @hi: the largest value a bucket holds, inclusive (the sample itself in exact mode).
+ */
+struct dhb_stats_bin {
+	uint64_t value;
+	uint64_t count;
+	uint64_t lo;
+	uint64_t hi;
+};
+
+/**
+ * dhb_stats_each() - call @fn for every recorded sample, or every non-empty histogram bucket.
+ * @st: recorder.
+ * @fn: called once per sample (exact mode: in the order recorded, unless a percentile or summary
+ *	has sorted them since) or per non-empty bucket in increasing order of value (histogram
+ *	mode); a non-zero return stops the walk.
+ * @arg: passed to @fn.
+ *
+ * Return: 0, or what @fn returned to stop.
+ */
+int dhb_stats_each(const struct dhb_stats *st, int (*fn)(void *arg, const struct dhb_stats_bin *b),
+		   void *arg);
+
+/**
  * dhb_stats_percentile() - nearest-rank percentile of the recorded samples.
  * @st: recorder (exact samples are sorted in place, hence not const).
  * @p: percentile in [0, 100].
