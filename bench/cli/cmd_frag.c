@@ -520,8 +520,8 @@ static void footnote(const struct frag_opts *o, const struct dhb_frag_trace *tr,
  * temporary CSV goes with it (dhb/outfile.h). Returns the exit status.
  */
 static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths,
-		  const struct dhb_frag_trace *tr, const struct dhb_frag_result *res, size_t n_res,
-		  size_t n_pol, int sig)
+		  const struct dhb_run_info *run, const struct dhb_frag_trace *tr,
+		  const struct dhb_frag_result *res, size_t n_res, size_t n_pol, int sig)
 {
 	FILE *human = paths[P_CSV].std ? stderr : stdout;
 	int status = DHB_EXIT_OK, ret;
@@ -535,7 +535,7 @@ static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths
 			errno = 0; /* see dhb_outfile_flush() */
 			dhb_frag_csv_header(of.fp);
 			for (i = 0; i < n_res; i++)
-				dhb_frag_csv_rows(&res[i], of.fp);
+				dhb_frag_csv_rows(&res[i], run, of.fp);
 			ret = dhb_outfile_commit(&of);
 		}
 		if (ret) {
@@ -570,8 +570,10 @@ int dhb_cmd_frag(int argc, char **argv)
 	struct dhb_outfile_arg paths[N_PATHS];
 	struct dhb_frag_trace tr = {0};
 	enum dhr_policy pol[DHR_NR_POLICIES];
+	struct dhb_run_info run;
+	struct dhb_env env;
 	struct frag_opts o;
-	char heap_path[DHB_PATH_LEN], **av;
+	char heap_path[DHB_PATH_LEN], ts[32], **av;
 	size_t n_pol = 0, n_res = 0, i;
 	int status, sig = 0;
 
@@ -584,8 +586,11 @@ int dhb_cmd_frag(int argc, char **argv)
 	status = parse(argc + 1, av, &o);
 	if (status < 0)
 		status = check_paths(&o, paths);
-	if (status < 0)
+	if (status < 0) {
+		dhb_env_probe(&env); /* the run identity: when the command started, and where */
+		dhb_env_identity(&run, &env, ts, sizeof(ts));
 		status = policies(&o, pol, &n_pol);
+	}
 	if (status < 0)
 		status = load(&o, &tr);
 	if (status < 0 && o.emit)
@@ -595,7 +600,7 @@ int dhb_cmd_frag(int argc, char **argv)
 	if (status < 0)
 		status = run_all(&o, &tr, pol, n_pol, heap_path, res, &n_res, &sig);
 	if (status == DHB_EXIT_OK && n_res)
-		status = report(&o, paths, &tr, res, n_res, n_pol, sig);
+		status = report(&o, paths, &run, &tr, res, n_res, n_pol, sig);
 	for (i = 0; i < n_res; i++)
 		dhb_frag_result_free(&res[i]);
 	dhb_frag_trace_release(&tr);

@@ -7,22 +7,27 @@
 
 void dhb_frag_csv_header(FILE *fp)
 {
-	fputs("source,policy,op_index,time_ns,live_allocs,requested,used,free,free_extents,"
+	dhb_sink_csv_names(fp, 0, dhb_sink_nrun_columns());
+	fputs(",source,policy,op_index,time_ns,live_allocs,requested,used,free,free_extents,"
 	      "largest_free,ext_frag,utilisation,trace_utilisation,failed_allocs,skipped_frees,"
-	      "alloc_lat_n,"
-	      "alloc_lat_mean_ns,alloc_lat_max_ns\n",
+	      "alloc_lat_n,alloc_lat_mean_ns,alloc_lat_max_ns\n",
 	      fp);
 }
 
-void dhb_frag_csv_rows(const struct dhb_frag_result *res, FILE *fp)
+void dhb_frag_csv_rows(const struct dhb_frag_result *res, const struct dhb_run_info *run, FILE *fp)
 {
 	size_t i;
 
 	for (i = 0; i < res->n_rows; i++) {
 		const struct dhb_frag_row *r = &res->rows[i];
 
-		fprintf(fp, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", res->source,
-			res->policy, r->op_index, r->time_ns, r->live_allocs, r->requested);
+		dhb_sink_csv_cells(fp, run, NULL, 0, dhb_sink_nrun_columns());
+		putc(',', fp);
+		dhb_sink_csv_field(fp, res->source);
+		putc(',', fp);
+		dhb_sink_csv_field(fp, res->policy);
+		fprintf(fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", r->op_index,
+			r->time_ns, r->live_allocs, r->requested);
 		if (r->has_stats)
 			fprintf(fp, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,",
 				r->st.used, r->st.free, r->st.free_extents, r->st.largest_free,

@@ -224,7 +224,7 @@ fi
 run "$BIN" "${F[@]}" --trace big.csv --policy best-fit --csv -
 expect_rc "frag: four buffers of 1T" 0
 expect_out "frag: the live total does not wrap (4T of a 256M region)" stdout \
-	'^model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
+	'^1,.*,model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
 
 # SIGINT while frag writes its CSV (delivered at its second write(2) by strace): the process
 # dies of it, the old file stays, the temporary goes.

@@ -218,8 +218,20 @@ static size_t count(const char *s, char c)
 	return n;
 }
 
+/* The run identity of the CSV tests, and how it starts every row (cma_bytes unknown). */
+#define ID "1,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,board,6.12.0,,"
+
 Test(frag_replay, csv_columns)
 {
+	struct dhb_run_info run = {.tool_version = "0.1.0",
+				   .git_rev = "g1234abc",
+				   .timestamp = "2026-11-20T23:26:00Z",
+				   .hostname = "host",
+				   .board = "board",
+				   .kernel = "6.12.0",
+				   .cma_bytes = -1};
+	const char *quoted = "1,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,\"Standard PC (i440FX + "
+			     "PIIX, 1996)\",6.12.0,,\"odd,\"\"name\"\"\",,4,";
 	struct dhb_frag_trace tr;
 	struct dhb_frag_result res;
 	char *text = NULL, *line, *save;
@@ -230,36 +242,49 @@ Test(frag_replay, csv_columns)
 	replay(&tr, DHR_POLICY_BEST_FIT, 40 * 1024, 4, &res);
 	fp = open_memstream(&text, &len);
 	dhb_frag_csv_header(fp);
-	dhb_frag_csv_rows(&res, fp);
+	dhb_frag_csv_rows(&res, &run, fp);
 	res.rows[0].has_stats = false; /* a heap without figures: empty stats columns */
 	res.rows[0].lat_n = 2;
 	res.rows[0].lat_mean_ns = 1500;
 	res.rows[0].lat_max_ns = 2000;
 	strcpy(res.source, "system");
 	res.policy[0] = '\0';
-	dhb_frag_csv_rows(&res, fp);
+	dhb_frag_csv_rows(&res, &run, fp);
 	fclose(fp);
 	line = strtok_r(text, "\n", &save);
-	cr_assert_str_eq(line, "source,policy,op_index,time_ns,live_allocs,requested,used,free,"
-			       "free_extents,largest_free,ext_frag,utilisation,trace_utilisation,"
-			       "failed_allocs,skipped_frees,alloc_lat_n,alloc_lat_mean_ns,"
-			       "alloc_lat_max_ns");
+	cr_assert_str_eq(line,
+			 "schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,"
+			 "cma_bytes,source,policy,op_index,time_ns,live_allocs,requested,used,"
+			 "free,free_extents,largest_free,ext_frag,utilisation,"
+			 "trace_utilisation,failed_allocs,skipped_frees,alloc_lat_n,"
+			 "alloc_lat_mean_ns,alloc_lat_max_ns");
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		cr_assert_eq(count(line, ','), 17, "%s", line);
+		cr_assert_eq(count(line, ','), 25, "%s", line);
+		cr_assert(!strncmp(line, ID, strlen(ID)), "%s", line);
 		rows++;
 	}
 	cr_assert_eq(rows, 4);
 	free(text);
 	text = NULL;
 	fp = open_memstream(&text, &len);
-	dhb_frag_csv_rows(&res, fp);
+	dhb_frag_csv_rows(&res, &run, fp);
 	fclose(fp);
-	cr_assert(!strncmp(text, "system,,4,3,4,28672,,,,,,0.700000,0.700000,0,0,2,1500,2000\n",
-			   strlen("system,,4,3,4,28672,,,,,,0.700000,0.700000,0,0,2,1500,2000\n")),
-		  "%s", text);
-	cr_assert(strstr(text, "\nsystem,,8,7,4,20384,20480,20480,2,12288,0.400000,0.500000,"
+	cr_assert(
+		!strncmp(text, ID "system,,4,3,4,28672,,,,,,0.700000,0.700000,0,0,2,1500,2000\n",
+			 strlen(ID "system,,4,3,4,28672,,,,,,0.700000,0.700000,0,0,2,1500,2000\n")),
+		"%s", text);
+	cr_assert(strstr(text, "\n" ID "system,,8,7,4,20384,20480,20480,2,12288,0.400000,0.500000,"
 			       "0.500000,0,0,,,\n"),
 		  "%s", text);
+	free(text);
+	/* Fields that need it are quoted, as in run's CSV. */
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	run.board = "Standard PC (i440FX + PIIX, 1996)";
+	strcpy(res.source, "odd,\"name\"");
+	dhb_frag_csv_rows(&res, &run, fp);
+	fclose(fp);
+	cr_assert(!strncmp(text, quoted, strlen(quoted)), "%s", text);
 	free(text);
 	dhb_frag_result_free(&res);
 	dhb_frag_trace_release(&tr);

@@ -5,10 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/frag.h"
 #include "testsink.h"
 
 #ifndef DHB_SCHEMA_MD
 #error "DHB_SCHEMA_MD (path of results/SCHEMA.md) must be defined by the build"
+#endif
+#ifndef DHB_TRACE_MD
+#error "DHB_TRACE_MD (path of heaps-ref/TRACE.md) must be defined by the build"
 #endif
 
 #define MAX_COLS 128
@@ -138,6 +142,24 @@ Test(schema, samples_doc_matches_writer)
 	want = expected_header(dhb_sink_nkey_columns(), DHB_SCHEMA_MD, "samples");
 	csv = tu_write(&dhb_sink_samples_ops, &cfg, NULL, 0);
 	cr_assert_str_eq(first_line(csv), want, "writer and %s (Samples) differ", DHB_SCHEMA_MD);
+	free(csv);
+	free(want);
+}
+
+/* frag's CSV: the run columns (schema_version ... cma_bytes), then TRACE.md's "frag" table. */
+Test(schema, frag_doc_matches_writer)
+{
+	char *want, *csv = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	cr_assert_str_eq(dhb_sink_column(dhb_sink_nrun_columns() - 1), "cma_bytes");
+	want = expected_header(dhb_sink_nrun_columns(), DHB_TRACE_MD, "frag");
+	fp = open_memstream(&csv, &len);
+	cr_assert_not_null(fp);
+	dhb_frag_csv_header(fp);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_str_eq(first_line(csv), want, "writer and %s (CSV) differ", DHB_TRACE_MD);
 	free(csv);
 	free(want);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dhb/sink.h"
 #include "dhr_alloc.h"
 
 /*
@@ -342,17 +343,19 @@ int dhb_frag_replay_heap(const struct dhb_frag_trace *tr, const struct dhb_frag_
 			 struct dhb_frag_result *res, char *err, size_t errlen);
 
 /**
- * dhb_frag_csv_header() - write the CSV header line (columns: heaps-ref/TRACE.md).
+ * dhb_frag_csv_header() - write the CSV header line: the results schema's run columns
+ * (schema_version ... cma_bytes, results/SCHEMA.md), then frag's own (heaps-ref/TRACE.md).
  * @fp: stream.
  */
 void dhb_frag_csv_header(FILE *fp);
 
 /**
- * dhb_frag_csv_rows() - write a result's rows as CSV.
+ * dhb_frag_csv_rows() - write a result's rows as CSV, each starting with the run's identity.
  * @res: result.
+ * @run: identity of the command's run (the same on every row), as `run` writes it.
  * @fp: stream.
  */
-void dhb_frag_csv_rows(const struct dhb_frag_result *res, FILE *fp);
+void dhb_frag_csv_rows(const struct dhb_frag_result *res, const struct dhb_run_info *run, FILE *fp);
 
 /**
  * dhb_frag_summary() - print the human summary of several results.
