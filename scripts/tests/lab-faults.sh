@@ -32,16 +32,25 @@ run "$LAB" run -q --timeout 20 -- sleep 600
 expect_error "a guest that hangs is killed at --timeout" 124 'did not finish within 20 s'
 
 # Two lab commands at once: the second is refused while the first holds the lab, or waits for it
-# with --wait. SIGTERM stops the first, its guest and its control directory.
-"$LAB" run -q -- sleep 600 >"$OUT/first.out" 2>&1 &
+# with --wait. SIGTERM stops the first, its guest and its control directory. Their control
+# directories go to a TMPDIR of this test's own, so that only these runs are looked at.
+# A control directory whose lab command was killed (SIGKILL) is swept by the next one; one whose
+# command still runs (this test, here) is left alone.
+ctl=$OUT/ctl
+mkdir -p "$ctl/dhb-lab.killed" "$ctl/dhb-lab.running"
+echo "2147483647 1" >"$ctl/dhb-lab.killed/owner"
+stat=$(cat /proc/$$/stat)
+stat=${stat##*) }
+echo "$$ $(echo "$stat" | cut -d' ' -f20)" >"$ctl/dhb-lab.running/owner"
+TMPDIR=$ctl "$LAB" run -q -- sleep 600 >"$OUT/first.out" 2>&1 &
 first=$!
 for _ in $(seq 1 600); do
-	pgrep -f "dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null && break
+	pgrep -f "$ctl/dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null && break
 	sleep 0.1
 done
 run "$LAB" run -- true
 expect_error "a second lab command at once" 125 "another lab command is running \(pid $first"
-"$LAB" run -q --wait -- echo waited >"$OUT/waited.out" 2>&1 &
+TMPDIR=$ctl "$LAB" run -q --wait -- echo waited >"$OUT/waited.out" 2>&1 &
 waiter=$!
 sleep 2
 kill -TERM "$first"
@@ -52,8 +61,13 @@ rc=0
 wait "$waiter" || rc=$?
 [ "$rc" = 0 ] && [ "$(cat "$OUT/waited.out")" = waited ] && pass "--wait runs once the lab is free" ||
 	fail "--wait runs once the lab is free" "status $rc: $(cat "$OUT/waited.out")"
-if pgrep -f "dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null || ls -d "${TMPDIR:-/tmp}"/dhb-lab.* 2>/dev/null; then
-	fail "nothing is left running or behind after the runs"
+[ ! -e "$ctl/dhb-lab.killed" ] && pass "a killed lab command's control directory is swept" ||
+	fail "a killed lab command's control directory is swept"
+[ -d "$ctl/dhb-lab.running" ] && pass "a running lab command's control directory is left alone" ||
+	fail "a running lab command's control directory is left alone"
+rm -rf "$ctl/dhb-lab.running"
+if pgrep -f "$ctl/dhb-lab\.[A-Za-z0-9]*/console.log" >/dev/null || ls -d "$ctl"/dhb-lab.* 2>/dev/null; then
+	fail "nothing is left running or behind after the runs" "left: $(ls -A "$ctl" | tr '\n' ' ')"
 else
 	pass "nothing is left running or behind after the runs"
 fi
