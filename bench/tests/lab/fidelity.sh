@@ -6,31 +6,41 @@
 # plainloop (bench/tests/lab/plainloop.c: N allocation + close pairs timed as a whole, sharing
 # no code with the tool) and `dmaheap-bench run --tests alloc` with the same N and warmup, one
 # right after the other, the order swapped in round 2 so a drift of the machine weighs on both.
-# Per heap and size: R = median of the tool's three alloc_free_latency means / median of the
-# loop's three means, printed with every figure.
+# Per heap and size: R = median over the rounds of (the tool's alloc_free_latency mean / the
+# loop's mean), printed with every figure and whether it is within the +-5% goal of issue 9.
 #
-# What it asserts, and why not +-5%:
+# The lab runs with --icount 0 (scripts/lab): QEMU TCG then advances the guest's clock by 1 ns
+# per instruction instead of following the host's, so the host's load (two cores shared with
+# builds and other labs) no longer reaches the figures. In real time, at host load 6 to 7, the
+# same protocol gave per-round ratios from 0.15 to 2.9 (a CMA 4K loop 0.4 to 4.3 ms); with
+# --icount 0 each program's three means agree within 0.5% (system 4K within 4%) and R is
+# 1.00 +- 0.01 everywhere but system 4K (1.03). What this test checks, the overhead or bias the
+# tool's timing adds to what it times, is counted in instructions as much as in real time.
+#
+# It also runs with one virtual CPU (--cpus 1). With two, every CMA allocation waits for an
+# expedited RCU grace period and a forced LRU drain on every CPU (alloc_contig_range() ->
+# lru_cache_disable() -> synchronize_rcu_expedited(), __lru_add_drain_all(true)); the grace
+# period's kthread (rcu_exp_gp_kthread_worker) sits on the allocating CPU or on the other one
+# for hundreds of allocations, and a CMA 4K pair then takes 0.7 to 1.2 ms or 5.8 to 8.2 ms
+# (measured with both pinned, real time): a state of the kernel, not of the measurement.
+#
+# What it asserts (timed tests must not fail on the host's load):
 # - Both programs run and give a positive mean everywhere (always).
-# - 0.8 <= R <= 1.25, when the lab was quiet enough to judge that: each program's three means lie
-#   within a factor 1.25 of each other. The lab is QEMU TCG on two host cores shared with other
-#   builds and labs: there a run's mean moves by 2x and more within seconds (host load 10: a CMA
-#   4K pair 0.7 to 10 ms), which no band can tell from a bias. A systematic bias such as the
-#   1.3x once reported for CMA 4K (issue 9) leaves each program's means steady and moves R, so
-#   it is caught whenever the machine is calm; a noisy boot is reported as "skip", with figures.
-#   Whether R is within the +-5% goal is printed, not asserted: on this machine that would fail
-#   on load alone, and timed tests are not allowed in this project.
-# - One virtual CPU (--cpus 1). With two, every CMA allocation waits for an expedited RCU grace
-#   period (alloc_contig_range() -> lru_cache_disable() -> synchronize_rcu_expedited()) whose
-#   kthread the scheduler keeps on the allocating CPU or on the other one for hundreds of
-#   allocations; the second costs two cross-CPU wake-ups, which under TCG take milliseconds. The
-#   latency is then bistable with the kernel's history, not with the measurement (the man page,
-#   alloc test): a test of the measurement must not depend on it.
+# - 0.9 <= R <= 1.1 when each program's three means lie within a factor 1.1 of each other (the
+#   boot can judge R: always so with --icount; under KVM, where it is ignored, only when calm);
+#   otherwise a skip that says why, with the figures. The bias once reported (CMA 4K 1.26x to
+#   1.33x, issue 9, real time with two CPUs) is far outside; +-5% itself is printed, not
+#   asserted, to leave room for the kernel's own state (system 4K moves by 4% between runs).
+#
+# Keep the loop free of pipelines: a `plainloop | cut` once charged cut's start-up, run beside
+# it on the one CPU, to the loop (system 4K 18.8 to 21.6 us instead of 17.3 to 17.9 us).
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 # plainloop is built next to dmaheap-bench (bench/CMakeLists.txt), as a test helper only.
 PLAIN=$(dirname "$BIN")/plainloop
 # shellcheck disable=SC2034 # read by guest() in lib.sh
-LAB_OPTS=(--cpus 1)
+# --timeout: counting instructions, the boot and the 36 runs took 2 minutes at host load 5 to 8.
+LAB_OPTS=(--cpus 1 --icount 0 --timeout 1200)
 N=200
 WARMUP=2
 
@@ -75,8 +85,8 @@ fi
 python3 - >verdicts.txt <<'PY' || fail "the figures can be read"
 import csv, glob, math, statistics
 
-BAND = (0.8, 1.25)  # what R must lie in
-STEADY = 1.25  # each program's three means within this factor: the boot can judge R
+BAND = (0.9, 1.1)  # what R must lie in
+STEADY = 1.1  # each program's three means within this factor: the boot can judge R
 plain, tool = {}, {}
 for line in open("plain.txt"):
     r, h, s, _, node, size, n, mean = line.split()
@@ -92,9 +102,10 @@ for h in ("system", "reserved"):
         if len(p) != 3 or len(t) != 3 or min(p + t) <= 0:
             print(f"fail {name}: three positive means each: plainloop {p}, tool {t}")
             continue
-        R = statistics.median(t) / statistics.median(p)
+        ratios = [b / a for a, b in zip(p, t)]
+        R = statistics.median(ratios)
         sp, st = max(p) / min(p), max(t) / min(t)
-        rounds = " ".join(f"{b / a:.3f}" for a, b in zip(p, t))
+        rounds = " ".join(f"{x:.3f}" for x in ratios)
         print(f"# {name}: plainloop mean_us {' '.join(f'{x / 1e3:.1f}' for x in p)};"
               f" alloc_free_latency mean_us {' '.join(f'{x / 1e3:.1f}' for x in t)}")
         print(f"#   R = {R:.3f} ({'within' if abs(math.log(R)) <= math.log(1.05) else 'outside'}"
