@@ -30,14 +30,182 @@ static int usage_error(const char *msg)
 	return DHB_EXIT_USAGE;
 }
 
-static void help(void)
+/**
+ * struct run_settings - what run's command line sets (the rows of run_opts[] fill it).
+ * @heaps: --heaps, comma list of heap names or fnmatch globs, "all" for every source.
+ * @tests: --tests, comma list of test names (default: every test of the registry).
+ * @sizes: --sizes, size list (dhb_sizes_parse_list()).
+ * @iterations: --iterations, measured iterations per (heap, test, size).
+ * @duration: --duration, seconds per (heap, test, size) instead of a count; 0 = unset.
+ * @warmup: --warmup, unrecorded iterations first.
+ * @cpu: --cpu, CPU to pin to, or -1.
+ * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
+ * @csv: --csv FILE (appended to), or NULL.
+ * @json: --json FILE, or NULL.
+ * @samples: --samples FILE, every sample of every row, or NULL.
+ * @events: --events LIST, the perf events to count per timed section as given, or NULL.
+ * @table: --table full|summary|none.
+ * @help: --help.
+ */
+struct run_settings {
+	const char *heaps;
+	const char *tests;
+	const char *sizes;
+	uint64_t iterations;
+	double duration;
+	uint64_t warmup;
+	int cpu;
+	uint64_t max_mem;
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *events;
+	const char *table;
+	bool help;
+};
+
+/* Every test of the registry, the default of --tests. */
+static void all_tests(char *buf, size_t len)
 {
-	puts("usage: dmaheap-bench run [OPTIONS]\n\n"
-	     "Measures every selected heap x test x size and prints a table; --csv and --json\n"
-	     "keep the rows (results/SCHEMA.md). The plan is checked against the memory budget\n"
-	     "before anything is allocated.\n\nOptions:");
-	dhb_opts_help(DHB_CMD_RUN, stdout);
+	const struct dhb_test *t;
+	size_t used = 0;
+
+	dhb_for_each_test (t) {
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 t->name);
+	}
 }
+
+static void test_names(dhb_opt_emit emit, void *arg)
+{
+	const struct dhb_test *t;
+
+	dhb_for_each_test (t)
+		emit(arg, t->name);
+}
+
+/* What --heaps takes: "all", and every buffer source found here (the backends' probes). */
+static void heap_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_instance *v = NULL;
+	size_t n = 0, i;
+
+	emit(arg, "all");
+	if (dhb_instances_probe(&v, &n))
+		return;
+	for (i = 0; i < n; i++)
+		emit(arg, v[i].name);
+	dhb_instances_release(v, n);
+}
+
+#define OFF(field) offsetof(struct run_settings, field)
+#define MAX_COUNT  1000000000ULL
+
+static const struct dhb_opt run_opts[] = {
+	{.name = "heaps",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(heaps),
+	 .def = "all",
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = heap_names,
+	 .help = "heap names or fnmatch globs, plus udmabuf and memfd (comma list)"},
+	{.name = "tests",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(tests),
+	 .def_fn = all_tests,
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = test_names,
+	 .help = "tests to run (comma list)"},
+	{.name = "sizes",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(sizes),
+	 .def = DHB_PLAN_DEFAULT_SIZES,
+	 .help = "buffer sizes, binary units: 4K,1M or ranges 4K..64M"},
+	{.name = "iterations",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(iterations),
+	 .def = "100",
+	 .min = 1,
+	 .max = MAX_COUNT,
+	 .excludes = "duration",
+	 .excludes_why = "a count, or a time per heap, test and size",
+	 .help = "measured iterations per heap, test and size"},
+	{.name = "duration",
+	 .metavar = "S",
+	 .type = DHB_OPT_SECONDS,
+	 .off = OFF(duration),
+	 .help = "seconds per heap, test and size, instead of --iterations"},
+	{.name = "warmup",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(warmup),
+	 .def = "2",
+	 .max = MAX_COUNT,
+	 .help = "unrecorded iterations before measuring"},
+	{.name = "cpu",
+	 .metavar = "N",
+	 .type = DHB_OPT_CPU,
+	 .off = OFF(cpu),
+	 .help = "pin the run to CPU N (sched_setaffinity)"},
+	{.name = "max-mem",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(max_mem),
+	 .def_text = "50% of MemAvailable",
+	 .help = "memory budget; a plan that could exceed it is refused"},
+	{.name = "csv",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(csv),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
+	{.name = "json",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(json),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write rows, settings and environment to FILE as JSON"},
+	{.name = "samples",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write every sample of every row (past 65536, its histogram's buckets) to FILE "
+		 "as CSV"},
+	{.name = "events",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(events),
+	 .help = "perf events to count per timed section: 'none', or a comma list of software "
+		 "events and tracepoints (e.g. kmem:mm_page_alloc)"},
+	{.name = "table",
+	 .metavar = "MODE",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(table),
+	 .def = "full",
+	 .choices = "full|summary|none",
+	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+static int run_main(int argc, char **argv);
+
+const struct dhb_opts_cmd dhb_cmd_run = {
+	.name = "run",
+	.summary = "measure: dmaheap-bench run --help lists the options",
+	.usage = "run [OPTIONS]",
+	.about = "Measures every selected heap x test x size and prints a table; --csv and --json\n"
+		 "keep the rows, --samples every sample behind them (results/SCHEMA.md). The plan\n"
+		 "is checked against the memory budget before anything is allocated.",
+	.opts = run_opts,
+	.n_opts = sizeof(run_opts) / sizeof(run_opts[0]),
+	.main = run_main,
+};
 
 static bool has_dma_heap(const struct dhb_instance *v, size_t n)
 {
@@ -86,7 +254,7 @@ static bool testable(const struct dhb_instance *v, size_t n, const bool *sel, bo
 
 /* The JSON environment beyond the run identity: measurement facts, skips and errors. */
 static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
-			  const struct dhb_runner *r, uint64_t budget, const struct dhb_settings *s,
+			  const struct dhb_runner *r, uint64_t budget, const struct run_settings *s,
 			  uint64_t retries, int sig)
 {
 	size_t n = 0, i;
@@ -122,10 +290,11 @@ static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_e
 }
 
 /* The paths of the command line, checked together before anything is written. */
-enum { P_CSV, P_JSON, N_PATHS };
+enum { P_CSV, P_JSON, P_SAMPLES, N_PATHS };
 
 struct run_state {
-	struct dhb_settings set;
+	struct run_settings set;
+	struct dhb_opts_line line;
 	struct dhb_outfile_arg paths[N_PATHS];
 	FILE *human; /* table and summary: stdout, or stderr when a file goes to stdout */
 	struct dhb_env env;
@@ -140,6 +309,9 @@ struct run_state {
 	struct dhb_runner runner;
 	struct dhb_sink csv;
 	bool csv_open;
+	struct dhb_outfile samples_file;
+	struct dhb_sink samples;
+	bool samples_open;
 	struct dhb_run_info run;
 	char ts[32];
 };
@@ -147,9 +319,9 @@ struct run_state {
 /* The JSON document, written whole (a failure leaves an existing file as it was). */
 static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_env)
 {
-	const struct dhb_settings *s = &st->set;
+	const struct run_settings *s = &st->set;
 	const struct dhb_runner *r = &st->runner;
-	struct dhb_kv settings[32], *all_env;
+	struct dhb_kv *all_env;
 	struct dhb_sink_config cfg = {.run = &st->run};
 	bool std = st->paths[P_JSON].std;
 	struct dhb_outfile of;
@@ -165,8 +337,11 @@ static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_e
 		all_env[n_env + i].key = r->notes[i].key;
 		all_env[n_env + i].value = r->notes[i].value;
 	}
-	cfg.settings = settings;
-	cfg.n_settings = dhb_opts_echo(DHB_CMD_RUN, s, settings, 32);
+	cfg.settings = dhb_opts_echo(&st->line, &cfg.n_settings);
+	if (!cfg.settings) {
+		free(all_env);
+		return -ENOMEM;
+	}
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
 	ret = dhb_outfile_open(&of, s->json, std);
@@ -262,33 +437,81 @@ static int close_csv(struct run_state *st)
 	return ret;
 }
 
+/*
+ * The samples file, written as the rows are made and whole (dhb/outfile.h): opened once every
+ * argument has been checked, committed at the end (also after a signal: the rows so far).
+ */
+static int open_samples(struct run_state *st)
+{
+	struct dhb_sink_config cfg = {.run = &st->run};
+	bool std = st->paths[P_SAMPLES].std;
+	int ret;
+
+	ret = dhb_outfile_open(&st->samples_file, st->set.samples, std);
+	if (!ret) {
+		cfg.fp = st->samples_file.fp;
+		ret = dhb_sink_open(&st->samples, &dhb_sink_samples_ops, &cfg);
+		if (ret)
+			dhb_outfile_abort(&st->samples_file);
+	}
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			std ? "standard output" : st->set.samples, strerror(-ret));
+		return ret;
+	}
+	st->samples_open = true;
+	st->runner.samples = &st->samples;
+	return 0;
+}
+
+/* Close the samples sink and put its file into place; an error is reported here. */
+static int close_samples(struct run_state *st)
+{
+	int ret;
+
+	if (!st->samples_open)
+		return 0;
+	st->samples_open = false;
+	ret = dhb_sink_close(&st->samples);
+	if (ret)
+		dhb_outfile_abort(&st->samples_file);
+	else
+		ret = dhb_outfile_commit(&st->samples_file);
+	if (ret)
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			st->paths[P_SAMPLES].std ? "standard output" : st->set.samples,
+			strerror(-ret));
+	return ret;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
-	struct dhb_settings *s = &st->set;
+	struct run_settings *s = &st->set;
 	const struct dhb_test *const *all_tests;
 	char err[512], why[256];
 	size_t i, n_all_tests;
 	int ret;
 
-	dhb_settings_init(s);
-	if (dhb_opts_parse(DHB_CMD_RUN, argc, argv, s, err, sizeof(err)))
-		return usage_error(err);
-	if (s->help) {
-		help();
-		return DHB_EXIT_OK;
-	}
+	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
+	if (ret >= 0)
+		return ret;
 	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
 	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
+	st->paths[P_SAMPLES] =
+		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
 	if (dhb_outfile_check(st->paths, N_PATHS, err, sizeof(err)))
 		return usage_error(err);
-	st->human = st->paths[P_CSV].std || st->paths[P_JSON].std ? stderr : stdout;
+	st->human = stdout;
+	for (i = 0; i < N_PATHS; i++) {
+		if (st->paths[i].std)
+			st->human = stderr;
+	}
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
 				  &st->n_tests, err, sizeof(err)))
 		return usage_error(err);
-	ret = dhb_sizes_parse_list(s->sizes ? s->sizes : DHB_DEFAULT_SIZES, &st->sizes, why,
-				   sizeof(why));
+	ret = dhb_sizes_parse_list(s->sizes, &st->sizes, why, sizeof(why));
 	if (ret) {
 		snprintf(err, sizeof(err), "--sizes: %s", why);
 		return usage_error(err);
@@ -341,6 +564,8 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (s->csv && open_csv(st))
 		return DHB_EXIT_USAGE;
+	if (s->samples && open_samples(st))
+		return DHB_EXIT_FAIL;
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
@@ -368,7 +593,7 @@ static void notes_for_skips(struct run_state *st)
 	}
 }
 
-int dhb_cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv)
 {
 	struct run_state *st = calloc(1, sizeof(*st));
 	struct dhb_runner *r;
@@ -405,8 +630,8 @@ int dhb_cmd_run(int argc, char **argv)
 		if (st->plan.items[i].skip)
 			continue;
 		dhb_runner_run(r, &st->plan.items[i], done++, total);
-		if (r->csv && r->csv->err)
-			break; /* the CSV file cannot be written: stop wasting time */
+		if ((r->csv && r->csv->err) || (r->samples && r->samples->err))
+			break; /* a file cannot be written: stop wasting time */
 	}
 	sig = (int)*r->stop;
 	if (sig)
@@ -426,6 +651,8 @@ int dhb_cmd_run(int argc, char **argv)
 	ret = write_outputs(st, env, n_env);
 	r2 = close_csv(st);
 	ret = ret ? ret : r2;
+	r2 = close_samples(st);
+	ret = ret ? ret : r2;
 	if (sig)
 		status = 128 + sig;
 	else if (r->failures || ret)
@@ -435,6 +662,11 @@ int dhb_cmd_run(int argc, char **argv)
 out_free:
 	if (st->csv_open)
 		dhb_sink_close(&st->csv);
+	if (st->samples_open) {
+		dhb_sink_close(&st->samples);
+		dhb_outfile_abort(&st->samples_file);
+	}
+	dhb_opts_line_free(&st->line);
 	dhb_runner_fini(r);
 	dhb_plan_free(&st->plan);
 	dhb_sizes_free(&st->sizes);
