@@ -7,8 +7,10 @@
 
 /*
  * The commands, in the order `dmaheap-bench --help` lists them: one X(NAME) line each. Adding a
- * command is one cmd_NAME.c defining `const struct dhb_opts_cmd dhb_cmd_NAME` (its name, help
- * texts, option table and function; dhb/opts.h) and its line here.
+ * command is one cmd_NAME.c (plus helpers of its own in cli/, if it needs them) defining
+ * `const struct dhb_opts_cmd dhb_cmd_NAME` (its name, help texts, option table and function;
+ * dhb/opts.h) and its line here; parsing, --help, --options, the completion and bench.options
+ * (which asks the manual for a "NAME OPTIONS" section) follow from the table.
  */
 #define DHB_COMMAND_LIST(X) \
 	X(list)             \

@@ -359,9 +359,35 @@ void dhb_opts_line_free(struct dhb_opts_line *line)
 	line->echo = NULL;
 }
 
+#define HELP_WIDTH  80 /* columns of --help */
+#define HELP_INDENT 21 /* where an option's help starts: "  --name VALUE      " */
+
+/* @text from column HELP_INDENT on, wrapped at blanks before HELP_WIDTH. */
+static void put_wrapped(FILE *fp, const char *text)
+{
+	size_t col = HELP_INDENT, len;
+	const char *p = text;
+
+	while (*p) {
+		len = strcspn(p, " ");
+		if (col > HELP_INDENT && col + 1 + len >= HELP_WIDTH) {
+			fprintf(fp, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fputc(' ', fp);
+			col++;
+		}
+		fprintf(fp, "%.*s", (int)len, p);
+		col += len;
+		p += len;
+		p += strspn(p, " ");
+	}
+	fputc('\n', fp);
+}
+
 void dhb_opts_help(const struct dhb_opts_cmd *cmd, FILE *fp)
 {
-	char left[40], buf[DEF_LEN];
+	char left[40], buf[DEF_LEN], text[DEF_LEN + 256];
 	const struct dhb_opt *o;
 	const char *def;
 	size_t i;
@@ -374,13 +400,17 @@ void dhb_opts_help(const struct dhb_opts_cmd *cmd, FILE *fp)
 		o = &cmd->opts[i];
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->metavar ? " " : "",
 			 o->metavar ? o->metavar : "");
-		fprintf(fp, "  %-18s %s", left, o->help);
 		def = default_text(o, buf, sizeof(buf));
 		if (!def)
 			def = o->def_text;
-		if (def)
-			fprintf(fp, " (default: %s)", def);
-		fputc('\n', fp);
+		snprintf(text, sizeof(text), "%s%s%s%s", o->help, def ? " (default: " : "",
+			 def ? def : "", def ? ")" : "");
+		fprintf(fp, "  %-*s", HELP_INDENT - 3, left);
+		if (strlen(left) > HELP_INDENT - 3)
+			fprintf(fp, "\n%*s", HELP_INDENT, "");
+		else
+			fputc(' ', fp);
+		put_wrapped(fp, text);
 	}
 	if (cmd->footer)
 		fprintf(fp, "\n%s\n", cmd->footer);
