@@ -287,6 +287,13 @@ Test(opts, bad_lines)
 	}
 }
 
+static int no_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
 /* Every option at most once, whatever its number: a table of 40 rows, each given once, then twice. */
 Test(opts, no_cap_on_the_number_of_options)
 {
@@ -297,7 +304,7 @@ Test(opts, no_cap_on_the_number_of_options)
 				   .usage = "many",
 				   .opts = rows,
 				   .n_opts = 40,
-				   .main = (int (*)(int, char **))abort};
+				   .main = no_main};
 	uint64_t v[40];
 	char *argv[81], err[256];
 	size_t i;
