@@ -308,6 +308,29 @@ static int close_samples(struct run_state *st)
 	return ret;
 }
 
+/*
+ * The output files, all checked before any is written (dhb/outfile.h); the table goes to stderr
+ * when one of them is standard output. 0, or -errno with one line in @err.
+ */
+static int check_paths(struct run_state *st, char *err, size_t errlen)
+{
+	const struct run_settings *s = &st->set;
+	size_t i;
+	int ret;
+
+	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
+	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
+	st->paths[P_SAMPLES] =
+		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
+	ret = dhb_outfile_check(st->paths, N_PATHS, err, errlen);
+	st->human = stdout;
+	for (i = 0; i < N_PATHS; i++) {
+		if (st->paths[i].std)
+			st->human = stderr;
+	}
+	return ret;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
@@ -320,17 +343,8 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
 	if (ret >= 0)
 		return ret;
-	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
-	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
-	st->paths[P_SAMPLES] =
-		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
-	if (dhb_outfile_check(st->paths, N_PATHS, err, sizeof(err)))
+	if (check_paths(st, err, sizeof(err)))
 		return usage_error(err);
-	st->human = stdout;
-	for (i = 0; i < N_PATHS; i++) {
-		if (st->paths[i].std)
-			st->human = stderr;
-	}
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
 				  &st->n_tests, err, sizeof(err)))
