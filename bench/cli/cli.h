@@ -1,33 +1,24 @@
 // SPDX-License-Identifier: MIT
-// The commands of dmaheap-bench, one cmd_<name>.c each, as main.c dispatches to them.
+// The commands of dmaheap-bench, one cmd_<name>.c each, and the one list main.c dispatches by.
 #ifndef DHB_CLI_H
 #define DHB_CLI_H
 
-/**
- * dhb_cmd_list() - the list command: every buffer source, who may use it, CMA, kernel, board.
- * @argc: number of arguments after "list".
- * @argv: those arguments.
- *
- * Return: the exit status (dhb/exit.h).
- */
-int dhb_cmd_list(int argc, char **argv);
+#include "dhb/opts.h"
 
-/**
- * dhb_cmd_run() - the run command: measure every selected heap, test and size.
- * @argc: number of arguments after "run".
- * @argv: those arguments.
- *
- * Return: the exit status (dhb/exit.h).
+/*
+ * The commands, in the order `dmaheap-bench --help` lists them: one X(NAME) line each. Adding a
+ * command is one cmd_NAME.c (plus helpers of its own in cli/, if it needs them) defining
+ * `const struct dhb_opts_cmd dhb_cmd_NAME` (its name, help texts, option table and function;
+ * dhb/opts.h) and its line here; parsing, --help, --options, the completion and bench.options
+ * (which asks the manual for a "NAME OPTIONS" section) follow from the table.
  */
-int dhb_cmd_run(int argc, char **argv);
+#define DHB_COMMAND_LIST(X) \
+	X(list)             \
+	X(run)              \
+	X(frag)
 
-/**
- * dhb_cmd_frag() - the frag command: replay an allocation trace on the model or on a heap.
- * @argc: number of arguments after "frag".
- * @argv: those arguments.
- *
- * Return: the exit status (dhb/exit.h).
- */
-int dhb_cmd_frag(int argc, char **argv);
+#define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
+
+DHB_COMMAND_LIST(DHB_COMMAND_DECLARE)
 
 #endif /* DHB_CLI_H */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The frag subcommand: replays a trace (a file or a generated workload) on the model and on heaps.
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +13,7 @@
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/frag.h"
+#include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/signals.h"
@@ -25,6 +25,24 @@
 /* The paths of the command line, checked together before anything is written. */
 enum { P_TRACE, P_CSV, P_EMIT, N_PATHS };
 
+/**
+ * struct frag_opts - what frag's command line sets (the rows of frag_table[] fill it).
+ * @trace: --trace FILE, or NULL.
+ * @workload: --workload NAME, or NULL.
+ * @emit: --emit-trace FILE, or NULL.
+ * @policies: --policy LIST, or NULL (every policy; none with --heap).
+ * @csv: --csv FILE, or NULL.
+ * @heap: --heap NAME, or NULL.
+ * @seed: --seed.
+ * @util: --util.
+ * @ops: --ops.
+ * @region: --region, bytes.
+ * @granule: --granule, bytes.
+ * @interval: --interval, or 0 (about 200 rows).
+ * @repeat: --repeat.
+ * @max_mem: --max-mem, or 0 (a share of MemAvailable).
+ * @help: --help.
+ */
 struct frag_opts {
 	const char *trace;
 	const char *workload;
@@ -43,71 +61,187 @@ struct frag_opts {
 	bool help;
 };
 
-/* In the order of long_opts[]: an option's bit in the given-once mask is its index there. */
-enum {
-	O_TRACE = 256,
-	O_WORKLOAD,
-	O_EMIT,
-	O_SEED,
-	O_UTIL,
-	O_OPS,
-	O_REGION,
-	O_GRANULE,
-	O_POLICY,
-	O_INTERVAL,
-	O_REPEAT,
-	O_CSV,
-	O_HEAP,
-	O_MAX_MEM,
-	O_HELP,
-};
-
-static const struct option long_opts[] = {
-	{"trace", required_argument, NULL, O_TRACE},
-	{"workload", required_argument, NULL, O_WORKLOAD},
-	{"emit-trace", required_argument, NULL, O_EMIT},
-	{"seed", required_argument, NULL, O_SEED},
-	{"util", required_argument, NULL, O_UTIL},
-	{"ops", required_argument, NULL, O_OPS},
-	{"region", required_argument, NULL, O_REGION},
-	{"granule", required_argument, NULL, O_GRANULE},
-	{"policy", required_argument, NULL, O_POLICY},
-	{"interval", required_argument, NULL, O_INTERVAL},
-	{"repeat", required_argument, NULL, O_REPEAT},
-	{"csv", required_argument, NULL, O_CSV},
-	{"heap", required_argument, NULL, O_HEAP},
-	{"max-mem", required_argument, NULL, O_MAX_MEM},
-	{"help", no_argument, NULL, O_HELP},
-	{NULL, 0, NULL, 0},
-};
-
-static void help(void)
+/* The generators' names (dhb/frag.h). */
+static void workload_names(dhb_opt_emit emit, void *arg)
 {
-	puts("usage: dmaheap-bench frag (--trace FILE | --workload video|camera|random) [OPTIONS]\n"
-	     "\n"
-	     "Replays an allocation trace (CSV: time,op,id,size,alignment; heaps-ref/TRACE.md) on\n"
-	     "the allocator model under each policy, or on a heap (--heap), and reports\n"
-	     "fragmentation over time as CSV plus a summary table.\n\nOptions:\n"
-	     "  --trace FILE       replay this trace file\n"
-	     "  --workload NAME    generate the trace instead: video, camera or random\n"
-	     "  --emit-trace FILE  write the generated trace to FILE ('-': stdout) and stop\n"
-	     "  --seed N           generator seed (default: 1)\n"
-	     "  --util F           generator's target live fraction of the region, and the\n"
-	     "                     summary's threshold (default: 0.9)\n"
-	     "  --ops N            operations a generator emits, at most 4194304 (default:\n"
-	     "                     100000)\n"
-	     "  --region SIZE      model region (default: 256M)\n"
-	     "  --granule SIZE     model allocation unit (default: 4K)\n"
-	     "  --policy LIST      best-fit,first-fit,buddy (default: all; with --heap: none)\n"
-	     "  --interval N       a CSV row every N operations (default: about 200 rows)\n"
-	     "  --repeat N         timed model replays; the speed is their median (default: 5)\n"
-	     "  --csv FILE         write the rows over time to FILE ('-': stdout)\n"
-	     "  --heap NAME        replay on /dev/dma_heap/NAME (allocates real memory)\n"
-	     "  --max-mem SIZE     memory budget of --heap (default: 50% of MemAvailable)\n"
-	     "  --help             show this help and exit\n"
-	     "\nExit status: 0 ok, 1 failure, 2 usage error or bad trace, 3 no such heap or no\n"
-	     "permission, 130/143 stopped by SIGINT/SIGTERM (every buffer released).");
+	unsigned int w;
+
+	for (w = 0; w < DHB_FRAG_NR_WORKLOADS; w++)
+		emit(arg, dhb_frag_workload_name((enum dhb_frag_workload)w));
 }
+
+/* The allocator core's policies, and "all". */
+static void policy_names(dhb_opt_emit emit, void *arg)
+{
+	unsigned int p;
+
+	for (p = 0; p < DHR_NR_POLICIES; p++)
+		emit(arg, dhr_policy_name((enum dhr_policy)p));
+	emit(arg, "all");
+}
+
+/* The DMA-BUF heaps found here (the backends' probes). */
+static void heap_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_instance *v = NULL;
+	size_t n = 0, i;
+
+	if (dhb_instances_probe(&v, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
+			emit(arg, v[i].name);
+	}
+	dhb_instances_release(v, n);
+}
+
+#define OFF(field) offsetof(struct frag_opts, field)
+
+static const struct dhb_opt frag_table[] = {
+	{.name = "trace",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(trace),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "replay this trace file ('-': stdin)"},
+	{.name = "workload",
+	 .metavar = "NAME",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(workload),
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = workload_names,
+	 .help = "generate the trace instead: video, camera or random"},
+	{.name = "emit-trace",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(emit),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write the generated trace to FILE ('-': stdout) and stop"},
+	{.name = "seed",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(seed),
+	 .def = "1",
+	 .max = UINT64_MAX,
+	 .help = "generator seed"},
+	{.name = "util",
+	 .metavar = "F",
+	 .type = DHB_OPT_FRACTION,
+	 .off = OFF(util),
+	 .def = "0.9",
+	 .help = "generator's target live fraction of the region, and the summary's threshold"},
+	{.name = "ops",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(ops),
+	 .def = "100000",
+	 .min = 1,
+	 .max = DHB_FRAG_MAX_OPS,
+	 .help = "operations a generator emits, at most 4194304 (the most a trace may hold)"},
+	{.name = "region",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(region),
+	 .def = "256M",
+	 .help = "model region"},
+	{.name = "granule",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(granule),
+	 .def = "4K",
+	 .help = "model allocation unit"},
+	{.name = "policy",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(policies),
+	 .def_text = "all; with --heap: none",
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = policy_names,
+	 .help = "allocator policies to replay on the model (comma list)"},
+	{.name = "interval",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(interval),
+	 .min = 1,
+	 .max = MAX_COUNT,
+	 .def_text = "about 200 rows",
+	 .help = "a CSV row every N operations"},
+	{.name = "repeat",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(repeat),
+	 .def = "5",
+	 .min = 1,
+	 .max = MAX_REPEAT,
+	 .help = "timed model replays; the speed is their median"},
+	{.name = "csv",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(csv),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write the rows over time to FILE ('-': stdout)"},
+	{.name = "heap",
+	 .metavar = "NAME",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(heap),
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = heap_names,
+	 .help = "replay on /dev/dma_heap/NAME (allocates real memory)"},
+	{.name = "max-mem",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(max_mem),
+	 .def_text = "50% of MemAvailable",
+	 .help = "memory budget of --heap"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+_Static_assert(DHB_FRAG_MAX_OPS == 4194304, "frag_table's --ops help names the bound");
+
+/* What the options say together: 0, or -EINVAL with one line in @err. */
+static int check_combination(const void *settings, const struct dhb_opts_line *line, char *err,
+			     size_t errlen)
+{
+	const struct frag_opts *o = settings;
+
+	(void)line;
+	if (!o->trace == !o->workload)
+		snprintf(err, errlen, "give exactly one of --trace FILE and --workload NAME");
+	else if (o->emit && !o->workload)
+		snprintf(err, errlen,
+			 "--emit-trace writes a generated workload: it needs --workload");
+	else if (o->granule & (o->granule - 1))
+		snprintf(err, errlen, "--granule: %" PRIu64 " is not a power of two", o->granule);
+	else if (o->granule > DHB_FRAG_MAX_SIZE)
+		snprintf(err, errlen,
+			 "--granule: %" PRIu64 " is larger than a trace's largest size (%llu)",
+			 o->granule, DHB_FRAG_MAX_SIZE);
+	else if (o->region % o->granule)
+		snprintf(err, errlen,
+			 "--region: %" PRIu64 " is not a multiple of the granule (%" PRIu64 ")",
+			 o->region, o->granule);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static int frag_main(int argc, char **argv);
+
+const struct dhb_opts_cmd dhb_cmd_frag = {
+	.name = "frag",
+	.summary = "replay an allocation trace: fragmentation over time",
+	.usage = "frag (--trace FILE | --workload NAME) [OPTIONS]",
+	.about = "Replays an allocation trace (CSV: time,op,id,size,alignment; heaps-ref/TRACE.md) "
+		 "on\n"
+		 "the allocator model under each policy, or on a heap (--heap), and reports\n"
+		 "fragmentation over time as CSV plus a summary table.",
+	.footer = "Exit status: 0 ok, 1 failure, 2 usage error or bad trace, 3 no such heap or no\n"
+		  "permission, 130/143 stopped by SIGINT/SIGTERM (every buffer released).",
+	.opts = frag_table,
+	.n_opts = sizeof(frag_table) / sizeof(frag_table[0]),
+	.check = check_combination,
+	.main = frag_main,
+};
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -121,160 +255,6 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return DHB_EXIT_USAGE;
-}
-
-static bool parse_count(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	unsigned long long x;
-	char *end;
-
-	if (*v < '0' || *v > '9')
-		return false;
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end || x < lo || x > hi)
-		return false;
-	*out = x;
-	return true;
-}
-
-static int parse_size_opt(const char *name, const char *v, uint64_t *out)
-{
-	char msg[160];
-
-	if (dhb_size_parse(v, out, msg, sizeof(msg)))
-		return usage_error("--%s: %s", name, msg);
-	return 0;
-}
-
-static int check_combination(const struct frag_opts *o);
-
-/* One option's value into @o; 0, or an exit status. */
-static int set_opt(struct frag_opts *o, int c, const char *arg)
-{
-	char *end;
-	int ret = 0;
-
-	switch (c) {
-	case O_TRACE:
-		o->trace = arg;
-		break;
-	case O_WORKLOAD:
-		o->workload = arg;
-		break;
-	case O_EMIT:
-		o->emit = arg;
-		break;
-	case O_SEED:
-		if (!parse_count(arg, 0, UINT64_MAX, &o->seed))
-			ret = usage_error("--seed: '%s' is not a whole number", arg);
-		break;
-	case O_UTIL:
-		errno = 0;
-		o->util = strtod(arg, &end);
-		if (errno || *end || end == arg || !(o->util > 0 && o->util < 1))
-			ret = usage_error("--util: '%s' is not a fraction above 0 and below 1",
-					  arg);
-		break;
-	case O_OPS:
-		if (!parse_count(arg, 1, DHB_FRAG_MAX_OPS, &o->ops))
-			ret = usage_error("--ops: '%s' is not a whole number from 1 to %d (the "
-					  "most a trace may hold)",
-					  arg, DHB_FRAG_MAX_OPS);
-		break;
-	case O_REGION:
-		ret = parse_size_opt("region", arg, &o->region);
-		break;
-	case O_GRANULE:
-		ret = parse_size_opt("granule", arg, &o->granule);
-		break;
-	case O_POLICY:
-		o->policies = arg;
-		break;
-	case O_INTERVAL:
-		if (!parse_count(arg, 1, MAX_COUNT, &o->interval))
-			ret = usage_error("--interval: '%s' is not a whole number from 1 to %llu",
-					  arg, MAX_COUNT);
-		break;
-	case O_REPEAT:
-		if (!parse_count(arg, 1, MAX_REPEAT, &o->repeat))
-			ret = usage_error("--repeat: '%s' is not a whole number from 1 to %d", arg,
-					  MAX_REPEAT);
-		break;
-	case O_CSV:
-		o->csv = arg;
-		break;
-	case O_HEAP:
-		o->heap = arg;
-		break;
-	case O_MAX_MEM:
-		ret = parse_size_opt("max-mem", arg, &o->max_mem);
-		break;
-	case O_HELP:
-		o->help = true;
-		break;
-	}
-	return ret;
-}
-
-/* The command line into @o; an exit status, or -1 to go on. */
-static int parse(int argc, char **argv, struct frag_opts *o)
-{
-	unsigned int given = 0, bit;
-	int c, ret = 0;
-
-	*o = (struct frag_opts){.seed = 1,
-				.util = 0.9,
-				.ops = 100000,
-				.region = 256ULL << 20,
-				.granule = 4096,
-				.repeat = 5};
-	opterr = 0;
-	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
-		c = c == 'h' ? O_HELP : c;
-		bit = c >= O_TRACE && c <= O_HELP ? 1u << (c - O_TRACE) : 0;
-		if (c == ':')
-			ret = usage_error("%s needs a value", argv[optind - 1]);
-		else if (!bit)
-			ret = usage_error("unknown option '%s' (see dmaheap-bench frag --help)",
-					  argv[optind - 1]);
-		else if (given & bit) /* every option once, as run's */
-			ret = usage_error("--%s given twice", long_opts[c - O_TRACE].name);
-		else
-			ret = set_opt(o, c, optarg);
-		given |= bit;
-	}
-	if (ret)
-		return ret;
-	if (o->help) {
-		help();
-		return DHB_EXIT_OK;
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s' (see dmaheap-bench frag --help)",
-				   argv[optind]);
-	return check_combination(o);
-}
-
-/* What the options say together; an exit status, or -1 to go on. */
-static int check_combination(const struct frag_opts *o)
-{
-	if (!o->trace == !o->workload)
-		return usage_error("give exactly one of --trace FILE and --workload NAME");
-	if (o->emit && !o->workload)
-		return usage_error("--emit-trace writes a generated workload: it needs --workload");
-	if (o->granule & (o->granule - 1))
-		return usage_error("--granule: %" PRIu64 " is not a power of two", o->granule);
-	if (o->granule > DHB_FRAG_MAX_SIZE)
-		return usage_error("--granule: %" PRIu64 " is larger than a trace's largest size "
-				   "(%llu)",
-				   o->granule, DHB_FRAG_MAX_SIZE);
-	if (o->region % o->granule)
-		return usage_error("--region: %" PRIu64
-				   " is not a multiple of the granule (%" PRIu64 ")",
-				   o->region, o->granule);
-	return -1;
 }
 
 /* Every path of the command line, before anything is written; an exit status, or -1 to go on. */
@@ -564,26 +544,22 @@ static int report(const struct frag_opts *o, const struct dhb_outfile_arg *paths
 	return status;
 }
 
-int dhb_cmd_frag(int argc, char **argv)
+static int frag_main(int argc, char **argv)
 {
 	struct dhb_frag_result res[DHR_NR_POLICIES + 1];
 	struct dhb_outfile_arg paths[N_PATHS];
 	struct dhb_frag_trace tr = {0};
 	enum dhr_policy pol[DHR_NR_POLICIES];
+	struct dhb_opts_line line;
 	struct dhb_run_info run;
 	struct dhb_env env;
-	struct frag_opts o;
-	char heap_path[DHB_PATH_LEN], ts[32], **av;
+	struct frag_opts o = {0};
+	char heap_path[DHB_PATH_LEN], ts[32];
 	size_t n_pol = 0, n_res = 0, i;
 	int status, sig = 0;
 
 	memset(res, 0, sizeof(res));
-	av = calloc((size_t)argc + 2, sizeof(*av));
-	if (!av)
-		return DHB_EXIT_FAIL;
-	av[0] = "dmaheap-bench frag";
-	memcpy(av + 1, argv, (size_t)argc * sizeof(*av));
-	status = parse(argc + 1, av, &o);
+	status = dhb_opts_start(&dhb_cmd_frag, argc, argv, &o, &line);
 	if (status < 0)
 		status = check_paths(&o, paths);
 	if (status < 0) {
@@ -604,6 +580,6 @@ int dhb_cmd_frag(int argc, char **argv)
 	for (i = 0; i < n_res; i++)
 		dhb_frag_result_free(&res[i]);
 	dhb_frag_trace_release(&tr);
-	free(av);
+	dhb_opts_line_free(&line);
 	return status;
 }

@@ -308,36 +308,61 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 	json_i64("available_bytes", env->mem_available, "}\n}\n");
 }
 
-int dhb_cmd_list(int argc, char **argv)
+/**
+ * struct list_settings - what list's command line sets.
+ * @json: --json.
+ * @help: --help.
+ */
+struct list_settings {
+	bool json;
+	bool help;
+};
+
+#define OFF(field) offsetof(struct list_settings, field)
+
+static const struct dhb_opt list_opts[] = {
+	{.name = "json",
+	 .type = DHB_OPT_FLAG,
+	 .off = OFF(json),
+	 .help = "print JSON instead of text"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+static int list_main(int argc, char **argv);
+
+const struct dhb_opts_cmd dhb_cmd_list = {
+	.name = "list",
+	.summary = "heaps, udmabuf and memfd, who may use them, CMA, kernel, board",
+	.usage = "list [OPTIONS]",
+	.about = "Every DMA-BUF heap, udmabuf and memfd: whether this user may use it (and how to\n"
+		 "grant access), what its name implies, CMA areas, kernel and board.\n"
+		 "Exit status 0, or 3 when no dma-buf source is usable.",
+	.opts = list_opts,
+	.n_opts = sizeof(list_opts) / sizeof(list_opts[0]),
+	.main = list_main,
+};
+
+static int list_main(int argc, char **argv)
 {
 	struct dhb_instance *v = NULL;
-	struct dhb_settings s;
+	struct list_settings s = {0};
+	struct dhb_opts_line line;
 	struct dhb_env env;
 	size_t n = 0, i;
 	bool usable = false;
-	char err[256];
 	int ret;
 
-	dhb_settings_init(&s);
-	if (dhb_opts_parse(DHB_CMD_LIST, argc, argv, &s, err, sizeof(err))) {
-		fprintf(stderr, "dmaheap-bench list: %s\n", err);
-		return DHB_EXIT_USAGE;
-	}
-	if (s.help) {
-		puts("usage: dmaheap-bench list [--json]\n\nEvery DMA-BUF heap, udmabuf and memfd: "
-		     "whether this user may use it (and how to\ngrant access), what its name "
-		     "implies, CMA areas, kernel and board.\nExit status 0, or 3 when no dma-buf "
-		     "source is usable.\n\nOptions:");
-		dhb_opts_help(DHB_CMD_LIST, stdout);
-		return DHB_EXIT_OK;
-	}
+	ret = dhb_opts_start(&dhb_cmd_list, argc, argv, &s, &line);
+	dhb_opts_line_free(&line);
+	if (ret >= 0)
+		return ret;
 	dhb_env_probe(&env);
 	ret = dhb_instances_probe(&v, &n);
 	if (ret) {
 		fprintf(stderr, "dmaheap-bench list: probing: %s\n", strerror(-ret));
 		return DHB_EXIT_FAIL;
 	}
-	if (s.list_json)
+	if (s.json)
 		list_json(&env, v, n);
 	else
 		list_text(&env, v, n);

@@ -20,6 +20,7 @@
 #include "dhb/size.h"
 #include "dhb/summary.h"
 #include "dhb/workload.h"
+#include "run.h"
 
 #define MAX_TESTS 16
 #define MAX_ENV	  64
@@ -28,15 +29,6 @@ static int usage_error(const char *msg)
 {
 	fprintf(stderr, "dmaheap-bench run: %s\n", msg);
 	return DHB_EXIT_USAGE;
-}
-
-static void help(void)
-{
-	puts("usage: dmaheap-bench run [OPTIONS]\n\n"
-	     "Measures every selected heap x test x size and prints a table; --csv and --json\n"
-	     "keep the rows (results/SCHEMA.md). The plan is checked against the memory budget\n"
-	     "before anything is allocated.\n\nOptions:");
-	dhb_opts_help(DHB_CMD_RUN, stdout);
 }
 
 static bool has_dma_heap(const struct dhb_instance *v, size_t n)
@@ -86,7 +78,7 @@ static bool testable(const struct dhb_instance *v, size_t n, const bool *sel, bo
 
 /* The JSON environment beyond the run identity: measurement facts, skips and errors. */
 static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
-			  const struct dhb_runner *r, uint64_t budget, const struct dhb_settings *s,
+			  const struct dhb_runner *r, uint64_t budget, const struct run_settings *s,
 			  uint64_t retries, int sig)
 {
 	size_t n = 0, i;
@@ -122,10 +114,11 @@ static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_e
 }
 
 /* The paths of the command line, checked together before anything is written. */
-enum { P_CSV, P_JSON, N_PATHS };
+enum { P_CSV, P_JSON, P_SAMPLES, N_PATHS };
 
 struct run_state {
-	struct dhb_settings set;
+	struct run_settings set;
+	struct dhb_opts_line line;
 	struct dhb_outfile_arg paths[N_PATHS];
 	FILE *human; /* table and summary: stdout, or stderr when a file goes to stdout */
 	struct dhb_env env;
@@ -140,6 +133,9 @@ struct run_state {
 	struct dhb_runner runner;
 	struct dhb_sink csv;
 	bool csv_open;
+	struct dhb_outfile samples_file;
+	struct dhb_sink samples;
+	bool samples_open;
 	struct dhb_run_info run;
 	char ts[32];
 };
@@ -147,9 +143,9 @@ struct run_state {
 /* The JSON document, written whole (a failure leaves an existing file as it was). */
 static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_env)
 {
-	const struct dhb_settings *s = &st->set;
+	const struct run_settings *s = &st->set;
 	const struct dhb_runner *r = &st->runner;
-	struct dhb_kv settings[32], *all_env;
+	struct dhb_kv *all_env;
 	struct dhb_sink_config cfg = {.run = &st->run};
 	bool std = st->paths[P_JSON].std;
 	struct dhb_outfile of;
@@ -165,8 +161,11 @@ static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_e
 		all_env[n_env + i].key = r->notes[i].key;
 		all_env[n_env + i].value = r->notes[i].value;
 	}
-	cfg.settings = settings;
-	cfg.n_settings = dhb_opts_echo(DHB_CMD_RUN, s, settings, 32);
+	cfg.settings = dhb_opts_echo(&st->line, &cfg.n_settings);
+	if (!cfg.settings) {
+		free(all_env);
+		return -ENOMEM;
+	}
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
 	ret = dhb_outfile_open(&of, s->json, std);
@@ -262,33 +261,95 @@ static int close_csv(struct run_state *st)
 	return ret;
 }
 
+/*
+ * The samples file, written as the rows are made and whole (dhb/outfile.h): opened once every
+ * argument has been checked, committed at the end (also after a signal: the rows so far).
+ */
+static int open_samples(struct run_state *st)
+{
+	struct dhb_sink_config cfg = {.run = &st->run};
+	bool std = st->paths[P_SAMPLES].std;
+	int ret;
+
+	ret = dhb_outfile_open(&st->samples_file, st->set.samples, std);
+	if (!ret) {
+		cfg.fp = st->samples_file.fp;
+		ret = dhb_sink_open(&st->samples, &dhb_sink_samples_ops, &cfg);
+		if (ret)
+			dhb_outfile_abort(&st->samples_file);
+	}
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			std ? "standard output" : st->set.samples, strerror(-ret));
+		return ret;
+	}
+	st->samples_open = true;
+	st->runner.samples = &st->samples;
+	return 0;
+}
+
+/* Close the samples sink and put its file into place; an error is reported here. */
+static int close_samples(struct run_state *st)
+{
+	int ret;
+
+	if (!st->samples_open)
+		return 0;
+	st->samples_open = false;
+	ret = dhb_sink_close(&st->samples);
+	if (ret)
+		dhb_outfile_abort(&st->samples_file);
+	else
+		ret = dhb_outfile_commit(&st->samples_file);
+	if (ret)
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			st->paths[P_SAMPLES].std ? "standard output" : st->set.samples,
+			strerror(-ret));
+	return ret;
+}
+
+/*
+ * The output files, all checked before any is written (dhb/outfile.h); the table goes to stderr
+ * when one of them is standard output. 0, or -errno with one line in @err.
+ */
+static int check_paths(struct run_state *st, char *err, size_t errlen)
+{
+	const struct run_settings *s = &st->set;
+	size_t i;
+	int ret;
+
+	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
+	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
+	st->paths[P_SAMPLES] =
+		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
+	ret = dhb_outfile_check(st->paths, N_PATHS, err, errlen);
+	st->human = stdout;
+	for (i = 0; i < N_PATHS; i++) {
+		if (st->paths[i].std)
+			st->human = stderr;
+	}
+	return ret;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
-	struct dhb_settings *s = &st->set;
+	struct run_settings *s = &st->set;
 	const struct dhb_test *const *all_tests;
 	char err[512], why[256];
 	size_t i, n_all_tests;
 	int ret;
 
-	dhb_settings_init(s);
-	if (dhb_opts_parse(DHB_CMD_RUN, argc, argv, s, err, sizeof(err)))
+	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
+	if (ret >= 0)
+		return ret;
+	if (check_paths(st, err, sizeof(err)))
 		return usage_error(err);
-	if (s->help) {
-		help();
-		return DHB_EXIT_OK;
-	}
-	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
-	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
-	if (dhb_outfile_check(st->paths, N_PATHS, err, sizeof(err)))
-		return usage_error(err);
-	st->human = st->paths[P_CSV].std || st->paths[P_JSON].std ? stderr : stdout;
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
 				  &st->n_tests, err, sizeof(err)))
 		return usage_error(err);
-	ret = dhb_sizes_parse_list(s->sizes ? s->sizes : DHB_DEFAULT_SIZES, &st->sizes, why,
-				   sizeof(why));
+	ret = dhb_sizes_parse_list(s->sizes, &st->sizes, why, sizeof(why));
 	if (ret) {
 		snprintf(err, sizeof(err), "--sizes: %s", why);
 		return usage_error(err);
@@ -341,6 +402,8 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (s->csv && open_csv(st))
 		return DHB_EXIT_USAGE;
+	if (s->samples && open_samples(st))
+		return DHB_EXIT_FAIL;
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
@@ -368,7 +431,7 @@ static void notes_for_skips(struct run_state *st)
 	}
 }
 
-int dhb_cmd_run(int argc, char **argv)
+int dhb_run_main(int argc, char **argv)
 {
 	struct run_state *st = calloc(1, sizeof(*st));
 	struct dhb_runner *r;
@@ -405,8 +468,8 @@ int dhb_cmd_run(int argc, char **argv)
 		if (st->plan.items[i].skip)
 			continue;
 		dhb_runner_run(r, &st->plan.items[i], done++, total);
-		if (r->csv && r->csv->err)
-			break; /* the CSV file cannot be written: stop wasting time */
+		if ((r->csv && r->csv->err) || (r->samples && r->samples->err))
+			break; /* a file cannot be written: stop wasting time */
 	}
 	sig = (int)*r->stop;
 	if (sig)
@@ -426,6 +489,8 @@ int dhb_cmd_run(int argc, char **argv)
 	ret = write_outputs(st, env, n_env);
 	r2 = close_csv(st);
 	ret = ret ? ret : r2;
+	r2 = close_samples(st);
+	ret = ret ? ret : r2;
 	if (sig)
 		status = 128 + sig;
 	else if (r->failures || ret)
@@ -435,6 +500,11 @@ int dhb_cmd_run(int argc, char **argv)
 out_free:
 	if (st->csv_open)
 		dhb_sink_close(&st->csv);
+	if (st->samples_open) {
+		dhb_sink_close(&st->samples);
+		dhb_outfile_abort(&st->samples_file);
+	}
+	dhb_opts_line_free(&st->line);
 	dhb_runner_fini(r);
 	dhb_plan_free(&st->plan);
 	dhb_sizes_free(&st->sizes);

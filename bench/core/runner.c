@@ -115,6 +115,11 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	/* A CSV error stays in the sink and is reported when it closes; the row is still kept. */
 	if (r->csv)
 		dhb_sink_write(r->csv, &row);
+	if (r->samples) {
+		row.samples = &m->st;
+		row.samples_scale = m->kind == DHB_METRIC_RATE ? 1e-6 : 1;
+		dhb_sink_write(r->samples, &row);
+	}
 	return dhb_store_add(&r->store, &row);
 }
 

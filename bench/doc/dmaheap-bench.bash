@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: MIT
-# Bash completion of dmaheap-bench: commands, options, tests, heap names, sizes and frag's values.
+# Bash completion of dmaheap-bench, read from the command itself: `dmaheap-bench --options` lists
+# the commands and `dmaheap-bench --options COMMAND` a command's options, one a line
+# "--NAME<TAB>KIND<TAB>VALUES" (KIND flag, text, file, word or list), from its option table.
+# Nothing here names a command, an option, a test or a heap (bench.options checks).
 
 _dmaheap_bench()
 {
@@ -10,55 +13,38 @@ _dmaheap_bench()
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	}
-	if [[ $cword -eq 1 ]]; then
-		mapfile -t COMPREPLY < <(compgen -W 'list run frag --help --version' -- "$cur")
+	local bin=${words[0]} cmd=${words[1]} line name kind values prefix
+	local -a opts=()
+	if [[ $cword -eq 1 || ($cword -eq 2 && $cmd == --options) ]]; then
+		values=$("$bin" --options 2>/dev/null | cut -f1)
+		[[ $cword -eq 1 ]] && values+=" --help --version --options"
+		mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
 		return
 	fi
-	local cmd=${words[1]} prefix list
-	case $prev in
-	--heaps)
-		list="all udmabuf memfd"
-		[[ -d /dev/dma_heap ]] && list+=" $(command ls /dev/dma_heap 2>/dev/null)"
-		;;
-	--heap)
-		mapfile -t COMPREPLY < <(compgen -W "$(command ls /dev/dma_heap 2>/dev/null)" -- "$cur")
-		return
-		;;
-	--workload) list="video camera random" ;;
-	--policy) list="best-fit first-fit buddy all" ;;
-	--region) list="64M 256M 1G" ;;
-	--granule) list="4K 64K" ;;
-	--trace | --emit-trace)
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-		return
-		;;
-	--seed | --util | --ops | --interval | --repeat) return ;;
-	--tests) list="alloc map cpu sync" ;;
-	--sizes) list="4K 64K 1M 8M 32M 4K..32M" ;;
-	--table) list="full summary none" ;;
-	--max-mem) list="256M 512M 1G 2G" ;;
-	--csv | --json)
-		if [[ $cmd == run || $cmd == frag ]]; then
+	while IFS=$'\t' read -r name kind values; do
+		opts+=("$name")
+		[[ $name == "$prev" ]] && line=$kind$'\t'$values
+	done < <("$bin" --options "$cmd" 2>/dev/null)
+	if [[ -n $line && $line != flag$'\t'* ]]; then
+		kind=${line%%$'\t'*}
+		values=${line#*$'\t'}
+		case $kind in
+		file)
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-			return
-		fi
-		;;
-	--iterations | --duration | --warmup | --cpu) return ;;
-	esac
-	if [[ -n $list ]]; then
-		# Comma lists: complete the item after the last comma.
-		prefix=""
-		[[ $cur == *,* ]] && prefix=${cur%,*},
-		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$list" -- "${cur##*,}")
-		compopt -o nospace 2>/dev/null
+			;;
+		word)
+			mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
+			;;
+		list | text)
+			# A comma list: complete the item after the last comma; text: suggestions.
+			prefix=""
+			[[ $kind == list && $cur == *,* ]] && prefix=${cur%,*},
+			mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$values" -- "${cur##*,}")
+			[[ $kind == list ]] && compopt -o nospace 2>/dev/null
+			;;
+		esac
 		return
 	fi
-	# The options come from the command's own --help, which its option table prints.
-	case $cmd in
-	list | run | frag)
-		list=$("${words[0]}" "$cmd" --help 2>/dev/null | grep -o -- '^  --[a-z-]*')
-		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")
-		;;
-	esac
+	mapfile -t COMPREPLY < <(compgen -W "${opts[*]}" -- "$cur")
 }
 complete -F _dmaheap_bench dmaheap-bench

@@ -348,17 +348,31 @@ static void gen_camera(struct gen *g)
 	free(c.slot);
 }
 
+static const char *const workload_names[] = {
+	[DHB_FRAG_VIDEO] = "video",
+	[DHB_FRAG_CAMERA] = "camera",
+	[DHB_FRAG_RANDOM] = "random",
+};
+
+_Static_assert(sizeof(workload_names) / sizeof(workload_names[0]) == DHB_FRAG_NR_WORKLOADS,
+	       "a name for every workload");
+
+const char *dhb_frag_workload_name(enum dhb_frag_workload w)
+{
+	return (unsigned int)w < DHB_FRAG_NR_WORKLOADS ? workload_names[w] : NULL;
+}
+
 int dhb_frag_workload_parse(const char *name, enum dhb_frag_workload *w)
 {
-	if (!strcmp(name, "video"))
-		*w = DHB_FRAG_VIDEO;
-	else if (!strcmp(name, "camera"))
-		*w = DHB_FRAG_CAMERA;
-	else if (!strcmp(name, "random"))
-		*w = DHB_FRAG_RANDOM;
-	else
-		return -EINVAL;
-	return 0;
+	unsigned int i;
+
+	for (i = 0; i < DHB_FRAG_NR_WORKLOADS; i++) {
+		if (!strcmp(name, workload_names[i])) {
+			*w = (enum dhb_frag_workload)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 int dhb_frag_generate(const struct dhb_frag_gen_cfg *cfg, struct dhb_frag_trace *tr)

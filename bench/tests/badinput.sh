@@ -106,7 +106,25 @@ bad "run: new --csv not created when --json is refused" 2 '--json /proc/x.json: 
 	"${R[@]}" --csv new.csv --json /proc/x.json
 bad "run: --csv with another schema's header" 2 "--csv other.csv: its header is another schema's" \
 	"${R[@]}" --csv other.csv --json j.json
+bad "run: --samples and --csv the same file" 2 '^dmaheap-bench run: --samples j.json: the same file as --csv j.json$' \
+	"${R[@]}" --csv j.json --samples j.json
+bad "run: --samples and --json the same file through a link" 2 '--samples sym.json: the same file as --json j.json' \
+	"${R[@]}" --json j.json --samples sym.json
+bad "run: --samples is a directory" 2 '^dmaheap-bench run: --samples sub: Is a directory$' \
+	"${R[@]}" --samples sub
+bad "run: --samples and --json both on stdout" 2 '--samples -: standard output is already written by --json' \
+	"${R[@]}" --json - --samples -
+bad "run: new --samples not created when --csv is refused" 2 '--csv /proc/x.csv: cannot create' \
+	"${R[@]}" --samples new.csv --csv /proc/x.csv
+bad "run: --samples untouched by a bad size" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" --heaps memfd \
+	--samples j.json --sizes 0
+bad "run: --samples untouched when over the budget" 2 'plan needs up to' "${R[@]}" --samples j.json \
+	--max-mem 1K
 # --- run: options and plan ----------------------------------------------------------------------
+bad "run: --samples twice" 2 '^dmaheap-bench run: --samples given twice$' "${R[@]}" --samples a.csv \
+	--samples=b.csv
+bad "run: --events twice" 2 '^dmaheap-bench run: --events given twice$' "${R[@]}" --events none \
+	--events none
 bad "run: --json twice" 2 '^dmaheap-bench run: --json given twice$' "${R[@]}" --json j.json --json k.json
 bad "run: empty --json" 2 '^dmaheap-bench run: --json: empty value$' "${R[@]}" --json=
 bad "run: a bad size after --json" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" --heaps memfd --json j.json \
@@ -127,6 +145,11 @@ bad "run: --csv on a full device" 1 '^dmaheap-bench run: writing /dev/full: No s
 	"${R[@]}" --table none --csv /dev/full
 bad "run: --json on a full device" 1 '^dmaheap-bench run: writing /dev/full: No space left on device$' \
 	"${R[@]}" --table none --json /dev/full
+bad "run: --samples on a full device" 1 '^dmaheap-bench run: writing /dev/full: No space left on device$' \
+	"${R[@]}" --table none --samples /dev/full
+bad_io /dev/null /dev/full "run: --samples - on a full stdout" 1 \
+	'^dmaheap-bench run: writing standard output: No space left on device$' \
+	"${R[@]}" --samples - --table none
 
 # --- frag: paths ------------------------------------------------------------------------------
 bad "frag: --csv is the trace" 2 \

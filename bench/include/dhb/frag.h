@@ -143,12 +143,8 @@ int dhb_frag_trace_write(const struct dhb_frag_trace *tr, const char *comment, F
  */
 uint64_t dhb_frag_trace_peak(const struct dhb_frag_trace *tr, uint64_t round);
 
-/* Workload generators. */
-enum dhb_frag_workload {
-	DHB_FRAG_VIDEO,
-	DHB_FRAG_CAMERA,
-	DHB_FRAG_RANDOM,
-};
+/* Workload generators; DHB_FRAG_NR_WORKLOADS counts them (not a workload). */
+enum dhb_frag_workload { DHB_FRAG_VIDEO, DHB_FRAG_CAMERA, DHB_FRAG_RANDOM, DHB_FRAG_NR_WORKLOADS };
 
 /**
  * struct dhb_frag_gen_cfg - what a generator is asked for.
@@ -167,6 +163,14 @@ struct dhb_frag_gen_cfg {
 	double util;
 	uint64_t ops;
 };
+
+/**
+ * dhb_frag_workload_name() - the name of a workload, what --workload takes.
+ * @w: the workload.
+ *
+ * Return: "video", "camera", "random"; NULL for DHB_FRAG_NR_WORKLOADS and beyond.
+ */
+const char *dhb_frag_workload_name(enum dhb_frag_workload w);
 
 /**
  * dhb_frag_workload_parse() - a workload by name ("video", "camera", "random").

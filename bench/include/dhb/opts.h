@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Command-line options as data: one table drives parsing, --help and the settings echoed into JSON.
+// Command-line options as data: one table per command drives parsing, help, echo and completion.
 #ifndef DHB_OPTS_H
 #define DHB_OPTS_H
 
@@ -11,74 +11,72 @@
 #include "dhb/sink.h"
 
 /*
- * Syntax: `--name VALUE` or `--name=VALUE` (flags take no value), options in any order, no
- * positional arguments. An option given twice, an unknown option, a missing or malformed value,
- * and --iterations together with --duration are usage errors (exit status DHB_EXIT_USAGE of
- * dhb/exit.h) with one line of explanation. Names of heaps and tests are checked later, against
- * what exists.
+ * Options as data
+ * ---------------
+ * Every command is one struct dhb_opts_cmd: its name, its help texts, its function, and one table
+ * of struct dhb_opt rows that fill the command's own settings structure (by offset). The table
+ * alone drives
+ *   - parsing and its messages (dhb_opts_parse()), defaults included: a row's default is
+ *     parsed like a value given on the command line before the arguments are;
+ *   - `dmaheap-bench COMMAND --help` (dhb_opts_help());
+ *   - the settings echoed into run's JSON (dhb_opts_echo());
+ *   - `dmaheap-bench --options COMMAND` (dhb_opts_describe()), which the bash completion reads at
+ *     completion time and the unit test bench.options checks the manual and the completion
+ *     against;
+ *   - its own check at start-up (dhb_opts_validate()), like the registries'.
+ * So adding an option to a command is one row (and the field it fills, and its use). A default
+ * or a completion that names tests, backends, heaps, policies or workloads comes from their
+ * registry through a row's def_fn or values hook, never from a copied string.
+ *
+ * Syntax: `--name VALUE` or `--name=VALUE` (flags take no value), `-h` for `--help`, options in
+ * any order, no positional arguments. An unknown option, an option given twice, a missing or
+ * malformed value, two options that exclude each other, or what the command's own check refuses
+ * is a usage error (DHB_EXIT_USAGE of dhb/exit.h) with one line of explanation. With --help,
+ * what the options say together is not checked.
  */
 
-/* Subcommands an option belongs to (struct dhb_opt.cmds). */
-#define DHB_CMD_LIST (1u << 0)
-#define DHB_CMD_RUN  (1u << 1)
-
-/* Value types. */
+/* Value types; the field at struct dhb_opt.off has the type in the comment. */
 enum dhb_opt_type {
-	DHB_OPT_FLAG,	 /* bool, no value */
-	DHB_OPT_STRING,	 /* const char *, non-empty */
-	DHB_OPT_COUNT,	 /* uint64_t, 1 .. 10^9 */
-	DHB_OPT_UINT,	 /* uint64_t, 0 .. 10^9 */
-	DHB_OPT_SECONDS, /* double, > 0 and <= 86400 */
-	DHB_OPT_SIZE,	 /* uint64_t bytes, dhb_size_parse() syntax */
-	DHB_OPT_CPU,	 /* int, 0 .. 1023 */
-	DHB_OPT_CHOICE,	 /* const char *, one of struct dhb_opt.choices */
+	DHB_OPT_FLAG,	  /* bool, no value */
+	DHB_OPT_STRING,	  /* const char *, non-empty */
+	DHB_OPT_UINT,	  /* uint64_t, a decimal integer from .min to .max */
+	DHB_OPT_SECONDS,  /* double, > 0 and <= 86400 */
+	DHB_OPT_FRACTION, /* double, > 0 and < 1 */
+	DHB_OPT_SIZE,	  /* uint64_t bytes, dhb_size_parse() syntax */
+	DHB_OPT_CPU,	  /* int, 0 .. 1023; -1 when not given and without a default */
+	DHB_OPT_CHOICE,	  /* const char *, one of .choices */
 };
 
-/**
- * struct dhb_settings - everything the command line sets.
- * @heaps: --heaps, comma list of heap names or fnmatch globs; NULL = all.
- * @tests: --tests, comma list of test names; NULL = all.
- * @sizes: --sizes, size list (dhb_sizes_parse_list()); NULL = the default list.
- * @iterations: --iterations, measured iterations per (heap, test, size).
- * @duration: --duration, seconds per (heap, test, size) instead of a count; 0 = unset.
- * @warmup: --warmup, unrecorded iterations first.
- * @cpu: --cpu, CPU to pin to, or -1.
- * @max_mem: --max-mem, memory budget in bytes; 0 = default (a share of MemAvailable).
- * @csv: --csv FILE (appended to).
- * @json: --json FILE for run.
- * @table: --table full|summary|none.
- * @list_json: --json for list (a flag).
- * @help: --help.
- * @given: bit i set when option i of the table was given.
- * @raw: text of each given option's value ("" for flags), by table index.
- */
-struct dhb_settings {
-	const char *heaps;
-	const char *tests;
-	const char *sizes;
-	uint64_t iterations;
-	double duration;
-	uint64_t warmup;
-	int cpu;
-	uint64_t max_mem;
-	const char *csv;
-	const char *json;
-	const char *table;
-	bool list_json;
-	bool help;
-	uint64_t given;
-	const char *raw[32];
+/* What a value is, for completion (dhb_opts_describe()). */
+enum dhb_opt_complete {
+	DHB_COMPLETE_TEXT, /* free text or a number; .values, if any, are suggestions */
+	DHB_COMPLETE_FILE, /* a path */
+	DHB_COMPLETE_WORD, /* one of the values (.choices, or .values) */
+	DHB_COMPLETE_LIST, /* a comma list of the values */
 };
 
+/* Receives the values of a row's values hook, one call each. */
+typedef void (*dhb_opt_emit)(void *arg, const char *value);
+
 /**
- * struct dhb_opt - one option.
- * @name: long name without "--".
- * @metavar: placeholder of the value in --help ("LIST"), NULL for flags.
+ * struct dhb_opt - one option of a command.
+ * @name: long name without "--"; "help" is the help flag (also -h).
+ * @metavar: placeholder of the value in --help ("LIST"); NULL exactly for flags.
  * @type: value type.
- * @off: offset of the field in struct dhb_settings.
- * @cmds: DHB_CMD_* it belongs to.
- * @def: the default as text, for --help and the JSON echo; NULL when there is none.
- * @choices: for DHB_OPT_CHOICE, the allowed values joined by '|'.
+ * @off: offset of the field in the command's settings structure.
+ * @def: the default, parsed like a given value before the arguments are; NULL when none.
+ * @def_fn: the default written into @buf by a registry (e.g. every test's name), used like
+ *          @def; NULL when @def or @def_text says it.
+ * @def_text: a default the command works out itself (the field stays unset), in words, for
+ *            --help and the JSON echo ("50% of MemAvailable"); NULL when none.
+ * @min: DHB_OPT_UINT: smallest value.
+ * @max: DHB_OPT_UINT: largest value.
+ * @choices: DHB_OPT_CHOICE: the allowed values joined by '|'.
+ * @excludes: the name of another option of the command that may not be given with this one;
+ *            while it is given, this option's default does not apply (JSON echo: null).
+ * @excludes_why: a few words for the message when both are given.
+ * @complete: what the value is, for completion.
+ * @values: emits the values completion offers (a registry's names); NULL for @choices or none.
  * @help: one line for --help.
  */
 struct dhb_opt {
@@ -86,72 +84,146 @@ struct dhb_opt {
 	const char *metavar;
 	enum dhb_opt_type type;
 	size_t off;
-	unsigned int cmds;
 	const char *def;
+	void (*def_fn)(char *buf, size_t len);
+	const char *def_text;
+	uint64_t min;
+	uint64_t max;
 	const char *choices;
+	const char *excludes;
+	const char *excludes_why;
+	enum dhb_opt_complete complete;
+	void (*values)(dhb_opt_emit emit, void *arg);
 	const char *help;
 };
 
-/* Defaults that code needs as numbers too. */
-#define DHB_DEFAULT_ITERATIONS 100
-#define DHB_DEFAULT_WARMUP     2
-#define DHB_DEFAULT_SIZES      "4K,64K,1M,8M,32M"
-#define DHB_DEFAULT_BUDGET_PCT 50
+struct dhb_opts_line;
 
 /**
- * dhb_opts_table() - the option table.
- * @n: number of entries.
- *
- * Return: the table.
+ * struct dhb_opts_cmd - a command: its options and what --help says around them.
+ * @name: the command's name ("run").
+ * @summary: one line for `dmaheap-bench --help`.
+ * @usage: the synopsis after "usage: dmaheap-bench " ("run [OPTIONS]").
+ * @about: --help's text between the synopsis and the options, or NULL.
+ * @footer: --help's text after the options, or NULL.
+ * @opts: the option table.
+ * @n_opts: its rows.
+ * @check: what the options say together (run after every option parsed, unless --help was
+ *         given): 0, or -EINVAL with one line in @err. NULL when there is nothing to check.
+ * @main: runs the command on the arguments after its name; returns the exit status.
  */
-const struct dhb_opt *dhb_opts_table(size_t *n);
+struct dhb_opts_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	const char *about;
+	const char *footer;
+	const struct dhb_opt *opts;
+	size_t n_opts;
+	int (*check)(const void *settings, const struct dhb_opts_line *line, char *err,
+		     size_t errlen);
+	int (*main)(int argc, char **argv);
+};
 
 /**
- * dhb_settings_init() - every setting at its default.
- * @s: settings.
+ * struct dhb_opts_line - one parsed command line; release with dhb_opts_line_free().
+ * @cmd: the command.
+ * @given: per row of @cmd->opts, the value's text as given ("" for a flag), NULL when absent.
+ * @defs: per row, the text def_fn wrote (owned), NULL for others.
+ * @echo: dhb_opts_echo()'s pairs (owned).
+ * @help: --help (or -h) was given.
  */
-void dhb_settings_init(struct dhb_settings *s);
+struct dhb_opts_line {
+	const struct dhb_opts_cmd *cmd;
+	const char **given;
+	char **defs;
+	struct dhb_kv *echo;
+	bool help;
+};
 
 /**
- * dhb_opts_parse() - parse a subcommand's options.
- * @cmd: DHB_CMD_LIST or DHB_CMD_RUN.
+ * dhb_opts_parse() - apply a command's defaults, then its command line, to its settings.
+ * @cmd: the command.
  * @argc: number of arguments.
- * @argv: arguments, after the subcommand; the strings must outlive @s.
- * @s: settings, initialised by dhb_settings_init().
- * @err: buffer for the one-line message on failure.
+ * @argv: the arguments after the command's name; they must outlive @settings and @line.
+ * @settings: the command's settings structure, zeroed by the caller.
+ * @line: what was given; released with dhb_opts_line_free() whatever this returns.
+ * @err: buffer for the one-line message on failure (without the command's name).
  * @errlen: size of @err.
  *
- * Return: 0, or -EINVAL (a usage error; @err says which).
+ * Return: 0 (@line->help says whether help was asked for), -EINVAL for a usage error, -ENOMEM.
  */
-int dhb_opts_parse(unsigned int cmd, int argc, char *const *argv, struct dhb_settings *s, char *err,
-		   size_t errlen);
+int dhb_opts_parse(const struct dhb_opts_cmd *cmd, int argc, char *const *argv, void *settings,
+		   struct dhb_opts_line *line, char *err, size_t errlen);
+
+/**
+ * dhb_opts_start() - what every command does first: parse its line (dhb_opts_parse()), and
+ * report a usage error, or print --help, with the command's name.
+ * @cmd: the command.
+ * @argc: number of arguments after the command's name.
+ * @argv: those arguments.
+ * @settings: the command's settings structure, zeroed.
+ * @line: what was given; released with dhb_opts_line_free() whatever this returns.
+ *
+ * Return: -1 to go on; else the exit status: DHB_EXIT_OK after --help, DHB_EXIT_USAGE after
+ * one line on stderr, DHB_EXIT_FAIL when out of memory or when the help cannot be written.
+ */
+int dhb_opts_start(const struct dhb_opts_cmd *cmd, int argc, char **argv, void *settings,
+		   struct dhb_opts_line *line);
+
+/**
+ * dhb_opts_line_free() - release what dhb_opts_parse() and dhb_opts_echo() allocated.
+ * @line: the line; may be released twice.
+ */
+void dhb_opts_line_free(struct dhb_opts_line *line);
 
 /**
  * dhb_opts_given() - whether an option was on the command line.
- * @s: settings.
+ * @line: the parsed line.
  * @name: option name, without "--".
  *
  * Return: true when given.
  */
-bool dhb_opts_given(const struct dhb_settings *s, const char *name);
+bool dhb_opts_given(const struct dhb_opts_line *line, const char *name);
 
 /**
- * dhb_opts_help() - print a subcommand's options, from the table.
- * @cmd: DHB_CMD_LIST or DHB_CMD_RUN.
+ * dhb_opts_help() - print a command's --help: synopsis, about, one line per option (with its
+ * default), footer.
+ * @cmd: the command.
  * @fp: stream.
  */
-void dhb_opts_help(unsigned int cmd, FILE *fp);
+void dhb_opts_help(const struct dhb_opts_cmd *cmd, FILE *fp);
 
 /**
- * dhb_opts_echo() - the settings of a subcommand as key/value pairs, in table order.
- * @cmd: subcommand.
- * @s: settings.
- * @out: pairs: the given value's text, else the default's, else NULL (JSON null).
- * @max: room in @out.
+ * dhb_opts_echo() - the settings of a parsed line as key/value pairs for JSON, in table order:
+ * every option that takes a value, with the text given, else its default's text, else NULL
+ * (JSON null; also for a default that an excluding option turned off).
+ * @line: the parsed line (keeps the pairs).
+ * @n: number of pairs.
  *
- * Return: number of pairs written.
+ * Return: the pairs, valid until dhb_opts_line_free(); NULL when out of memory.
  */
-size_t dhb_opts_echo(unsigned int cmd, const struct dhb_settings *s, struct dhb_kv *out,
-		     size_t max);
+const struct dhb_kv *dhb_opts_echo(struct dhb_opts_line *line, size_t *n);
+
+/**
+ * dhb_opts_describe() - a command's options for completion and checks, one line each:
+ * "--NAME<TAB>KIND<TAB>VALUES", KIND one of flag, text, file, word, list, VALUES the values
+ * completion offers, separated by blanks (empty when none).
+ * @cmd: the command.
+ * @fp: stream.
+ */
+void dhb_opts_describe(const struct dhb_opts_cmd *cmd, FILE *fp);
+
+/**
+ * dhb_opts_validate() - check a command's table: names unique and well formed, help lines, a
+ * metavar exactly for values, choices exactly for DHB_OPT_CHOICE, ranges, defaults that parse,
+ * excluded options that exist, completion kinds that fit the type.
+ * @cmd: the command.
+ * @err: buffer for a one-line reason.
+ * @errlen: size of @err.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int dhb_opts_validate(const struct dhb_opts_cmd *cmd, char *err, size_t errlen);
 
 #endif /* DHB_OPTS_H */

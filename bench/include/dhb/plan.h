@@ -23,6 +23,10 @@
  * the machine into the OOM killer. CMA allocations count too: free CMA pages are part of
  * MemAvailable.
  */
+#define DHB_DEFAULT_BUDGET_PCT 50
+
+/* The buffer sizes a run measures when --sizes does not say (dhb_sizes_parse_list() syntax). */
+#define DHB_PLAN_DEFAULT_SIZES "4K,64K,1M,8M,32M"
 
 /**
  * struct dhb_plan_item - one (test, instance, size) of a run.

@@ -33,6 +33,8 @@ struct dhb_note {
  * @timer_ns: timer overhead (median ns of one timing).
  * @stop: signal flag (signal number once SIGINT/SIGTERM arrived; dhb_signals_install()).
  * @csv: CSV sink that gets every row as it is made, or NULL.
+ * @samples: samples sink (dhb_sink_samples_ops) that gets every row with its recorder as it is
+ *           made, or NULL.
  * @store: every row, for the table, JSON and summary at the end.
  * @notes: skips and errors for the JSON environment.
  * @n_notes: number of notes.
@@ -40,7 +42,7 @@ struct dhb_note {
  * @warnings: rows with a trust warning.
  * @verbose_progress: print a progress line per item on stderr.
  *
- * The caller sets the fields up to @csv (a zero-initialised runner otherwise) and releases
+ * The caller sets the fields up to @samples (a zero-initialised runner otherwise) and releases
  * what it collected with dhb_runner_fini().
  */
 struct dhb_runner {
@@ -52,6 +54,7 @@ struct dhb_runner {
 	double timer_ns;
 	const volatile sig_atomic_t *stop;
 	struct dhb_sink *csv;
+	struct dhb_sink *samples;
 	struct dhb_row_store store;
 	struct dhb_note *notes;
 	size_t n_notes;
@@ -78,8 +81,8 @@ int dhb_runner_note(struct dhb_runner *r, const char *key, const char *fmt, ...)
  * @idx: its position among the items that run (for the progress line).
  * @total: how many items run.
  *
- * Every metric with samples becomes a row, written to @r->csv (whose errors stay in the sink)
- * and kept in @r->store. A failed item is counted in @r->failures, reported on stderr and
+ * Every metric with samples becomes a row, written to @r->csv and @r->samples (whose errors
+ * stay in the sinks) and kept in @r->store. A failed item is counted in @r->failures, reported on stderr and
  * noted; an item cut short by the signal in @r->stop is not a failure.
  *
  * Return: 0, or -errno when the test failed or its rows could not be kept.

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// The run command's settings, as its option table (run_opts.c) fills them and cmd_run.c uses them.
+#ifndef DHB_CLI_RUN_H
+#define DHB_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/**
+ * struct run_settings - what run's command line sets (the rows of run_opts[] fill it).
+ * @heaps: --heaps, comma list of heap names or fnmatch globs, "all" for every source.
+ * @tests: --tests, comma list of test names (default: every test of the registry).
+ * @sizes: --sizes, size list (dhb_sizes_parse_list()).
+ * @iterations: --iterations, measured iterations per (heap, test, size).
+ * @duration: --duration, seconds per (heap, test, size) instead of a count; 0 = unset.
+ * @warmup: --warmup, unrecorded iterations first.
+ * @cpu: --cpu, CPU to pin to, or -1.
+ * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
+ * @csv: --csv FILE (appended to), or NULL.
+ * @json: --json FILE, or NULL.
+ * @samples: --samples FILE, every sample of every row, or NULL.
+ * @events: --events LIST, the perf events to count per timed section as given, or NULL.
+ * @table: --table full|summary|none.
+ * @help: --help.
+ */
+struct run_settings {
+	const char *heaps;
+	const char *tests;
+	const char *sizes;
+	uint64_t iterations;
+	double duration;
+	uint64_t warmup;
+	int cpu;
+	uint64_t max_mem;
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *events;
+	const char *table;
+	bool help;
+};
+
+/**
+ * dhb_run_main() - the run command on the arguments after "run" (struct dhb_opts_cmd.main).
+ * @argc: number of arguments.
+ * @argv: the arguments.
+ *
+ * Return: the exit status (dhb/exit.h).
+ */
+int dhb_run_main(int argc, char **argv);
+
+#endif /* DHB_CLI_RUN_H */

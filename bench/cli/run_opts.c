@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// The run command's option table: what parsing, --help, the JSON echo and completion know of run.
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "dhb/backend.h"
+#include "dhb/opts.h"
+#include "dhb/plan.h"
+#include "dhb/workload.h"
+#include "run.h"
+
+/* Every test of the registry, the default of --tests. */
+static void all_tests(char *buf, size_t len)
+{
+	const struct dhb_test *t;
+	size_t used = 0;
+
+	dhb_for_each_test (t) {
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 t->name);
+	}
+}
+
+static void test_names(dhb_opt_emit emit, void *arg)
+{
+	const struct dhb_test *t;
+
+	dhb_for_each_test (t)
+		emit(arg, t->name);
+}
+
+/* What --heaps takes: "all", and every buffer source found here (the backends' probes). */
+static void heap_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_instance *v = NULL;
+	size_t n = 0, i;
+
+	emit(arg, "all");
+	if (dhb_instances_probe(&v, &n))
+		return;
+	for (i = 0; i < n; i++)
+		emit(arg, v[i].name);
+	dhb_instances_release(v, n);
+}
+
+#define OFF(field) offsetof(struct run_settings, field)
+#define MAX_COUNT  1000000000ULL
+
+static const struct dhb_opt run_opts[] = {
+	{.name = "heaps",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(heaps),
+	 .def = "all",
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = heap_names,
+	 .help = "heap names or fnmatch globs, plus udmabuf and memfd (comma list)"},
+	{.name = "tests",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(tests),
+	 .def_fn = all_tests,
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = test_names,
+	 .help = "tests to run (comma list)"},
+	{.name = "sizes",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(sizes),
+	 .def = DHB_PLAN_DEFAULT_SIZES,
+	 .help = "buffer sizes, binary units: 4K,1M or ranges 4K..64M"},
+	{.name = "iterations",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(iterations),
+	 .def = "100",
+	 .min = 1,
+	 .max = MAX_COUNT,
+	 .excludes = "duration",
+	 .excludes_why = "a count, or a time per heap, test and size",
+	 .help = "measured iterations per heap, test and size"},
+	{.name = "duration",
+	 .metavar = "S",
+	 .type = DHB_OPT_SECONDS,
+	 .off = OFF(duration),
+	 .help = "seconds per heap, test and size, instead of --iterations"},
+	{.name = "warmup",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(warmup),
+	 .def = "2",
+	 .max = MAX_COUNT,
+	 .help = "unrecorded iterations before measuring"},
+	{.name = "cpu",
+	 .metavar = "N",
+	 .type = DHB_OPT_CPU,
+	 .off = OFF(cpu),
+	 .help = "pin the run to CPU N (sched_setaffinity)"},
+	{.name = "max-mem",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(max_mem),
+	 .def_text = "50% of MemAvailable",
+	 .help = "memory budget; a plan that could exceed it is refused"},
+	{.name = "csv",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(csv),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
+	{.name = "json",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(json),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write rows, settings and environment to FILE as JSON"},
+	{.name = "samples",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write every sample of every row (past 65536, its histogram's buckets) to FILE "
+		 "as CSV"},
+	{.name = "events",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(events),
+	 .help = "perf events to count per timed section: 'none', or a comma list of software "
+		 "events and tracepoints (e.g. kmem:mm_page_alloc)"},
+	{.name = "table",
+	 .metavar = "MODE",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(table),
+	 .def = "full",
+	 .choices = "full|summary|none",
+	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+const struct dhb_opts_cmd dhb_cmd_run = {
+	.name = "run",
+	.summary = "measure: dmaheap-bench run --help lists the options",
+	.usage = "run [OPTIONS]",
+	.about = "Measures every selected heap x test x size and prints a table; --csv and --json\n"
+		 "keep the rows, --samples every sample behind them (results/SCHEMA.md). The plan\n"
+		 "is checked against the memory budget before anything is allocated.",
+	.opts = run_opts,
+	.n_opts = sizeof(run_opts) / sizeof(run_opts[0]),
+	.main = dhb_run_main,
+};
