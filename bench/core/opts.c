@@ -36,6 +36,8 @@ static const struct dhb_opt opts[] = {
 	 "write rows, settings and environment to FILE as JSON"},
 	{"table", "MODE", DHB_OPT_CHOICE, OFF(table), DHB_CMD_RUN, "full", "full|summary|none",
 	 "terminal output: full (every row, then the summary), summary or none"},
+	{"events", "LIST", DHB_OPT_STRING, OFF(events), DHB_CMD_RUN, "software events", NULL,
+	 "tracepoints to count per timed section (kmem:mm_page_alloc,...), or none"},
 	{"json", NULL, DHB_OPT_FLAG, OFF(list_json), DHB_CMD_LIST, NULL, NULL,
 	 "print JSON instead of text"},
 	{"help", NULL, DHB_OPT_FLAG, OFF(help), DHB_CMD_LIST | DHB_CMD_RUN, NULL, NULL,

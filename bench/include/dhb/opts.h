@@ -47,6 +47,8 @@ enum dhb_opt_type {
  * @csv: --csv FILE (appended to).
  * @json: --json FILE for run.
  * @table: --table full|summary|none.
+ * @events: --events, comma list of tracepoints counted beside the software events, or "none";
+ *          NULL = the software (and hardware) events only (dhb_events_parse()).
  * @list_json: --json for list (a flag).
  * @help: --help.
  * @given: bit i set when option i of the table was given.
@@ -64,6 +66,7 @@ struct dhb_settings {
 	const char *csv;
 	const char *json;
 	const char *table;
+	const char *events;
 	bool list_json;
 	bool help;
 	uint64_t given;
