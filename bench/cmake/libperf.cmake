@@ -15,8 +15,13 @@
 # Results: DHB_LIBPERF_FOUND, the imported target dhb::libperf, DHB_LIBPERF_DESC (what was
 # used) or DHB_LIBPERF_WHY (why there are no counters).
 #
-# Licence: libperf's sources carry GPL-2.0 (and GPL-2.0-only) SPDX lines, so a dmaheap-bench
-# binary linked with it is distributed under GPL-2.0 (see LICENSE).
+# Packages: linux-source-6.12 and xz-utils (tar -J runs xz) are in the build group of
+# scripts/deps.list, so a plain build has them; the libperf build runs make, cc, as, ld, ar and
+# sh (build-essential) and coreutils, grep, sed.
+#
+# Licence: the libperf and libapi sources linked carry "GPL-2.0" and "GPL-2.0-only" SPDX lines
+# (zalloc.c "LGPL-2.1"), so a dmaheap-bench binary linked with them is GPL-2.0-only as a whole
+# (see LICENSE).
 
 set(DHB_LIBPERF AUTO CACHE STRING "Perf counters through libperf: AUTO, ON or OFF")
 set_property(CACHE DHB_LIBPERF PROPERTY STRINGS AUTO ON OFF)
@@ -94,7 +99,7 @@ function(_dhb_libperf_from_source)
     file(GLOB cands /usr/src/linux-source-*.tar.xz)
     if(NOT cands)
       string(CONCAT why "built without libperf: no pkg-config libperf and no "
-             "/usr/src/linux-source-*.tar.xz (apt-get install linux-source-6.12, then reconfigure)")
+             "/usr/src/linux-source-*.tar.xz (scripts/setup build installs linux-source-6.12; then reconfigure)")
       set(DHB_LIBPERF_WHY "${why}" PARENT_SCOPE)
       return()
     endif()

@@ -36,6 +36,7 @@ _dmaheap_bench()
 	--tests) list="alloc map cpu sync" ;;
 	--sizes) list="4K 64K 1M 8M 32M 4K..32M" ;;
 	--table) list="full summary none" ;;
+	--events) list="none kmem:mm_page_alloc kmem:mm_page_free cma:cma_alloc_start cma:cma_release" ;;
 	--max-mem) list="256M 512M 1G 2G" ;;
 	--csv | --json)
 		if [[ $cmd == run || $cmd == frag ]]; then
