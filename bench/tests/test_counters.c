@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of the perf counters' parts that need no kernel: --events, tracefs ids, names, open.
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -292,4 +293,42 @@ Test(counters, open_here)
 	dhb_counters_close(&c);
 	cr_assert_eq(c.n, 0);
 	cr_assert_null(c.read);
+}
+
+/* Open descriptors of this process. */
+static int open_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	cr_assert_not_null(dir);
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/*
+ * No descriptor stays open: after a close, and after an open that fails half-way (the software
+ * events open, then a tracepoint whose id no kernel has is refused).
+ */
+Test(counters, no_fd_left)
+{
+	struct dhb_counters c;
+	struct dhb_event_list l;
+	char err[DHB_COUNTERS_WHY_LEN];
+	int before = open_fds();
+
+	cr_assert_eq(dhb_events_parse(NULL, &l, err, sizeof(err)), 0);
+	cr_assert_eq(dhb_counters_open(&c, &l, err, sizeof(err)), 0, "%s", err);
+	dhb_counters_close(&c);
+	cr_assert_eq(open_fds(), before, "a closed set leaves no descriptor");
+	cr_assert_eq(dhb_events_parse("nosuch:event", &l, err, sizeof(err)), 0);
+	l.v[l.n - 1].config = ~0ULL >> 1; /* resolved to an id no tracepoint has */
+	cr_assert_neq(dhb_counters_open(&c, &l, err, sizeof(err)), 0);
+	cr_assert_eq(c.n, 0);
+	cr_assert_null(c.read);
+	cr_assert_eq(open_fds(), before, "a failed open leaves no descriptor (%s)", err);
+	dhb_counters_close(&c);
 }
