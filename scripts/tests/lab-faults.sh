@@ -17,6 +17,8 @@ run "$LAB" run --mem 1G --cma 900M -- true
 expect_error "--cma larger than half of --mem" 2 'more than half'
 run "$LAB" run --cpus 0 -- true
 expect_error "bad --cpus" 2 "bad --cpus '0'"
+run "$LAB" run --icount 11 -- true
+expect_error "bad --icount" 2 "bad --icount '11'"
 run "$LAB" frobnicate
 expect_error "unknown command" 2 "unknown command 'frobnicate'"
 run env DHB_LAB_QEMU=/nonexistent/qemu "$LAB" run -- true
