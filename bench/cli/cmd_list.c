@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "dhb/backend.h"
+#include "dhb/counters.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/heap_attrs.h"
@@ -150,9 +151,29 @@ static void list_attrs_text(const struct dhb_instance *v, size_t n)
 	}
 }
 
+/*
+ * Whether this binary and this kernel can count the events every run counts (no tracepoints):
+ * the set is opened and closed again. @names gets the events, @c->unavailable or @c->skipped
+ * say what is not counted and why.
+ */
+static void probe_counters(struct dhb_counters *c, char *names, size_t len)
+{
+	struct dhb_event_list want;
+
+	*names = '\0';
+	dhb_events_parse(NULL, &want, NULL, 0);
+	if (dhb_counters_open(c, &want, NULL, 0)) {
+		memset(c, 0, sizeof(*c));
+		snprintf(c->unavailable, sizeof(c->unavailable), "cannot open them");
+	}
+	dhb_counters_names(c, names, len);
+	dhb_counters_close(c);
+}
+
 static void list_text(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
 {
-	char props[128], rule[160], status[96];
+	char props[128], rule[160], status[96], names[DHB_COUNTERS_WHY_LEN];
+	struct dhb_counters counters;
 	size_t i, nheaps = 0;
 	int wn = 4, wp = 6, ws = 6;
 	bool hint = false;
@@ -213,6 +234,12 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 	print_size(stdout, "MemTotal", env->mem_total);
 	print_size(stdout, ", MemAvailable", env->mem_available);
 	putchar('\n');
+	probe_counters(&counters, names, sizeof(names));
+	if (*counters.unavailable)
+		printf("Perf counters: unavailable: %s\n", counters.unavailable);
+	else
+		printf("Perf counters: %s (%s)%s%s\n", names, dhb_counters_build(),
+		       *counters.skipped ? "; skipped " : "", counters.skipped);
 }
 
 static void json_key(const char *key, const char *val, const char *sep)
@@ -260,7 +287,8 @@ static void list_attrs_json(const struct dhb_instance *inst)
 
 static void list_json(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
 {
-	char rule[160];
+	char rule[160], names[DHB_COUNTERS_WHY_LEN];
+	struct dhb_counters counters;
 	size_t i, j;
 	bool first;
 
@@ -305,7 +333,12 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 	}
 	fputs("]},\n  \"memory\": {", stdout);
 	json_i64("total_bytes", env->mem_total, ", ");
-	json_i64("available_bytes", env->mem_available, "}\n}\n");
+	json_i64("available_bytes", env->mem_available, "},\n  \"counters\": {");
+	probe_counters(&counters, names, sizeof(names));
+	json_key("library", dhb_counters_build(), ", ");
+	json_key("events", names, ", ");
+	json_key("skipped", *counters.skipped ? counters.skipped : NULL, ", ");
+	json_key("unavailable", *counters.unavailable ? counters.unavailable : NULL, "}\n}\n");
 }
 
 /**

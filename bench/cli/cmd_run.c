@@ -10,12 +10,14 @@
 
 #include "cli.h"
 #include "dhb/backend.h"
+#include "dhb/counters.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/runner.h"
+#include "dhb/section.h"
 #include "dhb/signals.h"
 #include "dhb/size.h"
 #include "dhb/summary.h"
@@ -138,6 +140,11 @@ struct run_state {
 	bool samples_open;
 	struct dhb_run_info run;
 	char ts[32];
+	struct dhb_event_list events;
+	struct dhb_counters counters;
+	struct dhb_section_cost cost;
+	char counter_names[DHB_COUNTERS_WHY_LEN * 2];
+	char counter_floors[DHB_COUNTERS_WHY_LEN * 2];
 };
 
 /* The JSON document, written whole (a failure leaves an existing file as it was). */
@@ -331,6 +338,47 @@ static int check_paths(struct run_state *st, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The perf counters every timed section reads (dhb/counters.h), with what a section costs: an
+ * unknown or malformed --events is a usage error, a tracepoint this process may not count is
+ * "nothing to test" (both one line); what cannot be counted otherwise is said once and the run
+ * goes on. Returns an exit status or -1.
+ */
+static int open_counters(struct run_state *st)
+{
+	struct dhb_runner *r = &st->runner;
+	char err[512];
+	int ret;
+
+	ret = dhb_events_parse(st->set.events, &st->events, err, sizeof(err));
+	if (ret)
+		return usage_error(err);
+	ret = dhb_events_resolve(&st->events, NULL, err, sizeof(err));
+	if (!ret)
+		ret = dhb_counters_open(&st->counters, &st->events, err, sizeof(err));
+	if (ret == -ENOENT || ret == -EOPNOTSUPP || ret == -EINVAL)
+		return usage_error(err);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: %s\n", err);
+		return ret == -EACCES || ret == -EPERM || ret == -ENODEV ? DHB_EXIT_NOTHING
+									 : DHB_EXIT_FAIL;
+	}
+	ret = dhb_section_calibrate(&st->counters, dhb_stats_clock(), 0, &st->cost);
+	if (ret) {
+		dhb_counters_close(&st->counters);
+		snprintf(st->counters.unavailable, sizeof(st->counters.unavailable),
+			 "reading them: %s", strerror(-ret));
+		st->cost.counted_ns = st->cost.counting_ns = -1;
+	}
+	if (*st->counters.unavailable && !st->events.none)
+		fprintf(stderr, "note: perf counters unavailable: %s\n", st->counters.unavailable);
+	if (*st->counters.skipped)
+		fprintf(stderr, "skip: counters %s\n", st->counters.skipped);
+	r->counters = &st->counters;
+	r->counting_ns = st->cost.counting_ns;
+	return -1;
+}
+
 /* Everything that can be refused before anything is measured: returns an exit status or -1. */
 static int prepare(struct run_state *st, int argc, char **argv)
 {
@@ -399,6 +447,9 @@ static int prepare(struct run_state *st, int argc, char **argv)
 			return usage_error(err);
 		}
 	}
+	ret = open_counters(st);
+	if (ret >= 0)
+		return ret;
 	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (s->csv && open_csv(st))
 		return DHB_EXIT_USAGE;
@@ -461,6 +512,11 @@ int dhb_run_main(int argc, char **argv)
 			"timer overhead: %.0f ns per timing (median of 10000 back-to-back "
 			"clock_gettime pairs)\n",
 			r->timer_ns);
+	if (strcmp(st->set.table, "none") && st->counters.n)
+		fprintf(st->human,
+			"counting overhead: %.0f ns per timed section (%zu perf counters read "
+			"before and after it, outside its timing)\n",
+			st->cost.counting_ns, st->counters.n);
 	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;
@@ -485,6 +541,9 @@ int dhb_run_main(int argc, char **argv)
 		fprintf(stderr, "... and %u more warnings (see the flags column)\n",
 			r->warnings - 20);
 	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
+	n_env += dhb_run_counter_env(env + n_env, envbuf + n_env, st->counter_names,
+				     st->counter_floors, sizeof(st->counter_names), &st->counters,
+				     &st->cost);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
 	ret = write_outputs(st, env, n_env);
 	r2 = close_csv(st);
@@ -498,6 +557,7 @@ int dhb_run_main(int argc, char **argv)
 	else
 		status = DHB_EXIT_OK;
 out_free:
+	dhb_counters_close(&st->counters);
 	if (st->csv_open)
 		dhb_sink_close(&st->csv);
 	if (st->samples_open) {

@@ -4,6 +4,7 @@
 #define DHB_CLI_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /**
@@ -48,5 +49,26 @@ struct run_settings {
  * Return: the exit status (dhb/exit.h).
  */
 int dhb_run_main(int argc, char **argv);
+
+struct dhb_counters;
+struct dhb_kv;
+struct dhb_section_cost;
+
+/**
+ * dhb_run_counter_env() - the counter facts of a run as JSON environment pairs: what was
+ * counted, with which library, what was skipped or unavailable and why, and what counting cost.
+ * @kv: room for 8 pairs.
+ * @buf: room for 8 formatted numbers, one per pair.
+ * @names: buffer for the counted events' names.
+ * @floors: buffer for each event's floor ("task-clock=2555,...").
+ * @len: size of @names and of @floors.
+ * @c: the run's counters.
+ * @cost: what a timed section costs with and without counting.
+ *
+ * Return: the number of pairs written.
+ */
+size_t dhb_run_counter_env(struct dhb_kv *kv, char (*buf)[96], char *names, char *floors,
+			   size_t len, const struct dhb_counters *c,
+			   const struct dhb_section_cost *cost);
 
 #endif /* DHB_CLI_RUN_H */

@@ -127,8 +127,9 @@ static const struct dhb_opt run_opts[] = {
 	 .metavar = "LIST",
 	 .type = DHB_OPT_STRING,
 	 .off = OFF(events),
-	 .help = "perf events to count per timed section: 'none', or a comma list of software "
-		 "events and tracepoints (e.g. kmem:mm_page_alloc)"},
+	 .def_text = "the software events only",
+	 .help = "tracepoints to count per timed section besides the software events "
+		 "(kmem:mm_page_alloc,...), or none to count nothing"},
 	{.name = "table",
 	 .metavar = "MODE",
 	 .type = DHB_OPT_CHOICE,

@@ -2,6 +2,7 @@
 // The context a test records into (dhb/workload.h): metrics, their samples, a failure's reason.
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dhb/workload.h"
@@ -20,6 +21,7 @@ int dhb_ctx_metric(struct dhb_ctx *ctx, const char *name, enum dhb_metric_kind k
 	m->unit = kind == DHB_METRIC_NS ? "ns" : kind == DHB_METRIC_RATE ? "MB/s" : unit;
 	snprintf(m->params, sizeof(m->params), "%s", params ? params : "");
 	dhb_stats_init(&m->st, 0);
+	dhb_stats_init(&m->retries, 0);
 	return (int)ctx->n_metrics++;
 }
 
@@ -44,9 +46,18 @@ int dhb_ctx_fail(struct dhb_ctx *ctx, int err, const char *what)
 
 void dhb_ctx_fini(struct dhb_ctx *ctx)
 {
-	size_t i;
+	struct dhb_metric *m;
+	size_t i, j;
 
-	for (i = 0; i < ctx->n_metrics; i++)
-		dhb_stats_fini(&ctx->metrics[i].st);
+	for (i = 0; i < ctx->n_metrics; i++) {
+		m = &ctx->metrics[i];
+		dhb_stats_fini(&m->st);
+		dhb_stats_fini(&m->retries);
+		for (j = 0; j < m->n_counts; j++)
+			dhb_stats_fini(&m->counts[j]);
+		free(m->counts);
+		m->counts = NULL;
+		m->n_counts = 0;
+	}
 	ctx->n_metrics = 0;
 }

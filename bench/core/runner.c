@@ -9,6 +9,7 @@
 
 #include "dhb/plan.h"
 #include "dhb/runner.h"
+#include "dhb/section.h"
 #include "dhb/size.h"
 #include "dhb/store.h"
 #include "dhb/workload.h"
@@ -79,6 +80,63 @@ static void warn_row(struct dhb_runner *r, const struct dhb_row *row)
 	fputs(" (flags column)\n", stderr);
 }
 
+/*
+ * A row to the CSV sink, with @st's samples (scaled by @scale) to the samples sink, and into the
+ * store. A sink's error stays in the sink and is reported when it closes; the row is still kept.
+ */
+static int keep_row(struct dhb_runner *r, struct dhb_row *row, const struct dhb_stats *st,
+		    double scale)
+{
+	if (r->csv)
+		dhb_sink_write(r->csv, row);
+	if (r->samples) {
+		row->samples = st;
+		row->samples_scale = scale;
+		dhb_sink_write(r->samples, row);
+		row->samples = NULL;
+	}
+	return dhb_store_add(&r->store, row);
+}
+
+/*
+ * The rows of @m's timed sections beside @base, its own row: one per counted event, flagged
+ * counter_overhead when the event's floor exceeds 1 % of the median, and one of the ioctl
+ * retries when there were any.
+ */
+static int emit_counts(struct dhb_runner *r, const struct dhb_row *base, struct dhb_metric *m)
+{
+	const struct dhb_counters *c = r->counters;
+	size_t i, n = c ? m->n_counts < c->n ? m->n_counts : c->n : 0;
+	char name[DHB_STORE_METRIC_LEN];
+	struct dhb_stats *st;
+	int ret = 0;
+
+	for (i = 0; i <= n && !ret; i++) {
+		struct dhb_row row = {0};
+
+		st = i < n ? &m->counts[i] : &m->retries;
+		if (!st->n || (i == n && !st->max))
+			continue;
+		ret = dhb_stats_summarize(st, &row.stats);
+		if (ret)
+			break;
+		row.stats.flags = dhb_stats_trust(&row.stats, -1, NULL);
+		if (i < n)
+			row.stats.flags |= dhb_section_overhead_flags(c->floor[i], row.stats.p50);
+		dhb_counter_metric(base->metric, i < n ? c->ev[i].name : "ioctl-retries", name,
+				   sizeof(name));
+		row.test = base->test;
+		row.heap = base->heap;
+		row.backend = base->backend;
+		row.size_bytes = base->size_bytes;
+		row.metric = name;
+		row.params = base->params;
+		row.unit = i < n ? c->ev[i].unit : "events";
+		ret = keep_row(r, &row, st, 1);
+	}
+	return ret;
+}
+
 static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, struct dhb_metric *m)
 {
 	struct dhb_stats_summary time_eq;
@@ -90,10 +148,10 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	ret = dhb_stats_summarize(&m->st, &row.stats);
 	if (ret)
 		return ret;
+	time_eq = row.stats;
 	switch (m->kind) {
 	case DHB_METRIC_RATE:
-		/* Timer overhead is judged against the time a median sample took. */
-		time_eq = row.stats;
+		/* Timer and counting overhead are judged against the time a median sample took. */
 		time_eq.p50 = row.stats.p50 > 0 ? (double)m->bytes * 1e9 / row.stats.p50 : 0;
 		row.stats.flags = dhb_stats_trust(&time_eq, r->timer_ns, NULL);
 		to_mb_per_s(&row.stats);
@@ -104,6 +162,8 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	default:
 		row.stats.flags = dhb_stats_trust(&row.stats, r->timer_ns, NULL);
 	}
+	if (m->counts)
+		row.stats.flags |= dhb_section_overhead_flags(r->counting_ns, time_eq.p50);
 	row.test = it->test->name;
 	row.heap = *m->heap ? m->heap : it->inst->name;
 	row.backend = *m->backend ? m->backend : it->inst->ops->name;
@@ -112,15 +172,8 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	row.params = *m->params ? m->params : NULL;
 	row.unit = m->unit;
 	warn_row(r, &row);
-	/* A CSV error stays in the sink and is reported when it closes; the row is still kept. */
-	if (r->csv)
-		dhb_sink_write(r->csv, &row);
-	if (r->samples) {
-		row.samples = &m->st;
-		row.samples_scale = m->kind == DHB_METRIC_RATE ? 1e-6 : 1;
-		dhb_sink_write(r->samples, &row);
-	}
-	return dhb_store_add(&r->store, &row);
+	ret = keep_row(r, &row, &m->st, m->kind == DHB_METRIC_RATE ? 1e-6 : 1);
+	return ret || !m->sections ? ret : emit_counts(r, &row, m);
 }
 
 /* Measured iterations: a count, or until the duration has passed (at least one). */
@@ -153,6 +206,7 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	ctx.inst = it->inst;
 	ctx.size = it->size;
 	ctx.clk = r->clk;
+	ctx.counters = r->counters;
 	ctx.page_size = r->page_size;
 	ctx.record = true;
 	ctx.stop = r->stop;

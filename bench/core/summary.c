@@ -24,7 +24,7 @@ static const struct {
 	{"free_latency", "", false},
 	{"map_latency", "", false},
 	{"touch_latency", "", false},
-	{"page_faults", "", false},
+	{"touch_latency.page-faults", "", false},
 	{"read_bw", "", true},
 	{"write_bw", "", true},
 	{"memcpy_bw", "", true},

@@ -74,7 +74,8 @@ unsigned int dhb_stats_trust(const struct dhb_stats_summary *s, double timer_ove
 }
 
 /* Names of the DHB_FLAG_* bits, in bit order; other bits are "bitN". */
-static const char *const flag_names[] = {"approx", "high_cv", "timer_overhead", "few_samples"};
+static const char *const flag_names[] = {"approx", "high_cv", "timer_overhead", "few_samples",
+					 "counter_overhead"};
 
 #define NFLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
 

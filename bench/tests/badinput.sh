@@ -10,9 +10,10 @@ W=$OUT/w
 mkdir "$W"
 cd "$W" || exit 1
 
-# The memfd baseline, one cpu iteration: deterministic, no trust warnings on stderr. The sizes
-# and heaps apart, for the cases that choose their own.
-R0=(run --tests cpu --iterations 1 --warmup 0)
+# The memfd baseline, one cpu iteration: deterministic, no trust warnings on stderr, and no perf
+# counters (a machine without a PMU says so on stderr). The sizes and heaps apart, for the cases
+# that choose their own.
+R0=(run --tests cpu --iterations 1 --warmup 0 --events none)
 R=("${R0[@]}" --heaps memfd --sizes 4K)
 F=(frag --repeat 1)
 
@@ -131,6 +132,16 @@ bad "run: a bad size after --json" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" 
 	--sizes 0
 bad "run: over the budget, --json untouched" 2 'plan needs up to' "${R[@]}" --json j.json --max-mem 1K
 bad "run: nothing to test, --json untouched" 3 'nothing to test' "${R0[@]}" --heaps nonesuch --json j.json
+# --events (its own here: R counts nothing); an unknown tracepoint needs tracefs: the lab's test.
+RE=(run --tests cpu --iterations 1 --warmup 0 --heaps memfd --sizes 4K --json j.json)
+bad "run: --events not a tracepoint" 2 "^dmaheap-bench run: --events: 'kmem' is not a tracepoint name" \
+	"${RE[@]}" --events kmem
+bad "run: --events a built-in event" 2 "^dmaheap-bench run: --events: 'page-faults' is always counted" \
+	"${RE[@]}" --events page-faults
+bad "run: --events none among others" 2 "^dmaheap-bench run: --events: 'none' must be alone" \
+	"${RE[@]}" --events kmem:mm_page_alloc,none
+bad "run: --events a tracepoint twice" 2 "^dmaheap-bench run: --events: 'a:b' given twice" \
+	"${RE[@]}" --events a:b,a:b
 # --- run: write errors ------------------------------------------------------------------------
 bad_io /dev/null /dev/full "run: stdout full (table full)" 1 \
 	'^dmaheap-bench run: writing standard output: No space left on device$' "${R[@]}"

@@ -431,8 +431,8 @@ Test(opts, echo_for_json)
 			tests = kv[i].value && !strcmp(kv[i].value, STR(RUN, &s, "tests"));
 		if (!strcmp(kv[i].key, "cpu"))
 			cpu = kv[i].value == NULL;
-		if (!strcmp(kv[i].key, "events"))
-			events = kv[i].value == NULL;
+		if (!strcmp(kv[i].key, "events")) /* a default in words: the settings say it */
+			events = kv[i].value && !strcmp(kv[i].value, "the software events only");
 		if (!strcmp(kv[i].key, "samples"))
 			samples = kv[i].value == NULL;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dhb/frag.h"
+#include "dhb/stats.h"
 #include "testsink.h"
 
 #ifndef DHB_SCHEMA_MD
@@ -99,6 +100,26 @@ Test(schema, doc_version_matches)
 
 	snprintf(want, sizeof(want), "schema version %d\n", DHB_SCHEMA_VERSION);
 	cr_assert_not_null(strstr(doc, want), "%s does not document \"%s\"", DHB_SCHEMA_MD, want);
+	free(doc);
+}
+
+/* The Flags table of SCHEMA.md names every DHB_FLAG_* bit, in bit order, and nothing more. */
+Test(schema, flags_doc_matches_writer)
+{
+	char *doc = read_doc(), *names[MAX_COLS], got[32], none[16];
+	size_t n, i;
+
+	n = doc_table(doc, DHB_SCHEMA_MD, "flags", names);
+	cr_assert_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(dhb_stats_flags_format(1u << i, got, sizeof(got)), 0);
+		cr_assert_str_eq(got, names[i], "flag bit %zu: writer \"%s\", SCHEMA.md \"%s\"", i,
+				 got, names[i]);
+	}
+	cr_assert_eq(dhb_stats_flags_format(1u << n, got, sizeof(got)), 0);
+	snprintf(none, sizeof(none), "bit%zu", n);
+	cr_assert_str_eq(got, none, "flag bit %zu has a name the Flags table of %s lacks", n,
+			 DHB_SCHEMA_MD);
 	free(doc);
 }
 

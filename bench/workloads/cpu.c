@@ -122,7 +122,8 @@ static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_b
 {
 	const struct dhb_backend_ops *ops = ctx->inst->ops;
 	bool sync = buf && ops->sync;
-	uint64_t t0, t1, i;
+	struct dhb_section sec;
+	uint64_t i;
 	int ret;
 
 	if (sync) {
@@ -130,16 +131,16 @@ static int sample(struct dhb_ctx *ctx, struct cpu_state *s, int op, struct dhb_b
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC START");
 	}
-	t0 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_begin(ctx, &sec);
 	for (i = 0; i < s->passes; i++)
 		do_op(op, mem, dst, ctx->size);
-	t1 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_end(ctx, &sec);
 	if (sync) {
 		ret = ops->sync(buf, DMA_BUF_SYNC_END | op_sync[op]);
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC END");
 	}
-	ret = dhb_ctx_record_rate(ctx, metric, s->passes * ctx->size, t1 - t0);
+	ret = dhb_section_record_rate(ctx, metric, s->passes * ctx->size, &sec);
 	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
 }
 

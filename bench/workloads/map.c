@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Test "map": mmap latency, first touch of every page (with its page faults), munmap latency.
+// Test "map": mmap latency, first touch of every page, munmap latency.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "dhb/workload.h"
 
@@ -12,23 +11,14 @@
  * every iteration measures mapping, not allocation, for every backend alike (memfd would
  * otherwise allocate its pages at the first touch of the first iteration only). An iteration
  * maps the buffer (map_latency), writes one byte into every page (touch_latency: the page
- * faults, or nothing where the exporter maps every page at mmap time), counts the page faults
- * the touch took (page_faults, minor + major from getrusage(RUSAGE_SELF), read outside the
- * timed sections), and unmaps (unmap_latency).
+ * faults, or nothing where the exporter maps every page at mmap time), and unmaps
+ * (unmap_latency). The page faults each step took are the counter rows of its timed section
+ * (touch_latency.page-faults, dhb/section.h).
  */
 struct map_state {
 	struct dhb_buf buf;
-	int map, touch, unmap, faults;
+	int map, touch, unmap;
 };
-
-static long faults_now(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return ru.ru_minflt + ru.ru_majflt;
-}
 
 static void touch_pages(void *addr, uint64_t size, long page)
 {
@@ -67,7 +57,6 @@ static int map_setup(struct dhb_ctx *ctx)
 	}
 	s->map = dhb_ctx_metric(ctx, "map_latency", DHB_METRIC_NS, NULL, NULL);
 	s->touch = dhb_ctx_metric(ctx, "touch_latency", DHB_METRIC_NS, NULL, NULL);
-	s->faults = dhb_ctx_metric(ctx, "page_faults", DHB_METRIC_COUNT, "faults", NULL);
 	s->unmap = dhb_ctx_metric(ctx, "unmap_latency", DHB_METRIC_NS, NULL, NULL);
 	ctx->state = s;
 	return 0;
@@ -82,32 +71,27 @@ static int map_run_once(struct dhb_ctx *ctx)
 {
 	struct map_state *s = ctx->state;
 	const struct dhb_backend_ops *ops = ctx->inst->ops;
-	uint64_t t0, t1, t2, t3, t4, t5;
-	long f0, f1;
+	struct dhb_section map, touch, unmap;
 	int ret;
 
-	t0 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_begin(ctx, &map);
 	ret = ops->map(&s->buf);
-	t1 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_end(ctx, &map);
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "mmap");
-	f0 = faults_now();
-	t2 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_begin(ctx, &touch);
 	touch_pages(s->buf.addr, ctx->size, ctx->page_size);
-	t3 = dhb_stats_now_ns(ctx->clk);
-	f1 = faults_now();
-	t4 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_end(ctx, &touch);
+	dhb_section_begin(ctx, &unmap);
 	ret = ops->unmap(&s->buf);
-	t5 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_end(ctx, &unmap);
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "munmap");
-	ret = dhb_ctx_record(ctx, s->map, t1 - t0);
+	ret = dhb_section_record(ctx, s->map, &map);
 	if (!ret)
-		ret = dhb_ctx_record(ctx, s->touch, t3 - t2);
+		ret = dhb_section_record(ctx, s->touch, &touch);
 	if (!ret)
-		ret = dhb_ctx_record(ctx, s->faults, f1 > f0 ? (uint64_t)(f1 - f0) : 0);
-	if (!ret)
-		ret = dhb_ctx_record(ctx, s->unmap, t5 - t4);
+		ret = dhb_section_record(ctx, s->unmap, &unmap);
 	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
 }
 
@@ -124,7 +108,7 @@ static void map_teardown(struct dhb_ctx *ctx)
 
 const struct dhb_test dhb_test_map = {
 	.name = "map",
-	.help = "mmap latency, first touch of every page (page faults per buffer), munmap latency",
+	.help = "mmap latency, first touch of every page, munmap latency",
 	.buffers = 1,
 	.needs = DHB_NEED_CPU_ACCESS,
 	.setup = map_setup,

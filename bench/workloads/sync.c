@@ -74,33 +74,33 @@ static int sync_run_once(struct dhb_ctx *ctx)
 	struct sync_state *s = ctx->state;
 	const struct dhb_backend_ops *ops = ctx->inst->ops;
 	struct dma_buf_sync bad = {.flags = INVALID_FLAGS};
-	uint64_t t0, t1, t2;
+	struct dhb_section start, end, floor;
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < NDIRS && !ret; i++) {
-		t0 = dhb_stats_now_ns(ctx->clk);
+		dhb_section_begin(ctx, &start);
 		ret = ops->sync(&s->buf, DMA_BUF_SYNC_START | dirs[i].flags);
-		t1 = dhb_stats_now_ns(ctx->clk);
+		dhb_section_next(ctx, &start, &end);
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC START");
 		ret = ops->sync(&s->buf, DMA_BUF_SYNC_END | dirs[i].flags);
-		t2 = dhb_stats_now_ns(ctx->clk);
+		dhb_section_end(ctx, &end);
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "DMA_BUF_IOCTL_SYNC END");
-		ret = dhb_ctx_record(ctx, s->start[i], t1 - t0);
+		ret = dhb_section_record(ctx, s->start[i], &start);
 		if (!ret)
-			ret = dhb_ctx_record(ctx, s->end[i], t2 - t1);
+			ret = dhb_section_record(ctx, s->end[i], &end);
 	}
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "recording");
-	t0 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_begin(ctx, &floor);
 	ret = dhb_ioctl(s->buf.fd, DMA_BUF_IOCTL_SYNC, &bad, &ctx->inst->ioctl_retries);
-	t1 = dhb_stats_now_ns(ctx->clk);
+	dhb_section_end(ctx, &floor);
 	if (ret != -EINVAL)
 		return dhb_ctx_fail(ctx, ret < 0 ? ret : -EPROTO,
 				    "DMA_BUF_IOCTL_SYNC with invalid flags (expected EINVAL)");
-	ret = dhb_ctx_record(ctx, s->floor, t1 - t0);
+	ret = dhb_section_record(ctx, s->floor, &floor);
 	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
 }
 

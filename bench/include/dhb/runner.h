@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "dhb/counters.h"
 #include "dhb/plan.h"
 #include "dhb/sink.h"
 #include "dhb/store.h"
@@ -32,6 +33,9 @@ struct dhb_note {
  * @page_size: CPU page size.
  * @timer_ns: timer overhead (median ns of one timing).
  * @stop: signal flag (signal number once SIGINT/SIGTERM arrived; dhb_signals_install()).
+ * @counters: perf counters every timed section reads, or NULL.
+ * @counting_ns: what counting adds to a section (struct dhb_section_cost), -1 when nothing is
+ *               counted; with each event's floor in @counters, it sets the counter_overhead flag.
  * @csv: CSV sink that gets every row as it is made, or NULL.
  * @samples: samples sink (dhb_sink_samples_ops) that gets every row with its recorder as it is
  *           made, or NULL.
@@ -53,6 +57,8 @@ struct dhb_runner {
 	long page_size;
 	double timer_ns;
 	const volatile sig_atomic_t *stop;
+	struct dhb_counters *counters;
+	double counting_ns;
 	struct dhb_sink *csv;
 	struct dhb_sink *samples;
 	struct dhb_row_store store;
@@ -82,7 +88,9 @@ int dhb_runner_note(struct dhb_runner *r, const char *key, const char *fmt, ...)
  * @total: how many items run.
  *
  * Every metric with samples becomes a row, written to @r->csv and @r->samples (whose errors
- * stay in the sinks) and kept in @r->store. A failed item is counted in @r->failures, reported on stderr and
+ * stay in the sinks) and kept in @r->store; a metric recorded from timed sections adds a row per counted event
+ * ("alloc_latency.page-faults") and, when there were any, one of its ioctl retries
+ * ("alloc_latency.ioctl-retries"). A failed item is counted in @r->failures, reported on stderr and
  * noted; an item cut short by the signal in @r->stop is not a failure.
  *
  * Return: 0, or -errno when the test failed or its rows could not be kept.

@@ -62,6 +62,8 @@
 #define DHB_FLAG_HIGH_CV	(1u << 1) /* cv above dhb_trust_limits.max_cv */
 #define DHB_FLAG_TIMER_OVERHEAD (1u << 2) /* timer overhead above max_timer_frac of the median */
 #define DHB_FLAG_FEW_SAMPLES	(1u << 3) /* n below dhb_trust_limits.min_samples */
+/* what counting adds to a section, or an event's floor, above 1 % of the median (dhb/section.h) */
+#define DHB_FLAG_COUNTER_OVERHEAD (1u << 4)
 
 /*
  * Trust thresholds (defaults used when dhb_stats_trust() gets NULL limits):
@@ -74,6 +76,8 @@
 #define DHB_TRUST_MAX_CV	 0.10
 #define DHB_TRUST_MAX_TIMER_FRAC 0.01
 #define DHB_TRUST_MIN_SAMPLES	 30
+/* The same 1 % for what perf counting adds to a timed section (dhb_section_overhead_flags()). */
+#define DHB_TRUST_MAX_COUNTER_FRAC 0.01
 
 /**
  * struct dhb_stats - a sample recorder; initialise with dhb_stats_init(), fields are private.

@@ -7,6 +7,9 @@
 
 #include "dhb/sink.h"
 
+/* Room for a metric name: a test's (40) and an event's (dhb/counters.h) with a '.' between. */
+#define DHB_STORE_METRIC_LEN 112
+
 /**
  * struct dhb_stored_row - a result row with its own copies of the strings.
  * @row: the row; its strings point into the fields below.
@@ -22,7 +25,7 @@ struct dhb_stored_row {
 	char test[32];
 	char heap[64];
 	char backend[32];
-	char metric[40];
+	char metric[DHB_STORE_METRIC_LEN];
 	char params[96];
 	char unit[16];
 };

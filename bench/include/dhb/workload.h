@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "dhb/backend.h"
+#include "dhb/counters.h"
+#include "dhb/section.h"
 #include "dhb/stats.h"
 
 /*
@@ -61,6 +63,11 @@ enum dhb_metric_kind {
  * @backend: backend column when it is not the instance's backend, or "".
  * @bytes: bytes one sample moves (rates; used to judge timer overhead), 0 otherwise.
  * @st: samples.
+ * @counts: per counter of the context's set, the counts of the sections recorded with
+ *          dhb_section_record*(); NULL until the first counted one.
+ * @n_counts: recorders in @counts.
+ * @retries: ioctl retries per recorded section.
+ * @sections: the metric is recorded from timed sections (dhb_section_record*()).
  */
 struct dhb_metric {
 	char name[40];
@@ -71,6 +78,10 @@ struct dhb_metric {
 	char backend[32];
 	uint64_t bytes;
 	struct dhb_stats st;
+	struct dhb_stats *counts;
+	size_t n_counts;
+	struct dhb_stats retries;
+	bool sections;
 };
 
 #define DHB_CTX_MAX_METRICS 16
@@ -80,6 +91,8 @@ struct dhb_metric {
  * @inst: instance under test.
  * @size: buffer size in bytes.
  * @clk: clock to time with (dhb_stats_clock()).
+ * @counters: the run's perf counters, read by every timed section; NULL or counting nothing
+ *            when there are none.
  * @page_size: the CPU page size.
  * @record: samples are kept (false during warmup).
  * @stop: set asynchronously when the run must stop (SIGINT/SIGTERM); tests with long inner
@@ -93,6 +106,7 @@ struct dhb_ctx {
 	struct dhb_instance *inst;
 	uint64_t size;
 	clockid_t clk;
+	struct dhb_counters *counters;
 	long page_size;
 	bool record;
 	const volatile sig_atomic_t *stop;

@@ -39,7 +39,8 @@ def main():
         if list(r.keys()) != cols:
             problems.append("JSON row %d keys differ from the columns" % i)
             break
-    for k in ("timer_overhead_ns", "memory_budget_bytes", "kernel", "board"):
+    for k in ("timer_overhead_ns", "memory_budget_bytes", "kernel", "board", "counters",
+              "counters_unavailable", "counting_overhead_ns"):
         if k not in doc.get("environment", {}):
             problems.append("JSON environment lacks %s" % k)
     for pair in pairs:
@@ -47,7 +48,7 @@ def main():
         if not any(r["heap"] == heap and r["test"] == test for r in body):
             problems.append("no rows for heap %s, test %s" % (heap, test))
     for r in body:
-        if r["unit"] not in ("ns", "MB/s", "faults") or r["n"] in ("", "0"):
+        if r["unit"] not in ("ns", "MB/s", "events") or r["n"] in ("", "0"):
             problems.append("odd row: %r" % r)
             break
     for p in problems:

@@ -17,7 +17,7 @@ for m in alloc_latency map_latency memcpy_bw sync_start_latency; do
 	expect_out "udmabuf $m rows" u.csv ",udmabuf,udmabuf,1048576,$m,"
 done
 expect_out "udmabuf touch costs one fault per page" stdout \
-	'^map +udmabuf +udmabuf +1M +page_faults +3 +faults +256 +256'
+	'^map +udmabuf +udmabuf +1M +touch_latency.page-faults +3 +events +256 +256'
 expect_out "a size that is not a page multiple is skipped with its reason" stderr \
 	'^skip: .* on udmabuf: this backend needs sizes that are a multiple of the page size'
 expect_out "no dma-buf left behind" stdout '^Total 0 objects'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Lab test: list and a short run over every backend and test are clean under valgrind memcheck.
+# Lab test: list and a short run over every backend and test (perf counters and a tracepoint
+# included) are clean under valgrind memcheck.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -17,4 +18,9 @@ guest "${vg[@]}" "$BIN" run --sizes 4K --iterations 2 --warmup 0 --table summary
 expect_rc "a run over every heap and test under valgrind" 0
 guest "${vg[@]}" "$BIN" run --tests bogus
 expect_rc "a usage error under valgrind" 2
+guest "${vg[@]}" "$BIN" run --heaps system --tests alloc,map --sizes 4K --iterations 2 --warmup 0 \
+	--events kmem:mm_page_alloc --table none
+expect_rc "a run counting a tracepoint under valgrind" 0
+guest "${vg[@]}" "$BIN" run --heaps system --tests alloc --sizes 4K --events kmem:nonesuch
+expect_rc "an unknown tracepoint under valgrind" 2
 finish
