@@ -2,7 +2,6 @@
 // Perf counters: the built-in events, --events and its tracefs ids, and which events a run counts.
 #include <errno.h>
 #include <linux/perf_event.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "counters_priv.h"
 #include "dhb/counters.h"
 #include "dhb/env.h"
+#include "dhb/err.h"
 
 /* Counted in every run; the hardware ones where there is a PMU. */
 static const struct dhb_event builtin[] = {
@@ -26,21 +26,6 @@ static const struct dhb_event builtin[] = {
 
 static const char *const default_roots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
 					    NULL};
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* A subsystem or event name: letters, digits, '_' and '-', as tracefs directories are named. */
 static bool name_ok(const char *s, size_t len)
@@ -68,33 +53,34 @@ static int parse_item(const char *s, size_t len, struct dhb_event_list *out, cha
 	size_t i;
 
 	if (!len)
-		return fail(err, errlen, -EINVAL, "--events: empty item in the list");
+		return dhb_err(-EINVAL, err, errlen, "--events: empty item in the list");
 	if (len == 4 && !memcmp(s, "none", 4))
-		return fail(err, errlen, -EINVAL, "--events: 'none' must be alone");
+		return dhb_err(-EINVAL, err, errlen, "--events: 'none' must be alone");
 	for (i = 0; i < NBUILTIN && !colon; i++) {
 		if (strlen(builtin[i].name) == len && !memcmp(builtin[i].name, s, len))
-			return fail(err, errlen, -EINVAL,
-				    "--events: '%.*s' is always counted (where it can be); "
-				    "--events names tracepoints, subsystem:event",
-				    (int)len, s);
+			return dhb_err(-EINVAL, err, errlen,
+				       "--events: '%.*s' is always counted (where it can be); "
+				       "--events names tracepoints, subsystem:event",
+				       (int)len, s);
 	}
 	if (!colon || !name_ok(s, (size_t)(colon - s)) ||
 	    !name_ok(colon + 1, len - (size_t)(colon - s) - 1))
-		return fail(err, errlen, -EINVAL,
-			    "--events: '%.*s' is not a tracepoint name (subsystem:event, e.g. "
-			    "kmem:mm_page_alloc)",
-			    (int)len, s);
+		return dhb_err(-EINVAL, err, errlen,
+			       "--events: '%.*s' is not a tracepoint name (subsystem:event, e.g. "
+			       "kmem:mm_page_alloc)",
+			       (int)len, s);
 	if (len >= DHB_EVENT_NAME_LEN)
-		return fail(err, errlen, -EINVAL, "--events: '%.*s' is longer than %d characters",
-			    (int)len, s, DHB_EVENT_NAME_LEN - 1);
+		return dhb_err(-EINVAL, err, errlen,
+			       "--events: '%.*s' is longer than %d characters", (int)len, s,
+			       DHB_EVENT_NAME_LEN - 1);
 	for (i = 0; i < out->n; i++) {
 		if (strlen(out->v[i].name) == len && !memcmp(out->v[i].name, s, len))
-			return fail(err, errlen, -EINVAL, "--events: '%.*s' given twice", (int)len,
-				    s);
+			return dhb_err(-EINVAL, err, errlen, "--events: '%.*s' given twice",
+				       (int)len, s);
 	}
 	if (out->n >= NBUILTIN + DHB_EVENTS_MAX_TRACE)
-		return fail(err, errlen, -EINVAL, "--events: more than %d tracepoints",
-			    DHB_EVENTS_MAX_TRACE);
+		return dhb_err(-EINVAL, err, errlen, "--events: more than %d tracepoints",
+			       DHB_EVENTS_MAX_TRACE);
 	ev = &out->v[out->n++];
 	memset(ev, 0, sizeof(*ev));
 	memcpy(ev->name, s, len);
@@ -172,26 +158,28 @@ static int resolve_one(struct dhb_event *ev, const char *root, char *err, size_t
 	if (r == -ENOENT) {
 		snprintf(path, sizeof(path), "%s/events/%s", root, sys);
 		if (stat(path, &st))
-			return fail(err, errlen, -ENOENT,
-				    "--events: unknown event '%s': this kernel has no tracepoint "
-				    "subsystem '%s' (ls %s/events lists them)",
-				    ev->name, sys, root);
-		return fail(err, errlen, -ENOENT,
-			    "--events: unknown event '%s': no '%s' in %s/events/%s (ls there "
-			    "lists that subsystem's events)",
-			    ev->name, name, root, sys);
+			return dhb_err(
+				-ENOENT, err, errlen,
+				"--events: unknown event '%s': this kernel has no tracepoint "
+				"subsystem '%s' (ls %s/events lists them)",
+				ev->name, sys, root);
+		return dhb_err(-ENOENT, err, errlen,
+			       "--events: unknown event '%s': no '%s' in %s/events/%s (ls there "
+			       "lists that subsystem's events)",
+			       ev->name, name, root, sys);
 	}
 	if (r == -EACCES || r == -EPERM)
-		return fail(err, errlen, -EACCES,
-			    "--events: %s: permission denied (run as root, or let this user read "
-			    "tracefs: mount -o remount,mode=755 %s)",
-			    path, root);
+		return dhb_err(
+			-EACCES, err, errlen,
+			"--events: %s: permission denied (run as root, or let this user read "
+			"tracefs: mount -o remount,mode=755 %s)",
+			path, root);
 	if (r < 0)
-		return fail(err, errlen, (int)r, "--events: %s: %s", path, strerror((int)-r));
+		return dhb_err((int)r, err, errlen, "--events: %s: %s", path, strerror((int)-r));
 	errno = 0;
 	id = strtoull(text, &end, 10);
 	if (errno || end == text || (*end && *end != '\n'))
-		return fail(err, errlen, -EINVAL, "--events: %s: not an id: '%s'", path, text);
+		return dhb_err(-EINVAL, err, errlen, "--events: %s: not an id: '%s'", path, text);
 	ev->config = id;
 	return 0;
 }
@@ -210,14 +198,15 @@ int dhb_events_resolve(struct dhb_event_list *l, const char *const *roots, char 
 			ret = find_tracefs(roots ? roots : default_roots, &root, denied,
 					   sizeof(denied));
 			if (ret == -EACCES)
-				return fail(err, errlen, ret,
-					    "--events: %s: permission denied (run as root, or let "
-					    "this user read tracefs: mount -o remount,mode=755 %s)",
-					    denied, denied);
+				return dhb_err(
+					ret, err, errlen,
+					"--events: %s: permission denied (run as root, or let "
+					"this user read tracefs: mount -o remount,mode=755 %s)",
+					denied, denied);
 			if (ret)
-				return fail(err, errlen, ret,
-					    "--events: no tracefs is mounted (mount -t tracefs "
-					    "nodev /sys/kernel/tracing)");
+				return dhb_err(ret, err, errlen,
+					       "--events: no tracefs is mounted (mount -t tracefs "
+					       "nodev /sys/kernel/tracing)");
 		}
 		ret = resolve_one(&l->v[i], root, err, errlen);
 		if (ret)

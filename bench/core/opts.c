@@ -3,10 +3,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/err.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
 #include "dhb/outfile.h"
@@ -22,21 +22,6 @@ union value {
 	double d;
 	int i;
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* A decimal integer without sign, blanks or suffix, from @min to @max. */
 static int parse_uint(const char *v, uint64_t min, uint64_t max, uint64_t *out)
@@ -93,46 +78,49 @@ static int parse_value(const struct dhb_opt *o, const char *v, union value *x, c
 		return 0;
 	case DHB_OPT_STRING:
 		if (!*v)
-			return fail(err, errlen, "--%s: empty value", o->name);
+			return dhb_err(-EINVAL, err, errlen, "--%s: empty value", o->name);
 		x->str = v;
 		return 0;
 	case DHB_OPT_CHOICE:
 		if (!in_choices(o->choices, v))
-			return fail(err, errlen, "--%s: '%s' is not one of %s", o->name, v,
-				    o->choices);
+			return dhb_err(-EINVAL, err, errlen, "--%s: '%s' is not one of %s", o->name,
+				       v, o->choices);
 		x->str = v;
 		return 0;
 	case DHB_OPT_UINT:
 		if (!parse_uint(v, o->min, o->max, &x->u))
 			return 0;
 		if (!o->min && o->max == UINT64_MAX)
-			return fail(err, errlen, "--%s: '%s' is not a whole number", o->name, v);
-		return fail(err, errlen, "--%s: '%s' is not a whole number from %llu to %llu",
-			    o->name, v, (unsigned long long)o->min, (unsigned long long)o->max);
+			return dhb_err(-EINVAL, err, errlen, "--%s: '%s' is not a whole number",
+				       o->name, v);
+		return dhb_err(-EINVAL, err, errlen,
+			       "--%s: '%s' is not a whole number from %llu to %llu", o->name, v,
+			       (unsigned long long)o->min, (unsigned long long)o->max);
 	case DHB_OPT_SECONDS:
 		if (parse_real(v, &x->d) || x->d <= 0 || x->d > 86400)
-			return fail(err, errlen,
-				    "--%s: '%s' is not a number of seconds above 0 and at most "
-				    "86400",
-				    o->name, v);
+			return dhb_err(-EINVAL, err, errlen,
+				       "--%s: '%s' is not a number of seconds above 0 and at most "
+				       "86400",
+				       o->name, v);
 		return 0;
 	case DHB_OPT_FRACTION:
 		if (parse_real(v, &x->d) || !(x->d > 0 && x->d < 1))
-			return fail(err, errlen, "--%s: '%s' is not a fraction above 0 and below 1",
-				    o->name, v);
+			return dhb_err(-EINVAL, err, errlen,
+				       "--%s: '%s' is not a fraction above 0 and below 1", o->name,
+				       v);
 		return 0;
 	case DHB_OPT_SIZE:
 		if (dhb_size_parse(v, &x->u, msg, sizeof(msg)))
-			return fail(err, errlen, "--%s: %s", o->name, msg);
+			return dhb_err(-EINVAL, err, errlen, "--%s: %s", o->name, msg);
 		return 0;
 	case DHB_OPT_CPU:
 		if (parse_uint(v, 0, 1023, &x->u))
-			return fail(err, errlen, "--%s: '%s' is not a CPU number from 0 to 1023",
-				    o->name, v);
+			return dhb_err(-EINVAL, err, errlen,
+				       "--%s: '%s' is not a CPU number from 0 to 1023", o->name, v);
 		x->i = (int)x->u;
 		return 0;
 	}
-	return fail(err, errlen, "--%s: unknown option type", o->name);
+	return dhb_err(-EINVAL, err, errlen, "--%s: unknown option type", o->name);
 }
 
 static void store(const struct dhb_opt *o, void *settings, const union value *x)
@@ -244,29 +232,31 @@ static int parse_arg(const struct dhb_opts_cmd *cmd, int argc, char *const *argv
 	if (!strcmp(a, "-h") && find(cmd, "help", 4, &idx))
 		a = "--help";
 	if (strncmp(a, "--", 2) || !a[2])
-		return fail(err, errlen,
-			    "unexpected argument '%s' (options start with --; see dmaheap-bench %s "
-			    "--help)",
-			    a, cmd->name);
+		return dhb_err(
+			-EINVAL, err, errlen,
+			"unexpected argument '%s' (options start with --; see dmaheap-bench %s "
+			"--help)",
+			a, cmd->name);
 	eq = strchr(a + 2, '=');
 	len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 	o = find(cmd, a + 2, len, &idx);
 	if (!o)
-		return fail(err, errlen,
-			    "unknown option '%.*s' for %s (see dmaheap-bench %s --help)",
-			    (int)(len + 2), a, cmd->name, cmd->name);
+		return dhb_err(-EINVAL, err, errlen,
+			       "unknown option '%.*s' for %s (see dmaheap-bench %s --help)",
+			       (int)(len + 2), a, cmd->name, cmd->name);
 	if (line->given[idx])
-		return fail(err, errlen, "--%s given twice", o->name);
+		return dhb_err(-EINVAL, err, errlen, "--%s given twice", o->name);
 	if (o->type == DHB_OPT_FLAG) {
 		if (eq)
-			return fail(err, errlen, "--%s takes no value", o->name);
+			return dhb_err(-EINVAL, err, errlen, "--%s takes no value", o->name);
 		v = "";
 	} else if (eq) {
 		v = eq + 1;
 	} else if (*i + 1 < argc) {
 		v = argv[++*i];
 	} else {
-		return fail(err, errlen, "--%s needs a value (%s)", o->name, o->metavar);
+		return dhb_err(-EINVAL, err, errlen, "--%s needs a value (%s)", o->name,
+			       o->metavar);
 	}
 	ret = parse_value(o, v, &x, err, errlen);
 	if (ret)
@@ -285,9 +275,10 @@ static int check_excludes(const struct dhb_opts_line *line, char *err, size_t er
 	for (i = 0; i < line->cmd->n_opts; i++) {
 		o = &line->cmd->opts[i];
 		if (line->given[i] && given(line, o->excludes))
-			return fail(err, errlen, "--%s and --%s exclude each other (%s)", o->name,
-				    o->excludes,
-				    o->excludes_why ? o->excludes_why : "one or the other");
+			return dhb_err(-EINVAL, err, errlen,
+				       "--%s and --%s exclude each other (%s)", o->name,
+				       o->excludes,
+				       o->excludes_why ? o->excludes_why : "one or the other");
 	}
 	return 0;
 }
@@ -551,8 +542,9 @@ int dhb_opts_validate(const struct dhb_opts_cmd *cmd, char *err, size_t errlen)
 	size_t i, j;
 
 	if (!cmd->name || !*cmd->name || !cmd->summary || !cmd->usage || !cmd->main)
-		return fail(err, errlen, "command %s lacks a name, summary, usage or function",
-			    cmd->name ? cmd->name : "(null)");
+		return dhb_err(-EINVAL, err, errlen,
+			       "command %s lacks a name, summary, usage or function",
+			       cmd->name ? cmd->name : "(null)");
 	for (i = 0; i < cmd->n_opts && !why; i++) {
 		why = row_problem(cmd, &cmd->opts[i], msg, sizeof(msg));
 		for (j = 0; j < i && !why; j++) {
@@ -561,7 +553,7 @@ int dhb_opts_validate(const struct dhb_opts_cmd *cmd, char *err, size_t errlen)
 		}
 	}
 	if (why)
-		return fail(err, errlen, "command %s: option --%s: %s", cmd->name,
-			    cmd->opts[i - 1].name ? cmd->opts[i - 1].name : "(null)", why);
+		return dhb_err(-EINVAL, err, errlen, "command %s: option --%s: %s", cmd->name,
+			       cmd->opts[i - 1].name ? cmd->opts[i - 1].name : "(null)", why);
 	return 0;
 }

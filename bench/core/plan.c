@@ -2,28 +2,13 @@
 // Builds the plan of a run: heap and test selection, skips with reasons, peak memory and budget.
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/err.h"
 #include "dhb/opts.h"
 #include "dhb/plan.h"
-
-static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* Next comma-separated item of *@p into @buf without surrounding blanks; false at the end. */
 static bool next_item(const char **p, char *buf, size_t len, bool *too_long)
@@ -63,9 +48,9 @@ int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t
 		return 0;
 	while (next_item(&p, item, sizeof(item), &too_long)) {
 		if (!*item)
-			return fail(-EINVAL, err, errlen, "--heaps: empty item in '%s'", list);
+			return dhb_err(-EINVAL, err, errlen, "--heaps: empty item in '%s'", list);
 		if (too_long)
-			return fail(-EINVAL, err, errlen, "--heaps: '%s...' is too long", item);
+			return dhb_err(-EINVAL, err, errlen, "--heaps: '%s...' is too long", item);
 		matched = false;
 		for (i = 0; i < n; i++) {
 			if (!fnmatch(item, v[i].name, 0)) {
@@ -78,8 +63,8 @@ int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t
 		for (i = 0; i < n && used + 1 < sizeof(names); i++)
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 						 i ? ", " : "", v[i].name);
-		return fail(-ENOENT, err, errlen, "--heaps: no heap matches '%s' (here: %s)", item,
-			    n ? names : "none");
+		return dhb_err(-ENOENT, err, errlen, "--heaps: no heap matches '%s' (here: %s)",
+			       item, n ? names : "none");
 	}
 	return 0;
 }
@@ -115,14 +100,14 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
 	}
 	while (next_item(&p, item, sizeof(item), &too_long)) {
 		if (!*item)
-			return fail(-EINVAL, err, errlen, "--tests: empty item in '%s'", list);
+			return dhb_err(-EINVAL, err, errlen, "--tests: empty item in '%s'", list);
 		t = too_long ? NULL : find_test(all, n_all, item);
 		if (!t) {
 			for (i = 0; i < n_all && used < sizeof(names); i++)
 				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 							 used ? ", " : "", all[i]->name);
-			return fail(-EINVAL, err, errlen, "--tests: unknown test '%s' (tests: %s)",
-				    item, names);
+			return dhb_err(-EINVAL, err, errlen,
+				       "--tests: unknown test '%s' (tests: %s)", item, names);
 		}
 		for (i = 0; i < *n && out[i] != t; i++)
 			;
@@ -213,12 +198,13 @@ int dhb_plan_check_budget(const struct dhb_plan *p, uint64_t budget, char *err, 
 	dhb_size_format(p->peak_bytes, peak, sizeof(peak));
 	dhb_size_format(budget, b, sizeof(b));
 	dhb_size_format(it->size, size, sizeof(size));
-	return fail(-E2BIG, err, errlen,
-		    "plan needs up to %s (%llu bytes) at once (test %s, heap %s, size %s: "
-		    "%u buffer(s) + %u malloc block(s)) but the memory budget is %s (%llu bytes); "
-		    "use smaller --sizes or a larger --max-mem",
-		    peak, (unsigned long long)p->peak_bytes, it->test->name, it->inst->name, size,
-		    it->test->buffers, it->test->malloc_buffers, b, (unsigned long long)budget);
+	return dhb_err(
+		-E2BIG, err, errlen,
+		"plan needs up to %s (%llu bytes) at once (test %s, heap %s, size %s: "
+		"%u buffer(s) + %u malloc block(s)) but the memory budget is %s (%llu bytes); "
+		"use smaller --sizes or a larger --max-mem",
+		peak, (unsigned long long)p->peak_bytes, it->test->name, it->inst->name, size,
+		it->test->buffers, it->test->malloc_buffers, b, (unsigned long long)budget);
 }
 
 uint64_t dhb_plan_budget_default(int64_t mem_available, int64_t mem_total)
