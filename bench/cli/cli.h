@@ -15,7 +15,8 @@
 #define DHB_COMMAND_LIST(X) \
 	X(list)             \
 	X(run)              \
-	X(frag)
+	X(frag)             \
+	X(store)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

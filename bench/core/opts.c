@@ -283,27 +283,60 @@ static int check_excludes(const struct dhb_opts_line *line, char *err, size_t er
 	return 0;
 }
 
+/* Whether argument @a is an operand (the command takes operands and @a is no option). */
+static bool is_operand(const struct dhb_opts_cmd *cmd, const char *a, bool after_dashes)
+{
+	return cmd->operands && (after_dashes || strncmp(a, "-", 1) || !strcmp(a, "-"));
+}
+
+/* The number of operands against the command's bounds; 0 or -EINVAL. */
+static int check_operands(const struct dhb_opts_line *line, char *err, size_t errlen)
+{
+	const struct dhb_opts_cmd *cmd = line->cmd;
+
+	if (!cmd->operands)
+		return 0;
+	if (line->n_operands < cmd->min_operands)
+		return dhb_err(-EINVAL, err, errlen,
+			       "missing operands: %s %s (see dmaheap-bench %s --help)", cmd->name,
+			       cmd->operands, cmd->name);
+	if (cmd->max_operands && line->n_operands > cmd->max_operands)
+		return dhb_err(-EINVAL, err, errlen, "too many operands: '%s' (%s takes %s)",
+			       line->operands[cmd->max_operands], cmd->name, cmd->operands);
+	return 0;
+}
+
 int dhb_opts_parse(const struct dhb_opts_cmd *cmd, int argc, char *const *argv, void *settings,
 		   struct dhb_opts_line *line, char *err, size_t errlen)
 {
 	size_t n = cmd->n_opts ? cmd->n_opts : 1;
+	bool dashes = false;
 	int i, ret;
 
 	memset(line, 0, sizeof(*line));
 	line->cmd = cmd;
 	line->given = calloc(n, sizeof(*line->given));
 	line->defs = calloc(n, sizeof(*line->defs));
-	if (!line->given || !line->defs)
+	line->operands = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*line->operands));
+	if (!line->given || !line->defs || !line->operands)
 		return -ENOMEM;
 	ret = apply_defaults(cmd, settings, line, err, errlen);
-	for (i = 0; i < argc && !ret; i++)
-		ret = parse_arg(cmd, argc, argv, &i, settings, line, err, errlen);
+	for (i = 0; i < argc && !ret; i++) {
+		if (cmd->operands && !dashes && !strcmp(argv[i], "--"))
+			dashes = true;
+		else if (is_operand(cmd, argv[i], dashes))
+			line->operands[line->n_operands++] = argv[i];
+		else
+			ret = parse_arg(cmd, argc, argv, &i, settings, line, err, errlen);
+	}
 	if (ret)
 		return ret;
 	line->help = given(line, "help");
 	if (line->help)
 		return 0;
-	ret = check_excludes(line, err, errlen);
+	ret = check_operands(line, err, errlen);
+	if (!ret)
+		ret = check_excludes(line, err, errlen);
 	if (!ret && cmd->check)
 		ret = cmd->check(settings, line, err, errlen);
 	return ret;
@@ -345,9 +378,12 @@ void dhb_opts_line_free(struct dhb_opts_line *line)
 	free(line->defs);
 	free(line->given);
 	free(line->echo);
+	free(line->operands);
 	line->defs = NULL;
 	line->given = NULL;
 	line->echo = NULL;
+	line->operands = NULL;
+	line->n_operands = 0;
 }
 
 #define HELP_WIDTH  80 /* columns of --help */

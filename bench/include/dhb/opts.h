@@ -29,7 +29,8 @@
  * registry through a row's def_fn or values hook, never from a copied string.
  *
  * Syntax: `--name VALUE` or `--name=VALUE` (flags take no value), `-h` for `--help`, options in
- * any order, no positional arguments. An unknown option, an option given twice, a missing or
+ * any order; operands (arguments that do not start with "--", "-" alone included, and every
+ * argument after "--") only where the command names them (struct dhb_opts_cmd.operands). An unknown option, an option given twice, a missing or
  * malformed value, two options that exclude each other, or what the command's own check refuses
  * is a usage error (DHB_EXIT_USAGE of dhb/exit.h) with one line of explanation. With --help,
  * what the options say together is not checked.
@@ -108,6 +109,9 @@ struct dhb_opts_line;
  * @footer: --help's text after the options, or NULL.
  * @opts: the option table.
  * @n_opts: its rows.
+ * @operands: what the command takes besides options, for --help ("FILE..."); NULL when none.
+ * @min_operands: fewest operands.
+ * @max_operands: most operands; 0 for no limit (when @operands is set).
  * @check: what the options say together (run after every option parsed, unless --help was
  *         given): 0, or -EINVAL with one line in @err. NULL when there is nothing to check.
  * @main: runs the command on the arguments after its name; returns the exit status.
@@ -120,6 +124,9 @@ struct dhb_opts_cmd {
 	const char *footer;
 	const struct dhb_opt *opts;
 	size_t n_opts;
+	const char *operands;
+	size_t min_operands;
+	size_t max_operands;
 	int (*check)(const void *settings, const struct dhb_opts_line *line, char *err,
 		     size_t errlen);
 	int (*main)(int argc, char **argv);
@@ -132,6 +139,8 @@ struct dhb_opts_cmd {
  * @defs: per row, the text def_fn wrote (owned), NULL for others.
  * @echo: dhb_opts_echo()'s pairs (owned).
  * @help: --help (or -h) was given.
+ * @operands: the operands, in order (pointers into argv).
+ * @n_operands: their number.
  */
 struct dhb_opts_line {
 	const struct dhb_opts_cmd *cmd;
@@ -139,6 +148,8 @@ struct dhb_opts_line {
 	char **defs;
 	struct dhb_kv *echo;
 	bool help;
+	const char **operands;
+	size_t n_operands;
 };
 
 /**
