@@ -16,7 +16,8 @@
 	X(list)             \
 	X(run)              \
 	X(frag)             \
-	X(store)
+	X(store)            \
+	X(compare)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

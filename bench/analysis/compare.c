@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+// compare's engine: observations grouped by key, ratios, rank tests, verdicts, floor attribution.
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhb/analysis.h"
+
+/* One observation, its strings in one allocation. */
+struct obs {
+	char *key; /* board, test, heap, backend, size, metric, params joined by \x1f */
+	const char *unit, *run;
+	uint64_t size;
+	double v, tov;
+	int side;
+};
+
+/* A key's observations: [first, first + n) of the sorted array, base ones first. */
+struct group {
+	size_t first, n_base, n_new;
+};
+
+struct dhb_cmp_priv {
+	struct obs *o;
+	size_t n, cap, count[2];
+	struct group *g;
+	size_t ng;
+	char **strs; /* the floor labels of results */
+	size_t nstrs;
+};
+
+void dhb_cmp_params_default(struct dhb_cmp_params *p)
+{
+	p->alpha = 0.05;
+	p->min_effect = 0.05;
+	p->timer_factor = 3;
+	p->adjust = DHB_ADJUST_BH;
+	p->min_values = 3;
+}
+
+int dhb_cmp_init(struct dhb_cmp *c, const struct dhb_cmp_params *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->params = *p;
+	c->timer_overhead_ns = NAN;
+	c->priv = calloc(1, sizeof(*c->priv));
+	return c->priv ? 0 : -ENOMEM;
+}
+
+static char *make_key(const struct dhb_cmp_obs *o)
+{
+	char *k;
+
+	if (asprintf(&k, "%s\x1f%s\x1f%s\x1f%s\x1f%020" PRIu64 "\x1f%s\x1f%s", o->board, o->test,
+		     o->heap, o->backend, o->size_bytes, o->metric, o->params) < 0)
+		return NULL;
+	return k;
+}
+
+int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	struct obs *x;
+	char *k;
+
+	if (p->n == p->cap) {
+		x = realloc(p->o, (p->cap ? p->cap * 2 : 1024) * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		p->o = x;
+		p->cap = p->cap ? p->cap * 2 : 1024;
+	}
+	k = make_key(o);
+	x = &p->o[p->n];
+	if (!k || asprintf(&x->key, "%s%c%s%c%s", k, 0, o->unit, 0, o->run) < 0) {
+		free(k);
+		return -ENOMEM;
+	}
+	free(k);
+	/* the key's parts: board \x1f test \x1f ...; split a copy at the separators */
+	x->unit = x->key + strlen(x->key) + 1;
+	x->run = x->unit + strlen(x->unit) + 1;
+	x->size = o->size_bytes;
+	x->v = o->value;
+	x->tov = o->timer_overhead_ns;
+	x->side = side;
+	p->n++;
+	p->count[side]++;
+	if (isfinite(o->timer_overhead_ns) &&
+	    (isnan(c->timer_overhead_ns) || o->timer_overhead_ns > c->timer_overhead_ns))
+		c->timer_overhead_ns = o->timer_overhead_ns;
+	return 0;
+}
+
+size_t dhb_cmp_count(const struct dhb_cmp *c, int side)
+{
+	return c->priv->count[side];
+}
+
+static int cmp_obs(const void *a, const void *b)
+{
+	const struct obs *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+
+	return r ? r : x->side - y->side;
+}
+
+/* The key's parts as strings: a copy of the key cut at its separators (kept in strs). */
+static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const struct obs *o)
+{
+	char *s = strdup(o->key), *f[7], **v;
+	size_t i = 0;
+
+	if (!s)
+		return -ENOMEM;
+	v = realloc(p->strs, (p->nstrs + 2) * sizeof(*v));
+	if (!v) {
+		free(s);
+		return -ENOMEM;
+	}
+	p->strs = v;
+	p->strs[p->nstrs++] = s;
+	f[i++] = s;
+	for (; *s && i < 7; s++) {
+		if (*s == '\x1f') {
+			*s = '\0';
+			f[i++] = s + 1;
+		}
+	}
+	r->board = f[0];
+	r->test = f[1];
+	r->heap = f[2];
+	r->backend = f[3];
+	r->size_bytes = o->size;
+	r->metric = f[5];
+	r->params = f[6];
+	r->unit = o->unit;
+	r->higher_better = !strcmp(o->unit, "MB/s");
+	return 0;
+}
+
+/* Groups of equal keys; -EPROTO when one key has two units. */
+static int make_groups(struct dhb_cmp *c)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	size_t i, j;
+
+	qsort(p->o, p->n, sizeof(*p->o), cmp_obs);
+	p->g = calloc(p->n ? p->n : 1, sizeof(*p->g));
+	if (!p->g)
+		return -ENOMEM;
+	for (i = 0; i < p->n; i = j) {
+		struct group *g = &p->g[p->ng++];
+
+		g->first = i;
+		for (j = i; j < p->n && !strcmp(p->o[j].key, p->o[i].key); j++) {
+			if (strcmp(p->o[j].unit, p->o[i].unit)) {
+				snprintf(
+					c->error, sizeof(c->error),
+					"metric \"%s\" in units \"%s\" and \"%s\" (mixed units for "
+					"one metric)",
+					strchr(p->o[i].key, '\x1f') + 1, p->o[i].unit,
+					p->o[j].unit);
+				for (char *q = c->error; *q; q++)
+					*q = *q == '\x1f' ? ' ' : *q;
+				return -EPROTO;
+			}
+			if (p->o[j].side)
+				g->n_new++;
+			else
+				g->n_base++;
+		}
+	}
+	return 0;
+}
+
+static int cmp_group_key(const void *k, const void *e, void *arg)
+{
+	const struct dhb_cmp_priv *p = arg;
+	const struct group *g = e;
+
+	return strcmp(k, p->o[g->first].key);
+}
+
+/* The group of key @k, or NULL (binary search; groups are in key order). */
+static const struct group *find_group(const struct dhb_cmp_priv *p, const char *k)
+{
+	size_t lo = 0, hi = p->ng, mid;
+	int r;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		r = cmp_group_key(k, &p->g[mid], (void *)p);
+		if (!r)
+			return &p->g[mid];
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The floor of a result's key, by the rules of dhb/analysis.h; @label gets its name. Returns
+ * NULL when the key has none (or is a floor).
+ */
+static const struct group *floor_of(const struct dhb_cmp_priv *p, const struct dhb_cmp_result *r,
+				    char *label, size_t len)
+{
+	const char *dot = strchr(r->metric, '.'), *suffix = dot ? dot : "";
+	struct dhb_cmp_obs f = {.board = r->board, .test = r->test, .size_bytes = r->size_bytes};
+	char metric[256], params[256], *k;
+	const struct group *g;
+
+	if (!strncmp(r->metric, "sync_", 5)) {
+		snprintf(metric, sizeof(metric), "ioctl_floor_latency%s", suffix);
+		f.heap = r->heap;
+		f.backend = r->backend;
+		f.params = "floor=sync_einval";
+	} else if ((!strcmp(r->test, "alloc") || !strcmp(r->test, "map")) &&
+		   strcmp(r->heap, "memfd")) {
+		snprintf(metric, sizeof(metric), "%s", r->metric);
+		f.heap = f.backend = "memfd";
+		f.params = r->params;
+	} else if (!strcmp(r->test, "cpu") && strcmp(r->heap, "malloc")) {
+		snprintf(metric, sizeof(metric), "%s", r->metric);
+		snprintf(params, sizeof(params), "baseline_for=%s", r->heap);
+		f.heap = f.backend = "malloc";
+		f.params = params;
+	} else {
+		return NULL;
+	}
+	f.metric = metric;
+	k = make_key(&f);
+	if (!k)
+		return NULL;
+	g = find_group(p, k);
+	free(k);
+	snprintf(label, len, "%s %s", f.heap, metric);
+	return g;
+}
+
+/* The values of side @side of group @g into @v; their number. */
+static size_t values(const struct dhb_cmp_priv *p, const struct group *g, int side, double *v)
+{
+	size_t i, n = 0;
+
+	for (i = g->first; i < g->first + g->n_base + g->n_new; i++) {
+		if (p->o[i].side == side && isfinite(p->o[i].v))
+			v[n++] = p->o[i].v;
+	}
+	return n;
+}
+
+/* The values of side @side of @g divided by the same run's value in floor group @f. */
+static size_t rel_values(const struct dhb_cmp_priv *p, const struct group *g, const struct group *f,
+			 int side, double *v)
+{
+	size_t i, j, n = 0;
+
+	for (i = g->first; i < g->first + g->n_base + g->n_new; i++) {
+		if (p->o[i].side != side)
+			continue;
+		for (j = f->first; j < f->first + f->n_base + f->n_new; j++) {
+			if (p->o[j].side == side && !strcmp(p->o[j].run, p->o[i].run) &&
+			    p->o[j].v > 0 && isfinite(p->o[i].v)) {
+				v[n++] = p->o[i].v / p->o[j].v;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/* The largest timer overhead of the group's runs (NaN when none known). */
+static double group_overhead(const struct dhb_cmp_priv *p, const struct group *g)
+{
+	double t = NAN;
+	size_t i;
+
+	for (i = g->first; i < g->first + g->n_base + g->n_new; i++) {
+		if (isfinite(p->o[i].tov) && (isnan(t) || p->o[i].tov > t))
+			t = p->o[i].tov;
+	}
+	return t;
+}
+
+/* Ratio, interval and p of one pair of value sets; false when a side has too few. */
+static bool test_pair(const struct dhb_cmp *c, double *a, size_t na, double *b, size_t nb,
+		      double *ratio, double *lo, double *hi, double *pv)
+{
+	*ratio = dhb_ratio_ci(a, na, b, nb, lo, hi);
+	*pv = NAN;
+	if (na < c->params.min_values || nb < c->params.min_values)
+		return false;
+	*pv = dhb_mann_whitney(a, na, b, nb, NULL);
+	return true;
+}
+
+static int compute_group(struct dhb_cmp *c, const struct group *g, struct dhb_cmp_result *r,
+			 double *a, double *b)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	const struct group *f;
+	char label[300];
+	size_t na, nb;
+	int ret;
+
+	ret = split_key(p, r, &p->o[g->first]);
+	if (ret)
+		return ret;
+	r->n_base = na = values(p, g, 0, a);
+	r->n_new = nb = values(p, g, 1, b);
+	r->base = dhb_median(a, na);
+	r->new = dhb_median(b, nb);
+	test_pair(c, a, na, b, nb, &r->ratio, &r->ci_low, &r->ci_high, &r->p);
+	r->p_adj = r->p;
+	r->rel_ratio = r->rel_ci_low = r->rel_ci_high = r->rel_p_adj = NAN;
+	r->floor = "";
+	f = floor_of(p, r, label, sizeof(label));
+	if (!f)
+		return 0;
+	r->floor = strdup(label);
+	if (!r->floor)
+		return -ENOMEM;
+	p->strs[p->nstrs++] = (char *)r->floor; /* split_key made room */
+	na = rel_values(p, g, f, 0, a);
+	nb = rel_values(p, g, f, 1, b);
+	test_pair(c, a, na, b, nb, &r->rel_ratio, &r->rel_ci_low, &r->rel_ci_high, &r->rel_p_adj);
+	return 0;
+}
+
+/* The verdict of a ratio with its adjusted p; @over: the timer overhead check's pass. */
+static enum dhb_verdict judge(const struct dhb_cmp *c, bool higher_better, double ratio,
+			      double p_adj, bool over)
+{
+	if (isnan(p_adj))
+		return DHB_VERDICT_NONE;
+	if (p_adj >= c->params.alpha || !(fabs(ratio - 1) >= c->params.min_effect) || !over)
+		return DHB_VERDICT_SAME;
+	return (ratio > 1) == higher_better ? DHB_VERDICT_BETTER : DHB_VERDICT_WORSE;
+}
+
+static const char *attribute(const struct dhb_cmp_result *r)
+{
+	bool changed = r->verdict == DHB_VERDICT_WORSE || r->verdict == DHB_VERDICT_BETTER;
+	bool rel = r->rel_verdict == DHB_VERDICT_WORSE || r->rel_verdict == DHB_VERDICT_BETTER;
+
+	if (!*r->floor)
+		return "";
+	if (r->rel_verdict == DHB_VERDICT_NONE)
+		return changed ? "unknown" : "";
+	if (changed)
+		return rel ? "specific" : "platform";
+	return rel ? "relative only" : "";
+}
+
+static void verdicts(struct dhb_cmp *c, const struct group *groups)
+{
+	struct dhb_cmp_result *r;
+	double tov, diff;
+	size_t i;
+	bool over;
+
+	for (i = 0; i < c->n_results; i++) {
+		r = &c->results[i];
+		tov = group_overhead(c->priv, &groups[i]);
+		diff = fabs(r->new - r->base);
+		over = strcmp(r->unit, "ns") || isnan(tov) || diff > c->params.timer_factor * tov;
+		r->verdict = judge(c, r->higher_better, r->ratio, r->p_adj, over);
+		/* relative values are ratios of times: the overhead check is the absolute one's */
+		r->rel_verdict = judge(c, r->higher_better, r->rel_ratio, r->rel_p_adj, true);
+		r->attribution = attribute(r);
+	}
+}
+
+static int adjust_all(struct dhb_cmp *c)
+{
+	double *p = malloc((c->n_results ? c->n_results : 1) * sizeof(*p));
+	size_t i;
+	int pass, ret = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (pass = 0; pass < 2 && !ret; pass++) {
+		for (i = 0; i < c->n_results; i++)
+			p[i] = pass ? c->results[i].rel_p_adj : c->results[i].p;
+		ret = dhb_adjust_p(p, c->n_results, c->params.adjust);
+		for (i = 0; i < c->n_results && !ret; i++) {
+			if (pass)
+				c->results[i].rel_p_adj = p[i];
+			else
+				c->results[i].p_adj = p[i];
+		}
+	}
+	free(p);
+	return ret;
+}
+
+int dhb_cmp_compute(struct dhb_cmp *c)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	double *a = NULL, *b = NULL;
+	size_t i;
+	int ret;
+
+	ret = make_groups(c);
+	if (ret)
+		return ret;
+	c->results = calloc(p->ng ? p->ng : 1, sizeof(*c->results));
+	a = malloc((p->n ? p->n : 1) * sizeof(*a));
+	b = malloc((p->n ? p->n : 1) * sizeof(*b));
+	if (!c->results || !a || !b)
+		ret = -ENOMEM;
+	for (i = 0; i < p->ng && !ret; i++)
+		ret = compute_group(c, &p->g[i], &c->results[i], a, b);
+	c->n_results = i;
+	free(a);
+	free(b);
+	if (!ret)
+		ret = adjust_all(c);
+	if (!ret)
+		verdicts(c, p->g);
+	return ret;
+}
+
+size_t dhb_cmp_regressions(const struct dhb_cmp *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_results; i++)
+		n += c->results[i].verdict == DHB_VERDICT_WORSE;
+	return n;
+}
+
+void dhb_cmp_free(struct dhb_cmp *c)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	size_t i;
+
+	if (p) {
+		for (i = 0; i < p->n; i++)
+			free(p->o[i].key);
+		for (i = 0; i < p->nstrs; i++)
+			free(p->strs[i]);
+		free(p->strs);
+		free(p->o);
+		free(p->g);
+		free(p);
+	}
+	free(c->results);
+	c->results = NULL;
+	c->priv = NULL;
+}

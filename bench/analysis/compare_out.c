@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+// compare's output: its columns as data (results/COMPARE.md), written as a table, CSV or JSON.
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dhb/analysis.h"
+#include "dhb/sink.h"
+
+enum col_kind { C_TEXT, C_INT, C_REAL };
+
+enum col_id {
+	C_BOARD,
+	C_TEST,
+	C_HEAP,
+	C_BACKEND,
+	C_SIZE,
+	C_METRIC,
+	C_PARAMS,
+	C_UNIT,
+	C_DIRECTION,
+	C_NBASE,
+	C_NNEW,
+	C_BASE,
+	C_NEW,
+	C_RATIO,
+	C_CILO,
+	C_CIHI,
+	C_P,
+	C_PADJ,
+	C_VERDICT,
+	C_FLOOR,
+	C_RRATIO,
+	C_RCILO,
+	C_RCIHI,
+	C_RPADJ,
+	C_RVERDICT,
+	C_ATTR,
+};
+
+/* The columns of compare's CSV and JSON, in order (COMPARE.md documents each). */
+static const struct {
+	const char *name;
+	enum col_kind kind;
+} columns[] = {
+	[C_BOARD] = {"board", C_TEXT},
+	[C_TEST] = {"test", C_TEXT},
+	[C_HEAP] = {"heap", C_TEXT},
+	[C_BACKEND] = {"backend", C_TEXT},
+	[C_SIZE] = {"size_bytes", C_INT},
+	[C_METRIC] = {"metric", C_TEXT},
+	[C_PARAMS] = {"params", C_TEXT},
+	[C_UNIT] = {"unit", C_TEXT},
+	[C_DIRECTION] = {"better", C_TEXT},
+	[C_NBASE] = {"n_base", C_INT},
+	[C_NNEW] = {"n_new", C_INT},
+	[C_BASE] = {"base_median", C_REAL},
+	[C_NEW] = {"new_median", C_REAL},
+	[C_RATIO] = {"ratio", C_REAL},
+	[C_CILO] = {"ci_low", C_REAL},
+	[C_CIHI] = {"ci_high", C_REAL},
+	[C_P] = {"p_value", C_REAL},
+	[C_PADJ] = {"p_adjusted", C_REAL},
+	[C_VERDICT] = {"verdict", C_TEXT},
+	[C_FLOOR] = {"floor", C_TEXT},
+	[C_RRATIO] = {"rel_ratio", C_REAL},
+	[C_RCILO] = {"rel_ci_low", C_REAL},
+	[C_RCIHI] = {"rel_ci_high", C_REAL},
+	[C_RPADJ] = {"rel_p_adjusted", C_REAL},
+	[C_RVERDICT] = {"rel_verdict", C_TEXT},
+	[C_ATTR] = {"attribution", C_TEXT},
+};
+
+#define NCOLS (sizeof(columns) / sizeof(columns[0]))
+
+size_t dhb_cmp_ncolumns(void)
+{
+	return NCOLS;
+}
+
+const char *dhb_cmp_column(size_t i)
+{
+	return i < NCOLS ? columns[i].name : NULL;
+}
+
+/* Column @i of @r as text into @buf (numbers as the results files write them). */
+static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, size_t len)
+{
+	const char *t[] = {
+		[C_BOARD] = r->board,
+		[C_TEST] = r->test,
+		[C_HEAP] = r->heap,
+		[C_BACKEND] = r->backend,
+		[C_METRIC] = r->metric,
+		[C_PARAMS] = r->params,
+		[C_UNIT] = r->unit,
+		[C_DIRECTION] = r->higher_better ? "higher" : "lower",
+		[C_FLOOR] = r->floor,
+		[C_VERDICT] = dhb_verdict_name(r->verdict),
+		[C_ATTR] = r->attribution,
+		[C_RVERDICT] = *r->floor ? dhb_verdict_name(r->rel_verdict) : "",
+	};
+	const double d[] = {
+		[C_SIZE] = (double)r->size_bytes,
+		[C_NBASE] = (double)r->n_base,
+		[C_NNEW] = (double)r->n_new,
+		[C_BASE] = r->base,
+		[C_NEW] = r->new,
+		[C_RATIO] = r->ratio,
+		[C_CILO] = r->ci_low,
+		[C_CIHI] = r->ci_high,
+		[C_P] = r->p,
+		[C_PADJ] = r->p_adj,
+		[C_RRATIO] = r->rel_ratio,
+		[C_RCILO] = r->rel_ci_low,
+		[C_RCIHI] = r->rel_ci_high,
+		[C_RPADJ] = r->rel_p_adj,
+		[C_ATTR] = 0,
+	};
+
+	if (columns[i].kind == C_TEXT)
+		return t[i] ? t[i] : "";
+	if (dhb_sink_format_number(d[i], buf, len))
+		buf[0] = '\0';
+	return buf;
+}
+
+static void write_csv(const struct dhb_cmp *c, FILE *fp)
+{
+	char buf[40];
+	size_t i, j;
+
+	for (j = 0; j < NCOLS; j++)
+		fprintf(fp, "%s%s", j ? "," : "", columns[j].name);
+	fputc('\n', fp);
+	for (i = 0; i < c->n_results; i++) {
+		for (j = 0; j < NCOLS; j++) {
+			if (j)
+				fputc(',', fp);
+			dhb_sink_csv_field(fp, cell(&c->results[i], j, buf, sizeof(buf)));
+		}
+		fputc('\n', fp);
+	}
+}
+
+static void write_json(const struct dhb_cmp *c, FILE *fp, const char *lb, const char *ln)
+{
+	char buf[40];
+	const char *v;
+	size_t i, j;
+
+	fprintf(fp, "{\n  \"base\": ");
+	dhb_json_string(fp, lb);
+	fprintf(fp, ",\n  \"new\": ");
+	dhb_json_string(fp, ln);
+	fprintf(fp, ",\n  \"test\": \"Mann-Whitney U on run-level medians\",\n  \"correction\": ");
+	dhb_json_string(fp, dhb_adjust_name(c->params.adjust));
+	dhb_sink_format_number(c->params.alpha, buf, sizeof(buf));
+	fprintf(fp, ",\n  \"alpha\": %s,", buf);
+	dhb_sink_format_number(c->params.min_effect, buf, sizeof(buf));
+	fprintf(fp, "\n  \"min_effect\": %s,", buf);
+	dhb_sink_format_number(c->timer_overhead_ns, buf, sizeof(buf));
+	fprintf(fp, "\n  \"timer_overhead_ns\": %s,", *buf ? buf : "null");
+	fprintf(fp, "\n  \"regressions\": %zu,\n  \"rows\": [", dhb_cmp_regressions(c));
+	for (i = 0; i < c->n_results; i++) {
+		fprintf(fp, "%s\n    {", i ? "," : "");
+		for (j = 0; j < NCOLS; j++) {
+			fprintf(fp, "%s\"%s\":", j ? "," : "", columns[j].name);
+			v = cell(&c->results[i], j, buf, sizeof(buf));
+			if (columns[j].kind == C_TEXT)
+				dhb_json_string(fp, v);
+			else
+				fputs(*v ? v : "null", fp);
+		}
+		fputc('}', fp);
+	}
+	fprintf(fp, "\n  ]\n}\n");
+}
+
+/* "1.083 [1.051, 1.120]" */
+static void ratio_text(char *buf, size_t len, double r, double lo, double hi)
+{
+	if (isnan(r))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3f [%.3f, %.3f]", r, lo, hi);
+}
+
+static void table_row(const struct dhb_cmp_result *r, FILE *fp)
+{
+	char rat[64], rel[64], name[160];
+
+	ratio_text(rat, sizeof(rat), r->ratio, r->ci_low, r->ci_high);
+	ratio_text(rel, sizeof(rel), r->rel_ratio, r->rel_ci_low, r->rel_ci_high);
+	snprintf(name, sizeof(name), "%s%s%s", r->metric, *r->params ? " " : "", r->params);
+	fprintf(fp, "%-11s %-6s %-28s %9" PRIu64 " %-36s %-24s %8.2g  %-24s %s\n",
+		dhb_verdict_name(r->verdict), r->test, r->heap, r->size_bytes, name, rat, r->p_adj,
+		rel, r->attribution);
+}
+
+static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char *lb, const char *ln)
+{
+	size_t count[4] = {0}, i;
+	const struct dhb_cmp_result *r;
+
+	fprintf(fp, "compare: base %s (%zu run-level medians), new %s (%zu)\n", lb,
+		dhb_cmp_count(c, 0), ln, dhb_cmp_count(c, 1));
+	fprintf(fp,
+		"Mann-Whitney U on run-level medians, p adjusted by %s over %zu metrics; a "
+		"change needs p_adj < %g, |ratio - 1| >= %g",
+		dhb_adjust_name(c->params.adjust), c->n_results, c->params.alpha,
+		c->params.min_effect);
+	if (!isnan(c->timer_overhead_ns))
+		fprintf(fp, " and, for ns, > %g x the timer overhead (%.0f ns)",
+			c->params.timer_factor, c->timer_overhead_ns);
+	fprintf(fp, "\nrel: the ratio of each run's value over the same run's floor\n\n");
+	fprintf(fp, "%-11s %-6s %-28s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
+		"size", "metric", "ratio [95% CI]", "p_adj", "rel ratio [95% CI]", "attribution");
+	for (i = 0; i < c->n_results; i++) {
+		r = &c->results[i];
+		count[r->verdict]++;
+		if (all || r->verdict == DHB_VERDICT_WORSE || r->verdict == DHB_VERDICT_BETTER)
+			table_row(r, fp);
+	}
+	fprintf(fp, "\n%zu regressions, %zu improvements, %zu no change, %zu not enough data\n",
+		count[DHB_VERDICT_WORSE], count[DHB_VERDICT_BETTER], count[DHB_VERDICT_SAME],
+		count[DHB_VERDICT_NONE]);
+}
+
+void dhb_cmp_write(const struct dhb_cmp *c, enum dhb_cmp_format fmt, bool all, FILE *fp,
+		   const char *label_base, const char *label_new)
+{
+	switch (fmt) {
+	case DHB_CMP_CSV:
+		write_csv(c, fp);
+		break;
+	case DHB_CMP_JSON:
+		write_json(c, fp, label_base, label_new);
+		break;
+	default:
+		write_table(c, all, fp, label_base, label_new);
+	}
+}

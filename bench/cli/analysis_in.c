@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// compare's and track's inputs: results files (CSV, JSON) or selectors into the store, row by row.
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis_in.h"
+#include "dhb/exit.h"
+#include "dhb/results.h"
+
+struct sel_ctx {
+	ain_fn fn;
+	void *arg;
+};
+
+static int from_db(void *arg, const struct dhb_db_row *r)
+{
+	struct sel_ctx *s = arg;
+	char key[64];
+	struct ain_row a = {.run = &r->run, .row = &r->row, .run_key = key};
+
+	snprintf(key, sizeof(key), "%lld/%llu", (long long)r->run_id,
+		 (unsigned long long)r->repetition);
+	a.timer_overhead_ns = r->timer_overhead_ns;
+	return s->fn(s->arg, &a);
+}
+
+/* A fact of a JSON source's environment as a number, NaN when absent. */
+static double env_number(const struct dhb_results_source *src, const char *key)
+{
+	double v = NAN;
+	size_t i;
+
+	for (i = 0; i < src->n_environment; i++) {
+		if (!strcmp(src->environment[i].key, key) && src->environment[i].value &&
+		    dhb_sink_parse_number(src->environment[i].value, &v))
+			v = NAN;
+	}
+	return v;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory's *.csv files, in name order, into @res. */
+static int read_dir(struct dhb_results *res, const char *dir)
+{
+	char **names = NULL, path[4096];
+	struct dirent *e;
+	size_t n = 0, i, len;
+	DIR *d = opendir(dir);
+	int ret = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		len = strlen(e->d_name);
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".csv")) {
+			char **v = realloc(names, (n + 1) * sizeof(*v));
+
+			if (!v || !(v[n] = strdup(e->d_name))) {
+				names = v ? v : names;
+				ret = -ENOMEM;
+				break;
+			}
+			names = v;
+			n++;
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n && !ret; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		ret = dhb_results_read(res, path, DHB_RESULTS_AUTO);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+/* The files of @input into @res: 0, or the exit status after one line. */
+static int read_files(const char *cmd, struct dhb_results *res, const char *input)
+{
+	char *list = strdup(input), *save = NULL, *f;
+	struct stat sb;
+	int ret = 0;
+
+	if (!list)
+		return DHB_EXIT_FAIL;
+	for (f = strtok_r(list, ",", &save); f && !ret; f = strtok_r(NULL, ",", &save)) {
+		if (!stat(f, &sb) && S_ISDIR(sb.st_mode))
+			ret = read_dir(res, f);
+		else
+			ret = dhb_results_read(res, f, DHB_RESULTS_AUTO);
+	}
+	free(list);
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "dmaheap-bench %s: out of memory\n", cmd);
+		return DHB_EXIT_FAIL;
+	}
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench %s: %s\n", cmd,
+			*dhb_results_error(res) ? dhb_results_error(res) : strerror(-ret));
+		return DHB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
+{
+	struct dhb_results res;
+	struct ain_row a;
+	char key[512];
+	size_t i;
+	int ret;
+
+	dhb_results_init(&res, 0);
+	ret = read_files(cmd, &res, input);
+	for (i = 0; !ret && i < res.n_rows; i++) {
+		const struct dhb_results_row *r = &res.rows[i];
+
+		snprintf(key, sizeof(key), "%s|%s|%s|%s|%s/1", r->run.timestamp, r->run.hostname,
+			 r->run.board, r->run.kernel, r->run.git_rev);
+		a = (struct ain_row){.run = &r->run, .row = &r->row, .run_key = key};
+		a.timer_overhead_ns = env_number(r->source, "timer_overhead_ns");
+		ret = fn(arg, &a);
+		if (ret)
+			ret = ret == -ENOMEM ? DHB_EXIT_FAIL : DHB_EXIT_USAGE;
+	}
+	if (!ret && !res.n_rows) {
+		fprintf(stderr, "dmaheap-bench %s: %s: no rows\n", cmd, input);
+		ret = DHB_EXIT_USAGE;
+	}
+	dhb_results_free(&res);
+	return ret ? ret : -1;
+}
+
+/* Whether @input names files (an existing path before its first comma) rather than a selector. */
+static bool is_files(const char *input)
+{
+	const char *comma = strchr(input, ',');
+	char first[4096];
+	struct stat sb;
+
+	snprintf(first, sizeof(first), "%.*s", (int)(comma ? comma - input : (long)strlen(input)),
+		 input);
+	return !stat(first, &sb) || !strchr(input, '=') ? strcmp(input, "all") : false;
+}
+
+int ain_load(const char *cmd, const char *input, const char *db_path, struct dhb_db **db, ain_fn fn,
+	     void *arg)
+{
+	struct sel_ctx s = {fn, arg};
+	char err[DHB_DB_ERROR_LEN];
+	size_t n = 0;
+	int ret;
+
+	if (is_files(input))
+		return load_files(cmd, input, fn, arg);
+	ret = dhb_db_selector_check(input, err, sizeof(err));
+	if (!ret && !*db)
+		ret = dhb_db_open(db_path, false, db, err, sizeof(err));
+	if (!ret)
+		ret = dhb_db_select(*db, input, from_db, &s, &n, err, sizeof(err));
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "dmaheap-bench %s: out of memory\n", cmd);
+		return DHB_EXIT_FAIL;
+	}
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench %s: %s\n", cmd, err);
+		return DHB_EXIT_USAGE;
+	}
+	if (!n) {
+		fprintf(stderr, "dmaheap-bench %s: selector '%s' matches nothing in %s\n", cmd,
+			input, db_path);
+		return DHB_EXIT_USAGE;
+	}
+	return -1;
+}

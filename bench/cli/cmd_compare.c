@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// The compare command: BASE against NEW (files or store selectors), per metric, with statistics.
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis_in.h"
+#include "cli.h"
+#include "dhb/analysis.h"
+#include "dhb/exit.h"
+#include "dhb/opts.h"
+#include "dhb/outfile.h"
+
+struct compare_settings {
+	const char *db;
+	const char *format;
+	const char *correction;
+	double alpha;
+	double min_effect;
+	bool all;
+	bool help;
+};
+
+#define OFF(field) offsetof(struct compare_settings, field)
+
+static const struct dhb_opt compare_opts[] = {
+	{.name = "db",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(db),
+	 .def = DHB_DB_DEFAULT,
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "the store that selectors read"},
+	{.name = "format",
+	 .metavar = "FMT",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(format),
+	 .def = "table",
+	 .choices = "table|csv|json",
+	 .help = "output on stdout: table, csv or json (results/COMPARE.md)"},
+	{.name = "correction",
+	 .metavar = "HOW",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(correction),
+	 .def = "bh",
+	 .choices = "bh|holm|none",
+	 .help = "multiple comparisons: Benjamini-Hochberg, Holm or none"},
+	{.name = "alpha",
+	 .metavar = "P",
+	 .type = DHB_OPT_FRACTION,
+	 .off = OFF(alpha),
+	 .def = "0.05",
+	 .help = "significance level of the adjusted p-values"},
+	{.name = "min-effect",
+	 .metavar = "F",
+	 .type = DHB_OPT_FRACTION,
+	 .off = OFF(min_effect),
+	 .def = "0.05",
+	 .help = "smallest change that counts, as a fraction (0.05: 5 %)"},
+	{.name = "all",
+	 .type = DHB_OPT_FLAG,
+	 .off = OFF(all),
+	 .help = "the table shows every metric, not only the changes"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+static int compare_main(int argc, char **argv);
+
+const struct dhb_opts_cmd dhb_cmd_compare = {
+	.name = "compare",
+	.summary = "compare two sets of runs per metric (regressions, improvements)",
+	.usage = "compare [OPTIONS] BASE NEW",
+	.about = "BASE and NEW are results files (FILE[,FILE...], a directory for its *.csv) or\n"
+		 "selectors into the store (kernel=6.1.192[,board=...]). Per board, test, heap,\n"
+		 "backend, size, metric and params: the ratio of the medians of the run-level\n"
+		 "medians with a 95% interval, a Mann-Whitney U test, p-values adjusted over all\n"
+		 "metrics, a verdict, and the same relative to each run's floors\n"
+		 "(results/COMPARE.md).\n"
+		 "Exit status 0; 1 when a regression is found; 2 for bad input.",
+	.opts = compare_opts,
+	.n_opts = sizeof(compare_opts) / sizeof(compare_opts[0]),
+	.operands = "BASE NEW",
+	.min_operands = 2,
+	.max_operands = 2,
+	.main = compare_main,
+};
+
+struct add_ctx {
+	struct dhb_cmp *c;
+	int side;
+};
+
+static int add_row(void *arg, const struct ain_row *a)
+{
+	struct add_ctx *x = arg;
+	struct dhb_cmp_obs o = {
+		.board = a->run->board,
+		.test = a->row->test,
+		.heap = a->row->heap,
+		.backend = a->row->backend,
+		.size_bytes = a->row->size_bytes,
+		.metric = a->row->metric,
+		.params = a->row->params ? a->row->params : "",
+		.unit = a->row->unit,
+		.run = a->run_key,
+		.value = a->row->stats.p50,
+		.timer_overhead_ns = a->timer_overhead_ns,
+	};
+
+	return dhb_cmp_add(x->c, x->side, &o);
+}
+
+static enum dhb_adjust adjust_of(const char *s)
+{
+	return !strcmp(s, "holm")   ? DHB_ADJUST_HOLM
+	       : !strcmp(s, "none") ? DHB_ADJUST_NONE
+				    : DHB_ADJUST_BH;
+}
+
+static int compare(const struct compare_settings *s, const char *base, const char *new)
+{
+	enum dhb_cmp_format fmt = !strcmp(s->format, "csv")    ? DHB_CMP_CSV
+				  : !strcmp(s->format, "json") ? DHB_CMP_JSON
+							       : DHB_CMP_TABLE;
+	struct dhb_cmp_params p;
+	struct dhb_db *db = NULL;
+	struct dhb_cmp c;
+	struct add_ctx x = {&c, 0};
+	int ret;
+
+	dhb_cmp_params_default(&p);
+	p.alpha = s->alpha;
+	p.min_effect = s->min_effect;
+	p.adjust = adjust_of(s->correction);
+	if (dhb_cmp_init(&c, &p))
+		return DHB_EXIT_FAIL;
+	ret = ain_load("compare", base, s->db, &db, add_row, &x);
+	x.side = 1;
+	if (ret < 0)
+		ret = ain_load("compare", new, s->db, &db, add_row, &x);
+	if (ret >= 0)
+		goto out;
+	ret = dhb_cmp_compute(&c);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench compare: %s\n",
+			ret == -EPROTO ? c.error : "out of memory");
+		ret = ret == -EPROTO ? DHB_EXIT_USAGE : DHB_EXIT_FAIL;
+		goto out;
+	}
+	errno = 0; /* see dhb_outfile_flush() */
+	dhb_cmp_write(&c, fmt, s->all, stdout, base, new);
+	if (dhb_outfile_flush(stdout)) {
+		fprintf(stderr, "dmaheap-bench compare: writing standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		ret = DHB_EXIT_FAIL;
+	} else {
+		ret = dhb_cmp_regressions(&c) ? DHB_EXIT_FAIL : DHB_EXIT_OK;
+	}
+out:
+	dhb_cmp_free(&c);
+	dhb_db_close(db);
+	return ret;
+}
+
+static int compare_main(int argc, char **argv)
+{
+	struct compare_settings s = {0};
+	struct dhb_opts_line line;
+	int ret;
+
+	ret = dhb_opts_start(&dhb_cmd_compare, argc, argv, &s, &line);
+	if (ret < 0)
+		ret = compare(&s, line.operands[0], line.operands[1]);
+	dhb_opts_line_free(&line);
+	return ret;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+// Comparing runs: rank tests, false-alarm control, ratios with intervals, verdicts, attribution.
+#ifndef DHB_ANALYSIS_H
+#define DHB_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * The statistics of compare and track (results/COMPARE.md says the same for users)
+ * ---------------------------------------------------------------------------------
+ * The unit of evidence is a run-level median: the p50 of one row, i.e. of one repetition of one
+ * run (a boot, or one pass of `run --repeat`). Boot-to-boot variation is usually larger than the
+ * variation inside a run, so the samples of one run are not independent evidence about a kernel.
+ *
+ * Per key (board, test, heap, backend, size, metric, params), with base values b[] and new
+ * values n[]:
+ *   - ratio = median(n) / median(b) (the usual median: the mean of the two middle values for
+ *     an even count), with a 95 % percentile bootstrap interval (2000 resamples of each side,
+ *     a fixed seed, so the output is reproducible);
+ *   - p: two-sided Mann–Whitney U test, exact (no ties, both sides up to 30 values) else the
+ *     normal approximation with tie and continuity corrections;
+ *   - the p-values of all keys of one comparison are adjusted together, Benjamini–Hochberg
+ *     (false discovery rate) by default, or Holm (family-wise error), or none;
+ *   - verdict: "regression" or "improvement" when the adjusted p is below alpha (0.05), the
+ *     change |ratio - 1| at least the minimum effect (5 %), and, for time units, the change
+ *     of the medians more than 3 times the runs' timer overhead; direction: lower is better,
+ *     except for bandwidths (MB/s); "not enough data" below 3 values on a side; else
+ *     "no change".
+ *   - attribution: the same on each run's value divided by the same run's floor (sync rows:
+ *     ioctl_floor_latency of the same heap and size; alloc and map rows: the memfd baseline;
+ *     cpu bandwidths: the malloc baseline), paired by run and repetition. A change that is gone
+ *     relative to the floor moved with the platform ("platform"); one that stays is the heap's
+ *     or the test's own ("specific").
+ */
+
+/* Multiple-comparison correction of a comparison's p-values. */
+enum dhb_adjust {
+	DHB_ADJUST_BH,	 /* Benjamini–Hochberg: false discovery rate */
+	DHB_ADJUST_HOLM, /* Holm: family-wise error rate */
+	DHB_ADJUST_NONE,
+};
+
+enum dhb_verdict {
+	DHB_VERDICT_NONE, /* not enough data */
+	DHB_VERDICT_SAME, /* no change */
+	DHB_VERDICT_WORSE,
+	DHB_VERDICT_BETTER,
+};
+
+/**
+ * dhb_median() - the median of @n values (mean of the two middle ones for even @n).
+ * @v: values; reordered.
+ * @n: their number (> 0).
+ *
+ * Return: the median; NaN when @n is 0.
+ */
+double dhb_median(double *v, size_t n);
+
+/**
+ * dhb_mann_whitney() - two-sided p-value of the Mann–Whitney U test of @a against @b.
+ * @a: values.
+ * @na: their number.
+ * @b: values.
+ * @nb: their number.
+ * @exact: set to whether the exact distribution was used (may be NULL).
+ *
+ * Return: the p-value in [0, 1]; 1 when either side is empty.
+ */
+double dhb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, bool *exact);
+
+/**
+ * dhb_adjust_p() - adjust p-values for multiple comparisons, in place.
+ * @p: the p-values; NaN entries are left out (and stay NaN).
+ * @n: their number.
+ * @how: the method.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_adjust_p(double *p, size_t n, enum dhb_adjust how);
+
+/**
+ * dhb_ratio_ci() - ratio of medians median(@b) / median(@a) with a 95 % bootstrap interval.
+ * @a: base values.
+ * @na: their number.
+ * @b: new values.
+ * @nb: their number.
+ * @lo: lower bound.
+ * @hi: upper bound.
+ *
+ * Deterministic (fixed seed). Return: the ratio; NaN when a side is empty.
+ */
+double dhb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo, double *hi);
+
+const char *dhb_verdict_name(enum dhb_verdict v);
+const char *dhb_adjust_name(enum dhb_adjust a);
+
+/**
+ * struct dhb_cmp_params - the thresholds of a comparison.
+ * @alpha: significance level of the adjusted p-values (0.05).
+ * @min_effect: smallest |ratio - 1| that counts (0.05).
+ * @timer_factor: a time change must exceed this many timer overheads (3).
+ * @adjust: correction of the p-values.
+ * @min_values: fewest run-level medians a side needs (3).
+ */
+struct dhb_cmp_params {
+	double alpha;
+	double min_effect;
+	double timer_factor;
+	enum dhb_adjust adjust;
+	size_t min_values;
+};
+
+void dhb_cmp_params_default(struct dhb_cmp_params *p);
+
+/**
+ * struct dhb_cmp_obs - one run-level median given to a comparison.
+ * @board: board (key).
+ * @test: test (key).
+ * @heap: heap (key).
+ * @backend: backend (key).
+ * @size_bytes: size (key).
+ * @metric: metric (key).
+ * @params: params (key), "" when none.
+ * @unit: its unit; one key has one unit.
+ * @run: what identifies its run and repetition (floors pair on it).
+ * @value: the median (p50 of the row).
+ * @timer_overhead_ns: the run's timer overhead, NaN when unknown.
+ */
+struct dhb_cmp_obs {
+	const char *board;
+	const char *test;
+	const char *heap;
+	const char *backend;
+	uint64_t size_bytes;
+	const char *metric;
+	const char *params;
+	const char *unit;
+	const char *run;
+	double value;
+	double timer_overhead_ns;
+};
+
+/**
+ * struct dhb_cmp_result - one key's comparison; see the block comment above.
+ * @board: key.
+ * @test: key.
+ * @heap: key.
+ * @backend: key.
+ * @size_bytes: key.
+ * @metric: key.
+ * @params: key.
+ * @unit: unit.
+ * @higher_better: direction.
+ * @n_base: base values.
+ * @n_new: new values.
+ * @base: median of the base values.
+ * @new: median of the new values.
+ * @ratio: @new / @base.
+ * @ci_low: 95 % interval of @ratio.
+ * @ci_high: likewise.
+ * @p: Mann–Whitney p, NaN when not tested.
+ * @p_adj: adjusted p.
+ * @verdict: verdict.
+ * @floor: the floor's metric and heap ("" when none).
+ * @rel_ratio: the ratio of the values divided by their run's floor (NaN when none).
+ * @rel_ci_low: its interval.
+ * @rel_ci_high: likewise.
+ * @rel_p_adj: adjusted p of the relative values.
+ * @rel_verdict: verdict of the relative values.
+ * @attribution: "specific", "platform", "relative only", "floor" (a floor itself) or "".
+ */
+struct dhb_cmp_result {
+	const char *board, *test, *heap, *backend;
+	uint64_t size_bytes;
+	const char *metric, *params, *unit;
+	bool higher_better;
+	size_t n_base, n_new;
+	double base, new, ratio, ci_low, ci_high, p, p_adj;
+	enum dhb_verdict verdict;
+	const char *floor;
+	double rel_ratio, rel_ci_low, rel_ci_high, rel_p_adj;
+	enum dhb_verdict rel_verdict;
+	const char *attribution;
+};
+
+struct dhb_cmp_priv;
+
+/**
+ * struct dhb_cmp - a comparison: observations of two sides, then results.
+ * @params: thresholds.
+ * @results: per key, in key order, after dhb_cmp_compute().
+ * @n_results: their number.
+ * @timer_overhead_ns: the largest timer overhead of any run (NaN when none known).
+ * @error: one line after a failure.
+ * @priv: private.
+ */
+struct dhb_cmp {
+	struct dhb_cmp_params params;
+	struct dhb_cmp_result *results;
+	size_t n_results;
+	double timer_overhead_ns;
+	char error[512];
+	struct dhb_cmp_priv *priv;
+};
+
+int dhb_cmp_init(struct dhb_cmp *c, const struct dhb_cmp_params *p);
+
+/**
+ * dhb_cmp_add() - add one observation to a side.
+ * @c: comparison.
+ * @side: 0 base, 1 new.
+ * @o: the observation (copied).
+ *
+ * Return: 0; -EPROTO when its unit differs from an earlier one of the same key (mixed
+ * units; @c->error says so); -ENOMEM.
+ */
+int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o);
+
+/**
+ * dhb_cmp_count() - observations of a side.
+ * @c: comparison.
+ * @side: 0 or 1.
+ *
+ * Return: their number.
+ */
+size_t dhb_cmp_count(const struct dhb_cmp *c, int side);
+
+/**
+ * dhb_cmp_compute() - every key's result (@c->results).
+ * @c: comparison.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_cmp_compute(struct dhb_cmp *c);
+
+void dhb_cmp_free(struct dhb_cmp *c);
+
+/* Output formats of compare and track. */
+enum dhb_cmp_format {
+	DHB_CMP_TABLE,
+	DHB_CMP_CSV,
+	DHB_CMP_JSON,
+};
+
+/**
+ * dhb_cmp_write() - write the results.
+ * @c: computed comparison.
+ * @fmt: format.
+ * @all: the table shows every key (else only the changes and a count of the rest).
+ * @fp: stream.
+ * @label_base: what the base is (a file list or a selector), for the header and JSON.
+ * @label_new: likewise.
+ */
+void dhb_cmp_write(const struct dhb_cmp *c, enum dhb_cmp_format fmt, bool all, FILE *fp,
+		   const char *label_base, const char *label_new);
+
+/**
+ * dhb_cmp_ncolumns() - the columns of compare's CSV and JSON (results/COMPARE.md).
+ *
+ * Return: their number.
+ */
+size_t dhb_cmp_ncolumns(void);
+
+/**
+ * dhb_cmp_column() - the name of column @i, NULL past the end.
+ * @i: index.
+ *
+ * Return: name.
+ */
+const char *dhb_cmp_column(size_t i);
+
+/**
+ * dhb_cmp_regressions() - the number of regressions.
+ * @c: computed comparison.
+ *
+ * Return: the count of DHB_VERDICT_WORSE results.
+ */
+size_t dhb_cmp_regressions(const struct dhb_cmp *c);
+
+#endif /* DHB_ANALYSIS_H */
