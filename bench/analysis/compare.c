@@ -142,6 +142,26 @@ static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const str
 	return 0;
 }
 
+/* A key for people: "metric M (board B, test T, heap H, backend K, size S, params P)". */
+static void key_text(const char *key, char *buf, size_t len)
+{
+	char copy[1024], *f[7] = {0}, *s = copy;
+	size_t i = 0;
+
+	snprintf(copy, sizeof(copy), "%s", key);
+	f[i++] = s;
+	for (; *s && i < 7; s++) {
+		if (*s == '\x1f') {
+			*s = '\0';
+			f[i++] = s + 1;
+		}
+	}
+	for (i = 0; i < 7; i++)
+		f[i] = f[i] ? f[i] : "";
+	snprintf(buf, len, "metric \"%s\" (board %s, test %s, heap %s, size %llu%s%s)", f[5], f[0],
+		 f[1], f[2], strtoull(f[4], NULL, 10), *f[6] ? ", params " : "", f[6]);
+}
+
 /* Groups of equal keys; -EPROTO when one key has two units. */
 static int make_groups(struct dhb_cmp *c)
 {
@@ -158,14 +178,13 @@ static int make_groups(struct dhb_cmp *c)
 		g->first = i;
 		for (j = i; j < p->n && !strcmp(p->o[j].key, p->o[i].key); j++) {
 			if (strcmp(p->o[j].unit, p->o[i].unit)) {
-				snprintf(
-					c->error, sizeof(c->error),
-					"metric \"%s\" in units \"%s\" and \"%s\" (mixed units for "
-					"one metric)",
-					strchr(p->o[i].key, '\x1f') + 1, p->o[i].unit,
-					p->o[j].unit);
-				for (char *q = c->error; *q; q++)
-					*q = *q == '\x1f' ? ' ' : *q;
+				char what[400];
+
+				key_text(p->o[i].key, what, sizeof(what));
+				snprintf(c->error, sizeof(c->error),
+					 "%s in units \"%s\" and \"%s\" (mixed units for one "
+					 "metric)",
+					 what, p->o[i].unit, p->o[j].unit);
 				return -EPROTO;
 			}
 			if (p->o[j].side)

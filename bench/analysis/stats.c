@@ -98,7 +98,7 @@ static double tie_term(const double *a, size_t na, const double *b, size_t nb)
 
 double dhb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, bool *exact)
 {
-	double u, m, n, mu, sd, z, p;
+	double u, m, n, mu, sd, z, p, t;
 	bool ties;
 
 	if (exact)
@@ -106,6 +106,8 @@ double dhb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, 
 	if (!na || !nb)
 		return 1;
 	u = u_stat(a, na, b, nb, &ties);
+	t = tie_term(a, na, b, nb); /* ties inside a side count too */
+	ties = ties || t > 0;
 	m = (double)na;
 	n = (double)nb;
 	mu = m * n / 2;
@@ -115,7 +117,7 @@ double dhb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, 
 		p = 2 * exact_cdf(na, nb, fmin(u, m * n - u));
 		return fmin(p, 1);
 	}
-	sd = sqrt(m * n / 12 * ((m + n + 1) - tie_term(a, na, b, nb) / ((m + n) * (m + n - 1))));
+	sd = sqrt(m * n / 12 * ((m + n + 1) - t / ((m + n) * (m + n - 1))));
 	if (sd <= 0)
 		return 1;
 	z = (fabs(u - mu) - 0.5) / sd;

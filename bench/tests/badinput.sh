@@ -50,7 +50,7 @@ snapshot() {
 bad_io() {
 	local in=$1 to=$2 name=$3 want=$4 re=$5 before after who='^dmaheap-bench run: '
 	shift 5
-	[ "$1" = run ] || who='^dmaheap-bench( frag)?: ' # a trace's errors: "dmaheap-bench: F:L:"
+	[ "$1" = run ] || who="^dmaheap-bench( $1)?: " # a trace's errors: "dmaheap-bench: F:L:"
 	before=$(snapshot)
 	RC=0
 	: >"$OUT/stdout"
@@ -277,6 +277,41 @@ else
 	else
 		fail "frag: SIGINT while writing the CSV" "$(ls -la)"
 	fi
+fi
+
+# --- store and compare: bad results files, stores and selectors; the store untouched ----------
+if "$BIN" "${R[@]}" --table none --csv good.csv >/dev/null 2>&1 &&
+	"$BIN" store add --db st.db good.csv >/dev/null; then
+	sed '2s/^1,/2,/' good.csv >v2.csv
+	cut -d, -f1-27 good.csv >short.csv
+	awk -F, 'NR == 2 { sub(/,MB\/s,/, ",GB/s,") } { print }' good.csv >units.csv
+	printf 'SQLite format 3\nnot a database\n' >junk.db
+	bad "store: another schema version" 2 'v2.csv:2: schema version 2' store add --db st.db v2.csv
+	bad "store: a missing column" 2 'short.csv:1: missing column "flags"' \
+		store add --db st.db short.csv
+	bad "store: mixed units for one metric" 2 'mixed units' store add --db st.db units.csv
+	bad "store: another tool's CSV" 2 'other.csv:1: not a dmaheap-bench results CSV' \
+		store add --db st.db good.csv other.csv
+	bad "store: a damaged database" 2 'junk.db: .*not a database' store add --db junk.db good.csv
+	bad "store: a store in a missing directory" 2 'sub/x/x.db: opening' store add --db sub/x/x.db good.csv
+	bad "store: an unknown action" 2 "unknown action 'put'" store put --db st.db good.csv
+	bad "store: no files" 2 'missing operands' store add --db st.db
+	bad "compare: a selector that matches nothing" 2 "selector 'kernel=0.0' matches nothing" \
+		compare --db st.db kernel=0.0 all
+	bad "compare: a selector with an unknown key" 2 "unknown key 'colour'" \
+		compare --db st.db colour=red all
+	bad "compare: a missing store" 2 'nostore.db: No such file' \
+		compare --db nostore.db kernel=1 kernel=2
+	bad "compare: a damaged store" 2 'junk.db: .*not a database' compare --db junk.db all all
+	bad "compare: a file with a missing column" 2 'short.csv:1: missing column' \
+		compare good.csv short.csv
+	bad "compare: mixed units" 2 'mixed units' compare good.csv units.csv
+	bad "compare: one operand" 2 'missing operands' compare good.csv
+	bad "compare: three operands" 2 "too many operands: 'x'" compare good.csv good.csv x
+	run "$BIN" compare good.csv good.csv
+	expect_rc "compare: a file against itself is not a regression (one run: not enough data)" 0
+else
+	fail "store and compare fixtures" "the memfd run or the first store add failed"
 fi
 
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).

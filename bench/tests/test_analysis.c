@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// compare's statistics and verdicts on known data, and COMPARE.md's columns against the writer.
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhb/analysis.h"
+#include "doctable.h"
+#include "testsink.h"
+
+Test(analysis, median)
+{
+	double a[] = {5, 1, 3}, b[] = {4, 1, 3, 2};
+
+	cr_assert_float_eq(dhb_median(a, 3), 3, 1e-12);
+	cr_assert_float_eq(dhb_median(b, 4), 2.5, 1e-12);
+	cr_assert(isnan(dhb_median(a, 0)));
+}
+
+Test(analysis, mann_whitney_exact)
+{
+	double a[] = {1, 2, 3}, b[] = {4, 5, 6}, c[] = {1, 2, 3, 4, 5}, d[] = {6, 7, 8, 9, 10};
+	double e[] = {1, 4, 5}, f[] = {2, 3, 6};
+	bool exact;
+
+	/* complete separation: 2 of C(6,3) = 20 orderings are as extreme */
+	cr_assert_float_eq(dhb_mann_whitney(a, 3, b, 3, &exact), 0.1, 1e-12);
+	cr_assert(exact);
+	cr_assert_float_eq(dhb_mann_whitney(c, 5, d, 5, NULL), 2.0 / 252, 1e-12);
+	/* U = 5 of 9: P(U <= 4) = 10/20 doubled is capped at 1 */
+	cr_assert_float_eq(dhb_mann_whitney(e, 3, f, 3, NULL), 1, 1e-12);
+}
+
+Test(analysis, mann_whitney_ties_normal)
+{
+	double a[] = {1, 1, 2, 2, 3, 3, 4, 4, 5, 5}, b[] = {6, 6, 7, 7, 8, 8, 9, 9, 10, 10};
+	bool exact;
+	double p = dhb_mann_whitney(a, 10, b, 10, &exact);
+
+	cr_assert(!exact);
+	cr_assert(p > 1e-5 && p < 1e-3, "p %g", p); /* separated: z about 3.8 */
+}
+
+Test(analysis, adjust)
+{
+	double bh[] = {0.01, 0.04, 0.03, 0.2}, holm[] = {0.01, 0.04, 0.03, 0.2};
+
+	cr_assert_eq(dhb_adjust_p(bh, 4, DHB_ADJUST_BH), 0);
+	cr_assert_float_eq(bh[0], 0.04, 1e-12);
+	cr_assert_float_eq(bh[1], 0.04 * 4 / 3, 1e-12);
+	cr_assert_float_eq(bh[2], 0.04 * 4 / 3, 1e-12);
+	cr_assert_float_eq(bh[3], 0.2, 1e-12);
+	cr_assert_eq(dhb_adjust_p(holm, 4, DHB_ADJUST_HOLM), 0);
+	cr_assert_float_eq(holm[0], 0.04, 1e-12);
+	cr_assert_float_eq(holm[2], 0.09, 1e-12);
+	cr_assert_float_eq(holm[1], 0.09, 1e-12);
+	cr_assert_float_eq(holm[3], 0.2, 1e-12);
+}
+
+Test(analysis, ratio_ci)
+{
+	double a[] = {100, 101, 99, 100, 102, 98, 100, 101, 99};
+	double b[] = {120, 121, 119, 120, 122, 118, 120, 121, 119};
+	double lo, hi, r = dhb_ratio_ci(a, 9, b, 9, &lo, &hi), lo2, hi2;
+
+	cr_assert_float_eq(r, 1.2, 1e-12);
+	cr_assert(lo <= r && r <= hi && lo > 1.15 && hi < 1.25, "%g [%g, %g]", r, lo, hi);
+	dhb_ratio_ci(a, 9, b, 9, &lo2, &hi2);
+	cr_assert(lo == lo2 && hi == hi2, "deterministic");
+}
+
+/* Nine runs a side of a heap metric and its memfd floor, with the given factors on NEW. */
+static void add_runs(struct dhb_cmp *c, double heap_factor, double floor_factor)
+{
+	static const double noise[] = {1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.00};
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "alloc",
+				.backend = "dma-heap",
+				.size_bytes = 4096,
+				.metric = "alloc_latency",
+				.params = "",
+				.unit = "ns",
+				.timer_overhead_ns = 20};
+	char run[16];
+	int side, i;
+
+	for (side = 0; side < 2; side++) {
+		for (i = 0; i < 9; i++) {
+			snprintf(run, sizeof(run), "%d/%d", side, i);
+			o.run = run;
+			o.heap = "system";
+			o.backend = "dma-heap";
+			o.value = 10000 * noise[i] * (side ? heap_factor : 1);
+			cr_assert_eq(dhb_cmp_add(c, side, &o), 0);
+			o.heap = o.backend = "memfd";
+			o.value = 2000 * noise[(i + 3) % 9] * (side ? floor_factor : 1);
+			cr_assert_eq(dhb_cmp_add(c, side, &o), 0);
+		}
+	}
+}
+
+static const struct dhb_cmp_result *find(const struct dhb_cmp *c, const char *heap)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_results; i++) {
+		if (!strcmp(c->results[i].heap, heap))
+			return &c->results[i];
+	}
+	cr_assert_fail("no result for %s", heap);
+	return NULL;
+}
+
+Test(analysis, verdicts_and_attribution)
+{
+	static const struct {
+		double heap, floor;
+		enum dhb_verdict v;
+		const char *attribution;
+	} cases[] = {
+		{1.20, 1.00, DHB_VERDICT_WORSE, "specific"},
+		{1.20, 1.20, DHB_VERDICT_WORSE, "platform"},
+		{0.80, 1.00, DHB_VERDICT_BETTER, "specific"},
+		{1.02, 1.00, DHB_VERDICT_SAME, ""},
+		{1.00, 0.80, DHB_VERDICT_SAME, "relative only"},
+	};
+	struct dhb_cmp_params p;
+	struct dhb_cmp c;
+	size_t i;
+
+	dhb_cmp_params_default(&p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(dhb_cmp_init(&c, &p), 0);
+		add_runs(&c, cases[i].heap, cases[i].floor);
+		cr_assert_eq(dhb_cmp_compute(&c), 0);
+		cr_assert_eq(c.n_results, 2);
+		cr_assert_eq(find(&c, "system")->verdict, cases[i].v, "case %zu: %s", i,
+			     dhb_verdict_name(find(&c, "system")->verdict));
+		cr_assert_str_eq(find(&c, "system")->attribution, cases[i].attribution, "case %zu",
+				 i);
+		cr_assert_str_eq(find(&c, "system")->floor, "memfd alloc_latency");
+		cr_assert_eq(dhb_cmp_regressions(&c), (size_t)(cases[i].v == DHB_VERDICT_WORSE) +
+							      (size_t)(cases[i].floor > 1.1));
+		dhb_cmp_free(&c);
+	}
+}
+
+Test(analysis, direction_not_enough_and_timer)
+{
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "cpu",
+				.heap = "system",
+				.backend = "dma-heap",
+				.size_bytes = 4096,
+				.metric = "read_bw",
+				.params = "",
+				.unit = "MB/s",
+				.timer_overhead_ns = NAN};
+	struct dhb_cmp_params p;
+	struct dhb_cmp c;
+	char run[8];
+	int i;
+
+	dhb_cmp_params_default(&p);
+	cr_assert_eq(dhb_cmp_init(&c, &p), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(run, sizeof(run), "%d", i);
+		o.run = run;
+		o.value = (i % 6 + 100) * (i < 6 ? 1 : 1.5); /* bandwidth up 50 % */
+		cr_assert_eq(dhb_cmp_add(&c, i >= 6, &o), 0);
+	}
+	o.metric = "write_bw"; /* two values a side */
+	for (i = 0; i < 4; i++) {
+		o.value = 100 + i;
+		cr_assert_eq(dhb_cmp_add(&c, i >= 2, &o), 0);
+	}
+	o.metric = "tiny";
+	o.unit = "ns";
+	o.timer_overhead_ns = 50; /* 100 -> 130 ns is under 3 x 50 ns */
+	for (i = 0; i < 12; i++) {
+		o.value = (i < 6 ? 100 : 130) + i % 6;
+		cr_assert_eq(dhb_cmp_add(&c, i >= 6, &o), 0);
+	}
+	cr_assert_eq(dhb_cmp_compute(&c), 0);
+	cr_assert_eq(c.n_results, 3);
+	cr_assert_eq(c.results[0].verdict, DHB_VERDICT_BETTER, "read_bw up is better");
+	cr_assert_eq(c.results[1].verdict, DHB_VERDICT_SAME, "within the timer overhead");
+	cr_assert_eq(c.results[2].verdict, DHB_VERDICT_NONE);
+	cr_assert_eq(dhb_cmp_regressions(&c), 0);
+	dhb_cmp_free(&c);
+}
+
+Test(analysis, mixed_units)
+{
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "t",
+				.heap = "h",
+				.backend = "k",
+				.metric = "m",
+				.params = "",
+				.unit = "ns",
+				.run = "r",
+				.value = 1};
+	struct dhb_cmp_params p;
+	struct dhb_cmp c;
+
+	dhb_cmp_params_default(&p);
+	cr_assert_eq(dhb_cmp_init(&c, &p), 0);
+	cr_assert_eq(dhb_cmp_add(&c, 0, &o), 0);
+	o.unit = "us";
+	cr_assert_eq(dhb_cmp_add(&c, 1, &o), 0);
+	cr_assert_eq(dhb_cmp_compute(&c), -EPROTO);
+	cr_assert(strstr(c.error, "mixed units"), "%s", c.error);
+	dhb_cmp_free(&c);
+}
+
+Test(analysis, doc_columns_match_writer)
+{
+	struct dhb_cmp_params p;
+	struct dhb_cmp c;
+	char *doc = tu_slurp(DHB_COMPARE_MD), *names[64], *csv = NULL, *tok, *save = NULL;
+	size_t n = doc_table_names(doc, DHB_COMPARE_MD, "compare", names, 64), len = 0, i;
+	FILE *fp = open_memstream(&csv, &len);
+
+	dhb_cmp_params_default(&p);
+	cr_assert_eq(dhb_cmp_init(&c, &p), 0);
+	cr_assert_eq(dhb_cmp_compute(&c), 0);
+	dhb_cmp_write(&c, DHB_CMP_CSV, false, fp, "a", "b");
+	fclose(fp);
+	cr_assert_eq(n, dhb_cmp_ncolumns(), "COMPARE.md %zu columns, writer %zu", n,
+		     dhb_cmp_ncolumns());
+	for (i = 0, tok = strtok_r(strtok(csv, "\n"), ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save), i++) {
+		cr_assert_lt(i, n);
+		cr_assert_str_eq(tok, names[i], "column %zu", i);
+		cr_assert_str_eq(dhb_cmp_column(i), names[i]);
+	}
+	cr_assert_eq(i, n);
+	dhb_cmp_free(&c);
+	free(csv);
+	free(doc);
+}
