@@ -13,11 +13,9 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
 	exit 1
 fi
 tmp=$(mktemp -d)
-owner=$(id -un)
 as_owner() { "$@"; }
 if [ "$(id -u)" = 0 ]; then
 	# initdb refuses root: the cluster belongs to the package's own unprivileged user.
-	owner=postgres
 	chown postgres "$tmp"
 	as_owner() { runuser -u postgres -- "$@"; }
 fi
