@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhb/analysis.h"
+#include "analysis_priv.h"
 
 /* One observation, its strings in one allocation. */
 struct obs {
@@ -116,7 +116,7 @@ static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const str
 
 	if (!s)
 		return -ENOMEM;
-	v = realloc(p->strs, (p->nstrs + 2) * sizeof(*v));
+	v = realloc(p->strs, (p->nstrs + 3) * sizeof(*v));
 	if (!v) {
 		free(s);
 		return -ENOMEM;
@@ -139,6 +139,10 @@ static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const str
 	r->params = f[6];
 	r->unit = o->unit;
 	r->higher_better = !strcmp(o->unit, "MB/s");
+	r->counter = strchr(r->metric, '.') != NULL;
+	if (asprintf(&s, "%s/%s", r->test, r->metric) < 0)
+		return -ENOMEM;
+	r->family = p->strs[p->nstrs++] = s;
 	return 0;
 }
 
@@ -194,73 +198,6 @@ static int make_groups(struct dhb_cmp *c)
 		}
 	}
 	return 0;
-}
-
-static int cmp_group_key(const void *k, const void *e, void *arg)
-{
-	const struct dhb_cmp_priv *p = arg;
-	const struct group *g = e;
-
-	return strcmp(k, p->o[g->first].key);
-}
-
-/* The group of key @k, or NULL (binary search; groups are in key order). */
-static const struct group *find_group(const struct dhb_cmp_priv *p, const char *k)
-{
-	size_t lo = 0, hi = p->ng, mid;
-	int r;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		r = cmp_group_key(k, &p->g[mid], (void *)p);
-		if (!r)
-			return &p->g[mid];
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/*
- * The floor of a result's key, by the rules of dhb/analysis.h; @label gets its name. Returns
- * NULL when the key has none (or is a floor).
- */
-static const struct group *floor_of(const struct dhb_cmp_priv *p, const struct dhb_cmp_result *r,
-				    char *label, size_t len)
-{
-	const char *dot = strchr(r->metric, '.'), *suffix = dot ? dot : "";
-	struct dhb_cmp_obs f = {.board = r->board, .test = r->test, .size_bytes = r->size_bytes};
-	char metric[256], params[256], *k;
-	const struct group *g;
-
-	if (!strncmp(r->metric, "sync_", 5)) {
-		snprintf(metric, sizeof(metric), "ioctl_floor_latency%s", suffix);
-		f.heap = r->heap;
-		f.backend = r->backend;
-		f.params = "floor=sync_einval";
-	} else if ((!strcmp(r->test, "alloc") || !strcmp(r->test, "map")) &&
-		   strcmp(r->heap, "memfd")) {
-		snprintf(metric, sizeof(metric), "%s", r->metric);
-		f.heap = f.backend = "memfd";
-		f.params = r->params;
-	} else if (!strcmp(r->test, "cpu") && strcmp(r->heap, "malloc")) {
-		snprintf(metric, sizeof(metric), "%s", r->metric);
-		snprintf(params, sizeof(params), "baseline_for=%s", r->heap);
-		f.heap = f.backend = "malloc";
-		f.params = params;
-	} else {
-		return NULL;
-	}
-	f.metric = metric;
-	k = make_key(&f);
-	if (!k)
-		return NULL;
-	g = find_group(p, k);
-	free(k);
-	snprintf(label, len, "%s %s", f.heap, metric);
-	return g;
 }
 
 /* The values of side @side of group @g into @v; their number. */
@@ -320,18 +257,15 @@ static bool test_pair(const struct dhb_cmp *c, double *a, size_t na, double *b, 
 	return true;
 }
 
-static int compute_group(struct dhb_cmp *c, const struct group *g, struct dhb_cmp_result *r,
-			 double *a, double *b)
+static int compute_group(struct dhb_cmp *c, size_t i, double *a, double *b)
 {
 	struct dhb_cmp_priv *p = c->priv;
-	const struct group *f;
+	struct dhb_cmp_result *r = &c->results[i];
+	const struct group *g = &p->g[i];
 	char label[300];
 	size_t na, nb;
-	int ret;
+	long f;
 
-	ret = split_key(p, r, &p->o[g->first]);
-	if (ret)
-		return ret;
 	r->n_base = na = values(p, g, 0, a);
 	r->n_new = nb = values(p, g, 1, b);
 	r->base = dhb_median(a, na);
@@ -340,15 +274,15 @@ static int compute_group(struct dhb_cmp *c, const struct group *g, struct dhb_cm
 	r->p_adj = r->p;
 	r->rel_ratio = r->rel_ci_low = r->rel_ci_high = r->rel_p_adj = NAN;
 	r->floor = "";
-	f = floor_of(p, r, label, sizeof(label));
-	if (!f)
+	f = dhb_cmp_floor_find(c->results, p->ng, i, label, sizeof(label));
+	if (f < 0)
 		return 0;
 	r->floor = strdup(label);
 	if (!r->floor)
 		return -ENOMEM;
 	p->strs[p->nstrs++] = (char *)r->floor; /* split_key made room */
-	na = rel_values(p, g, f, 0, a);
-	nb = rel_values(p, g, f, 1, b);
+	na = rel_values(p, g, &p->g[f], 0, a);
+	nb = rel_values(p, g, &p->g[f], 1, b);
 	test_pair(c, a, na, b, nb, &r->rel_ratio, &r->rel_ci_low, &r->rel_ci_high, &r->rel_p_adj);
 	return 0;
 }
@@ -397,26 +331,64 @@ static void verdicts(struct dhb_cmp *c, const struct group *groups)
 	}
 }
 
-static int adjust_all(struct dhb_cmp *c)
+static int cmp_family(const void *a, const void *b, void *arg)
 {
-	double *p = malloc((c->n_results ? c->n_results : 1) * sizeof(*p));
-	size_t i;
-	int pass, ret = 0;
+	const struct dhb_cmp_result *r = arg, *x = &r[*(const size_t *)a],
+				    *y = &r[*(const size_t *)b];
+	int d = strcmp(x->board, y->board);
 
-	if (!p)
-		return -ENOMEM;
-	for (pass = 0; pass < 2 && !ret; pass++) {
-		for (i = 0; i < c->n_results; i++)
-			p[i] = pass ? c->results[i].rel_p_adj : c->results[i].p;
-		ret = dhb_adjust_p(p, c->n_results, c->params.adjust);
-		for (i = 0; i < c->n_results && !ret; i++) {
-			if (pass)
-				c->results[i].rel_p_adj = p[i];
-			else
-				c->results[i].p_adj = p[i];
+	return d ? d : strcmp(x->family, y->family);
+}
+
+/* Adjust pass @pass's p-values (0: absolute, 1: relative) of the family idx[0..n). */
+static int adjust_family(struct dhb_cmp *c, const size_t *idx, size_t n, int pass, double *p)
+{
+	struct dhb_cmp_result *r;
+	size_t i, tested = 0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		r = &c->results[idx[i]];
+		p[i] = pass ? r->rel_p_adj : r->p;
+		tested += !pass && !isnan(p[i]);
+	}
+	ret = dhb_adjust_p(p, n, c->params.adjust);
+	for (i = 0; i < n && !ret; i++) {
+		r = &c->results[idx[i]];
+		if (pass) {
+			r->rel_p_adj = p[i];
+		} else {
+			r->p_adj = p[i];
+			r->family_size = tested;
 		}
 	}
+	return ret;
+}
+
+/* Every family's p-values adjusted on their own (see dhb/analysis.h), both passes. */
+static int adjust_all(struct dhb_cmp *c)
+{
+	size_t n = c->n_results ? c->n_results : 1, *idx = malloc(n * sizeof(*idx)), i, j;
+	double *p = malloc(n * sizeof(*p));
+	int pass, ret = 0;
+
+	if (!p || !idx) {
+		free(p);
+		free(idx);
+		return -ENOMEM;
+	}
+	for (i = 0; i < c->n_results; i++)
+		idx[i] = i;
+	qsort_r(idx, c->n_results, sizeof(*idx), cmp_family, c->results);
+	for (i = 0; i < c->n_results && !ret; i = j) {
+		for (j = i + 1; j < c->n_results && !cmp_family(&idx[i], &idx[j], c->results); j++)
+			;
+		for (pass = 0; pass < 2 && !ret; pass++)
+			ret = adjust_family(c, idx + i, j - i, pass, p);
+		c->n_families++;
+	}
 	free(p);
+	free(idx);
 	return ret;
 }
 
@@ -436,8 +408,10 @@ int dhb_cmp_compute(struct dhb_cmp *c)
 	if (!c->results || !a || !b)
 		ret = -ENOMEM;
 	for (i = 0; i < p->ng && !ret; i++)
-		ret = compute_group(c, &p->g[i], &c->results[i], a, b);
+		ret = split_key(p, &c->results[i], &p->o[p->g[i].first]);
 	c->n_results = i;
+	for (i = 0; i < c->n_results && !ret; i++)
+		ret = compute_group(c, i, a, b);
 	free(a);
 	free(b);
 	if (!ret)
@@ -452,7 +426,7 @@ size_t dhb_cmp_regressions(const struct dhb_cmp *c)
 	size_t i, n = 0;
 
 	for (i = 0; i < c->n_results; i++)
-		n += c->results[i].verdict == DHB_VERDICT_WORSE;
+		n += c->results[i].verdict == DHB_VERDICT_WORSE && !c->results[i].counter;
 	return n;
 }
 

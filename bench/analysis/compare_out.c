@@ -37,6 +37,9 @@ enum col_id {
 	C_RPADJ,
 	C_RVERDICT,
 	C_ATTR,
+	C_KIND,
+	C_FAMILY,
+	C_FAMSIZE,
 };
 
 /* The columns of compare's CSV and JSON, in order (COMPARE.md documents each). */
@@ -70,6 +73,9 @@ static const struct {
 	[C_RPADJ] = {"rel_p_adjusted", C_REAL},
 	[C_RVERDICT] = {"rel_verdict", C_TEXT},
 	[C_ATTR] = {"attribution", C_TEXT},
+	[C_KIND] = {"kind", C_TEXT},
+	[C_FAMILY] = {"family", C_TEXT},
+	[C_FAMSIZE] = {"family_size", C_INT},
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -100,6 +106,8 @@ static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, siz
 		[C_VERDICT] = dhb_verdict_name(r->verdict),
 		[C_ATTR] = r->attribution,
 		[C_RVERDICT] = *r->floor ? dhb_verdict_name(r->rel_verdict) : "",
+		[C_KIND] = r->counter ? "counter" : "primary",
+		[C_FAMILY] = r->family,
 	};
 	const double d[] = {
 		[C_SIZE] = (double)r->size_bytes,
@@ -116,7 +124,7 @@ static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, siz
 		[C_RCILO] = r->rel_ci_low,
 		[C_RCIHI] = r->rel_ci_high,
 		[C_RPADJ] = r->rel_p_adj,
-		[C_ATTR] = 0,
+		[C_FAMSIZE] = (double)r->family_size,
 	};
 
 	if (columns[i].kind == C_TEXT)
@@ -156,6 +164,8 @@ static void write_json(const struct dhb_cmp *c, FILE *fp, const char *lb, const 
 	dhb_json_string(fp, ln);
 	fprintf(fp, ",\n  \"test\": \"Mann-Whitney U on run-level medians\",\n  \"correction\": ");
 	dhb_json_string(fp, dhb_adjust_name(c->params.adjust));
+	fprintf(fp, ",\n  \"family\": \"board, test, metric\",\n  \"families\": %zu",
+		c->n_families);
 	dhb_sink_format_number(c->params.alpha, buf, sizeof(buf));
 	fprintf(fp, ",\n  \"alpha\": %s,", buf);
 	dhb_sink_format_number(c->params.min_effect, buf, sizeof(buf));
@@ -199,26 +209,18 @@ static void table_row(const struct dhb_cmp_result *r, FILE *fp)
 		rel, r->attribution);
 }
 
-static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char *lb, const char *ln)
+/* The rows of one kind (primary or counter) the table shows; counts their verdicts. */
+static void table_rows(const struct dhb_cmp *c, bool all, bool counter, size_t count[4], FILE *fp)
 {
-	size_t count[4] = {0}, i;
 	const struct dhb_cmp_result *r;
+	size_t i;
 
-	fprintf(fp, "compare: base %s (%zu run-level medians), new %s (%zu)\n", lb,
-		dhb_cmp_count(c, 0), ln, dhb_cmp_count(c, 1));
-	fprintf(fp,
-		"Mann-Whitney U on run-level medians, p adjusted by %s over %zu metrics; a "
-		"change needs p_adj < %g, |ratio - 1| >= %g",
-		dhb_adjust_name(c->params.adjust), c->n_results, c->params.alpha,
-		c->params.min_effect);
-	if (!isnan(c->timer_overhead_ns))
-		fprintf(fp, " and, for ns, > %g x the timer overhead (%.0f ns)",
-			c->params.timer_factor, c->timer_overhead_ns);
-	fprintf(fp, "\nrel: the ratio of each run's value over the same run's floor\n\n");
 	fprintf(fp, "%-11s %-6s %-28s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
 		"size", "metric", "ratio [95% CI]", "p_adj", "rel ratio [95% CI]", "attribution");
 	for (i = 0; i < c->n_results; i++) {
 		r = &c->results[i];
+		if (r->counter != counter)
+			continue;
 		count[r->verdict]++;
 		if (all || r->verdict == DHB_VERDICT_WORSE || r->verdict == DHB_VERDICT_BETTER)
 			table_row(r, fp);
@@ -226,6 +228,28 @@ static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char 
 	fprintf(fp, "\n%zu regressions, %zu improvements, %zu no change, %zu not enough data\n",
 		count[DHB_VERDICT_WORSE], count[DHB_VERDICT_BETTER], count[DHB_VERDICT_SAME],
 		count[DHB_VERDICT_NONE]);
+}
+
+static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char *lb, const char *ln)
+{
+	size_t count[4] = {0}, counters[4] = {0};
+
+	fprintf(fp, "compare: base %s (%zu run-level medians), new %s (%zu)\n", lb,
+		dhb_cmp_count(c, 0), ln, dhb_cmp_count(c, 1));
+	fprintf(fp,
+		"Mann-Whitney U on run-level medians, p adjusted by %s within each metric family "
+		"(board, test, metric: %zu families);\na change needs p_adj < %g, |ratio - 1| >= "
+		"%g",
+		dhb_adjust_name(c->params.adjust), c->n_families, c->params.alpha,
+		c->params.min_effect);
+	if (!isnan(c->timer_overhead_ns))
+		fprintf(fp, " and, for ns, > %g x the timer overhead (%.0f ns)",
+			c->params.timer_factor, c->timer_overhead_ns);
+	fprintf(fp, "\nrel: the ratio of each run's value over the same run's floor\n\n");
+	table_rows(c, all, false, count, fp);
+	fprintf(fp, "\ncounter rows (METRIC.EVENT, their own families; they explain the metrics "
+		    "above and do not set the exit status):\n\n");
+	table_rows(c, all, true, counters, fp);
 }
 
 void dhb_cmp_write(const struct dhb_cmp *c, enum dhb_cmp_format fmt, bool all, FILE *fp,

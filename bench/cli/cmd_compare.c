@@ -75,10 +75,10 @@ const struct dhb_opts_cmd dhb_cmd_compare = {
 	.about = "BASE and NEW are results files (FILE[,FILE...], a directory for its *.csv) or\n"
 		 "selectors into the store (kernel=6.1.192[,board=...]). Per board, test, heap,\n"
 		 "backend, size, metric and params: the ratio of the medians of the run-level\n"
-		 "medians with a 95% interval, a Mann-Whitney U test, p-values adjusted over all\n"
-		 "metrics, a verdict, and the same relative to each run's floors\n"
-		 "(results/COMPARE.md).\n"
-		 "Exit status 0; 1 when a regression is found; 2 for bad input.",
+		 "medians with a 95% interval, a Mann-Whitney U test, p-values adjusted within\n"
+		 "each metric family (board, test, metric), a verdict, and the same relative to\n"
+		 "each run's floors (results/COMPARE.md).\n"
+		 "Exit status 0; 1 when a primary metric regresses; 2 for bad input.",
 	.opts = compare_opts,
 	.n_opts = sizeof(compare_opts) / sizeof(compare_opts[0]),
 	.operands = "BASE NEW",
