@@ -28,8 +28,8 @@ struct dhb_cmp_priv {
 	size_t n, cap, count[2];
 	struct group *g;
 	size_t ng;
-	char **strs; /* the floor labels of results */
-	size_t nstrs;
+	char **strs; /* the strings of results (key parts, families, floor labels) */
+	size_t nstrs, capstrs;
 };
 
 void dhb_cmp_params_default(struct dhb_cmp_params *p)
@@ -108,21 +108,32 @@ static int cmp_obs(const void *a, const void *b)
 	return r ? r : x->side - y->side;
 }
 
+/* Keep @s (malloc'd) in p->strs, freed with the comparison; frees it on failure. */
+static int keep(struct dhb_cmp_priv *p, char *s)
+{
+	char **v;
+
+	if (p->nstrs == p->capstrs) {
+		v = realloc(p->strs, (p->capstrs ? p->capstrs * 2 : 256) * sizeof(*v));
+		if (!v) {
+			free(s);
+			return -ENOMEM;
+		}
+		p->strs = v;
+		p->capstrs = p->capstrs ? p->capstrs * 2 : 256;
+	}
+	p->strs[p->nstrs++] = s;
+	return 0;
+}
+
 /* The key's parts as strings: a copy of the key cut at its separators (kept in strs). */
 static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const struct obs *o)
 {
-	char *s = strdup(o->key), *f[7], **v;
+	char *s = strdup(o->key), *f[7];
 	size_t i = 0;
 
-	if (!s)
+	if (!s || keep(p, s))
 		return -ENOMEM;
-	v = realloc(p->strs, (p->nstrs + 3) * sizeof(*v));
-	if (!v) {
-		free(s);
-		return -ENOMEM;
-	}
-	p->strs = v;
-	p->strs[p->nstrs++] = s;
 	f[i++] = s;
 	for (; *s && i < 7; s++) {
 		if (*s == '\x1f') {
@@ -140,9 +151,9 @@ static int split_key(struct dhb_cmp_priv *p, struct dhb_cmp_result *r, const str
 	r->unit = o->unit;
 	r->higher_better = !strcmp(o->unit, "MB/s");
 	r->counter = strchr(r->metric, '.') != NULL;
-	if (asprintf(&s, "%s/%s", r->test, r->metric) < 0)
+	if (asprintf(&s, "%s/%s", r->test, r->metric) < 0 || keep(p, s))
 		return -ENOMEM;
-	r->family = p->strs[p->nstrs++] = s;
+	r->family = s;
 	return 0;
 }
 
@@ -278,9 +289,8 @@ static int compute_group(struct dhb_cmp *c, size_t i, double *a, double *b)
 	if (f < 0)
 		return 0;
 	r->floor = strdup(label);
-	if (!r->floor)
+	if (!r->floor || keep(p, (char *)r->floor))
 		return -ENOMEM;
-	p->strs[p->nstrs++] = (char *)r->floor; /* split_key made room */
 	na = rel_values(p, g, &p->g[f], 0, a);
 	nb = rel_values(p, g, &p->g[f], 1, b);
 	test_pair(c, a, na, b, nb, &r->rel_ratio, &r->rel_ci_low, &r->rel_ci_high, &r->rel_p_adj);
@@ -298,7 +308,12 @@ static enum dhb_verdict judge(const struct dhb_cmp *c, bool higher_better, doubl
 	return (ratio > 1) == higher_better ? DHB_VERDICT_BETTER : DHB_VERDICT_WORSE;
 }
 
-static const char *attribute(const struct dhb_cmp_result *r)
+/*
+ * "platform" needs the relative values to show no change and their ratio to be within the
+ * minimum effect of 1 (the floor explains the change); a relative ratio far from 1 that is not
+ * significant is "unclear", not evidence that the platform moved.
+ */
+static const char *attribute(const struct dhb_cmp *c, const struct dhb_cmp_result *r)
 {
 	bool changed = r->verdict == DHB_VERDICT_WORSE || r->verdict == DHB_VERDICT_BETTER;
 	bool rel = r->rel_verdict == DHB_VERDICT_WORSE || r->rel_verdict == DHB_VERDICT_BETTER;
@@ -307,8 +322,10 @@ static const char *attribute(const struct dhb_cmp_result *r)
 		return "";
 	if (r->rel_verdict == DHB_VERDICT_NONE)
 		return changed ? "unknown" : "";
+	if (changed && rel)
+		return "specific";
 	if (changed)
-		return rel ? "specific" : "platform";
+		return fabs(r->rel_ratio - 1) < c->params.min_effect ? "platform" : "unclear";
 	return rel ? "relative only" : "";
 }
 
@@ -327,7 +344,7 @@ static void verdicts(struct dhb_cmp *c, const struct group *groups)
 		r->verdict = judge(c, r->higher_better, r->ratio, r->p_adj, over);
 		/* relative values are ratios of times: the overhead check is the absolute one's */
 		r->rel_verdict = judge(c, r->higher_better, r->rel_ratio, r->rel_p_adj, true);
-		r->attribution = attribute(r);
+		r->attribution = attribute(c, r);
 	}
 }
 

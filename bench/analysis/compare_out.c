@@ -204,7 +204,7 @@ static void table_row(const struct dhb_cmp_result *r, FILE *fp)
 	ratio_text(rat, sizeof(rat), r->ratio, r->ci_low, r->ci_high);
 	ratio_text(rel, sizeof(rel), r->rel_ratio, r->rel_ci_low, r->rel_ci_high);
 	snprintf(name, sizeof(name), "%s%s%s", r->metric, *r->params ? " " : "", r->params);
-	fprintf(fp, "%-11s %-6s %-28s %9" PRIu64 " %-36s %-24s %8.2g  %-24s %s\n",
+	fprintf(fp, "%-11s %-6s %-35s %9" PRIu64 " %-36s %-24s %8.2g  %-24s %s\n",
 		dhb_verdict_name(r->verdict), r->test, r->heap, r->size_bytes, name, rat, r->p_adj,
 		rel, r->attribution);
 }
@@ -215,7 +215,7 @@ static void table_rows(const struct dhb_cmp *c, bool all, bool counter, size_t c
 	const struct dhb_cmp_result *r;
 	size_t i;
 
-	fprintf(fp, "%-11s %-6s %-28s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
+	fprintf(fp, "%-11s %-6s %-35s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
 		"size", "metric", "ratio [95% CI]", "p_adj", "rel ratio [95% CI]", "attribution");
 	for (i = 0; i < c->n_results; i++) {
 		r = &c->results[i];

@@ -17,7 +17,8 @@
 	X(run)              \
 	X(frag)             \
 	X(store)            \
-	X(compare)
+	X(compare)          \
+	X(track)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

@@ -306,3 +306,67 @@ Test(analysis, doc_columns_match_writer)
 	free(csv);
 	free(doc);
 }
+
+/* Three kernels given out of version order; the metric changes at the middle one and stays. */
+Test(analysis, track)
+{
+	static const char *const kernels[] = {"6.12.117", "6.1.192", "6.2.0"};
+	static const double factor[] = {1.25, 1.0, 1.25};
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "alloc",
+				.heap = "system",
+				.backend = "dma-heap",
+				.size_bytes = 4096,
+				.metric = "alloc_latency",
+				.params = "",
+				.unit = "ns",
+				.timer_overhead_ns = 20};
+	struct dhb_cmp_params p;
+	struct dhb_track t;
+	char run[32];
+	size_t k, i;
+
+	dhb_cmp_params_default(&p);
+	cr_assert_eq(dhb_track_init(&t, &p), 0);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < 9; i++) {
+			snprintf(run, sizeof(run), "%s/%zu", kernels[k], i);
+			o.run = run;
+			o.value = 10000 * factor[k] * (1 + 0.01 * (double)(i % 3));
+			cr_assert_eq(dhb_track_add(&t, kernels[k], &o), 0);
+		}
+	}
+	cr_assert_eq(dhb_track_compute(&t), 0);
+	cr_assert_eq(t.n_kernels, 3);
+	cr_assert_str_eq(t.kernels[0], "6.1.192");
+	cr_assert_str_eq(t.kernels[1], "6.2.0");
+	cr_assert_str_eq(t.kernels[2], "6.12.117");
+	cr_assert_eq(t.n_points, 3);
+	cr_assert(t.points[0].first);
+	cr_assert_str_eq(t.points[1].kernel, "6.2.0");
+	cr_assert_eq(t.points[1].r->verdict, DHB_VERDICT_WORSE);
+	cr_assert_eq(t.points[2].r->verdict, DHB_VERDICT_SAME);
+	for (i = 0; i < 3; i++)
+		cr_assert_str_eq(t.points[i].first_change, "6.2.0");
+	cr_assert_eq(dhb_track_regressions(&t), 1);
+	dhb_track_free(&t);
+
+	cr_assert_eq(dhb_track_init(&t, &p), 0);
+	cr_assert_eq(dhb_track_add(&t, "6.1.192", &o), 0);
+	cr_assert_eq(dhb_track_compute(&t), -EINVAL);
+	cr_assert(strstr(t.error, "at least two"), "%s", t.error);
+	dhb_track_free(&t);
+}
+
+Test(analysis, track_doc_columns_match_writer)
+{
+	char *doc = tu_slurp(DHB_TRACK_MD), *names[64];
+	size_t n = doc_table_names(doc, DHB_TRACK_MD, "track", names, 64), i;
+
+	cr_assert_eq(n, dhb_track_ncolumns(), "TRACK.md %zu columns, writer %zu", n,
+		     dhb_track_ncolumns());
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(dhb_track_column(i), names[i], "column %zu", i);
+	cr_assert_null(dhb_track_column(n));
+	free(doc);
+}

@@ -40,8 +40,9 @@
  *   - attribution: the same on each run's value divided by the same run's floor (sync rows:
  *     ioctl_floor_latency of the same heap and size; alloc and map rows: the memfd baseline;
  *     cpu bandwidths: the malloc baseline), paired by run and repetition. A change that is gone
- *     relative to the floor moved with the platform ("platform"); one that stays is the heap's
- *     or the test's own ("specific").
+ *     relative to the floor (no change there, ratio within the minimum effect of 1) moved with
+ *     the platform ("platform"); one that stays is the heap's or the test's own ("specific");
+ *     neither is "unclear".
  */
 
 /* Multiple-comparison correction of a comparison's p-values. */
@@ -178,7 +179,7 @@ struct dhb_cmp_obs {
  * @rel_ci_high: likewise.
  * @rel_p_adj: adjusted p of the relative values.
  * @rel_verdict: verdict of the relative values.
- * @attribution: "specific", "platform", "relative only", "floor" (a floor itself) or "".
+ * @attribution: "specific", "platform", "unclear", "relative only", "unknown" or "".
  * @family: the metric family the p-value was adjusted in, "TEST/METRIC" (per board).
  * @family_size: the keys of that family that were tested.
  * @counter: a counter row (METRIC.EVENT): reported apart, not in the exit status.
@@ -295,5 +296,97 @@ const char *dhb_cmp_column(size_t i);
  * Return: the count of DHB_VERDICT_WORSE results that are not counter rows.
  */
 size_t dhb_cmp_regressions(const struct dhb_cmp *c);
+
+/*
+ * track: per board and metric, the series over kernel versions
+ * ------------------------------------------------------------
+ * The kernels of the observations are sorted as versions (strverscmp: 6.1.192 < 6.12.117 <
+ * 6.12.118), and each step from one kernel to the next is a comparison of its own (all of the
+ * above: families, thresholds, floors). Per key the first step whose verdict is a regression or
+ * an improvement names the first kernel where a change appeared.
+ */
+
+struct dhb_track_priv;
+
+/**
+ * struct dhb_track_point - one key at one kernel.
+ * @r: the comparison of this kernel with the previous one (its new side is this kernel); for
+ *     the first kernel, the first step's comparison, whose base side it is.
+ * @kernel: the kernel.
+ * @first: the first kernel of the series.
+ * @first_change: the kernel where this key's first change appeared, "" when none.
+ */
+struct dhb_track_point {
+	const struct dhb_cmp_result *r;
+	const char *kernel;
+	bool first;
+	const char *first_change;
+};
+
+/**
+ * struct dhb_track - the series of every key.
+ * @params: thresholds of each step.
+ * @kernels: the kernels, sorted as versions.
+ * @n_kernels: their number.
+ * @points: per key (in key order) its kernels in order, after dhb_track_compute().
+ * @n_points: their number.
+ * @steps: the comparisons of kernels[i] with kernels[i + 1].
+ * @error: one line after a failure.
+ * @priv: private.
+ */
+struct dhb_track {
+	struct dhb_cmp_params params;
+	char **kernels;
+	size_t n_kernels;
+	struct dhb_track_point *points;
+	size_t n_points;
+	struct dhb_cmp *steps;
+	char error[512];
+	struct dhb_track_priv *priv;
+};
+
+int dhb_track_init(struct dhb_track *t, const struct dhb_cmp_params *p);
+
+/**
+ * dhb_track_add() - add one run-level median of kernel @kernel (copied).
+ * @t: the series.
+ * @kernel: its kernel release.
+ * @o: the observation.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_track_add(struct dhb_track *t, const char *kernel, const struct dhb_cmp_obs *o);
+
+/**
+ * dhb_track_compute() - sort the kernels, compare each step, build the series.
+ * @t: the series.
+ *
+ * Return: 0; -EINVAL with fewer than two kernels, -EPROTO for mixed units (@t->error says
+ * which); -ENOMEM.
+ */
+int dhb_track_compute(struct dhb_track *t);
+
+void dhb_track_free(struct dhb_track *t);
+
+/**
+ * dhb_track_write() - write the series (only keys with a change in the table, unless @all).
+ * @t: computed series.
+ * @fmt: format.
+ * @all: the table shows every key.
+ * @fp: stream.
+ */
+void dhb_track_write(const struct dhb_track *t, enum dhb_cmp_format fmt, bool all, FILE *fp);
+
+/* The columns of track's CSV and JSON (results/TRACK.md). */
+size_t dhb_track_ncolumns(void);
+const char *dhb_track_column(size_t i);
+
+/**
+ * dhb_track_regressions() - regressions of primary metrics over all steps.
+ * @t: computed series.
+ *
+ * Return: their number.
+ */
+size_t dhb_track_regressions(const struct dhb_track *t);
 
 #endif /* DHB_ANALYSIS_H */
