@@ -18,7 +18,8 @@
 	X(frag)             \
 	X(store)            \
 	X(compare)          \
-	X(track)
+	X(track)            \
+	X(calibrate)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

@@ -370,3 +370,62 @@ Test(analysis, track_doc_columns_match_writer)
 	cr_assert_null(dhb_track_column(n));
 	free(doc);
 }
+
+/*
+ * The detector on a pool it must handle: 10 keys of one metric with 1 % spread. A 10 % shift
+ * with 9 a side is found nearly always, and false alarms stay far under alpha.
+ */
+Test(analysis, detector)
+{
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "alloc",
+				.heap = "system",
+				.backend = "dma-heap",
+				.metric = "alloc_latency",
+				.params = "",
+				.unit = "ns",
+				.run = "r",
+				.timer_overhead_ns = NAN};
+	struct dhb_det_params p = {.repetitions = 9, .shift = 0.10, .trials = 100, .seed = 7};
+	struct dhb_det_family all;
+	struct dhb_det d;
+	size_t k, i;
+
+	dhb_cmp_params_default(&p.cmp);
+	cr_assert_eq(dhb_det_init(&d, &p), 0);
+	for (k = 0; k < 10; k++) {
+		o.size_bytes = 4096 << k;
+		for (i = 0; i < 9; i++) {
+			o.value = 1000 * (double)(k + 1) * (1 + 0.01 * ((double)i - 4) / 4);
+			cr_assert_eq(dhb_det_add(&d, &o), 0);
+		}
+	}
+	o.metric = "alloc_latency.task-clock"; /* counter rows are left out */
+	cr_assert_eq(dhb_det_add(&d, &o), 0);
+	cr_assert_eq(dhb_det_run(&d), 0);
+	cr_assert_eq(d.n_families, 1);
+	dhb_det_total(&d, &all);
+	cr_assert_eq(all.keys, 10);
+	cr_assert_eq(all.trials, 100);
+	cr_assert_eq(all.null_tests, 900);
+	cr_assert_geq(all.detected, 95, "power %zu/100", all.detected);
+	cr_assert_leq(all.false_alarms, 9, "false alarms %zu/900", all.false_alarms);
+	dhb_det_free(&d);
+
+	p.repetitions = 2;
+	cr_assert_eq(dhb_det_init(&d, &p), 0);
+	cr_assert_eq(dhb_det_run(&d), -EINVAL);
+	dhb_det_free(&d);
+}
+
+Test(analysis, detector_doc_columns_match_writer)
+{
+	char *doc = tu_slurp(DHB_COMPARE_MD), *names[32];
+	size_t n = doc_table_names(doc, DHB_COMPARE_MD, "detector", names, 32), i;
+
+	cr_assert_eq(n, dhb_det_ncolumns(), "COMPARE.md %zu columns, writer %zu", n,
+		     dhb_det_ncolumns());
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(dhb_det_column(i), names[i], "column %zu", i);
+	free(doc);
+}

@@ -389,4 +389,62 @@ const char *dhb_track_column(size_t i);
  */
 size_t dhb_track_regressions(const struct dhb_track *t);
 
+/*
+ * The detector benchmark (detector.c says how): power and false alarms of compare's verdicts,
+ * measured by resampling one set of real runs and shifting one key of a family at a time.
+ */
+#define DHB_DET_MAX_REPS 64
+
+/**
+ * struct dhb_det_params - a detector benchmark.
+ * @cmp: the thresholds compare uses.
+ * @repetitions: run-level medians a side in each trial (3 to DHB_DET_MAX_REPS).
+ * @shift: the injected change, as a fraction (0.10), in the worse direction.
+ * @trials: trials per family.
+ * @seed: of the resampling (0: a fixed default).
+ */
+struct dhb_det_params {
+	struct dhb_cmp_params cmp;
+	size_t repetitions;
+	double shift;
+	size_t trials;
+	uint64_t seed;
+};
+
+/**
+ * struct dhb_det_family - what one family (or all of them) measured.
+ * @name: "BOARD/TEST/METRIC".
+ * @keys: its keys with at least 3 values in the pool.
+ * @trials: trials.
+ * @detected: trials whose shifted key was found as a regression.
+ * @false_alarms: verdicts other than "no change" on keys that were not shifted.
+ * @null_tests: keys judged that were not shifted (false_alarms' denominator).
+ */
+struct dhb_det_family {
+	char *name;
+	size_t keys, trials, detected, false_alarms, null_tests;
+};
+
+struct dhb_det_priv;
+
+struct dhb_det {
+	struct dhb_det_params params;
+	struct dhb_det_family *families;
+	size_t n_families;
+	struct dhb_det_priv *priv;
+};
+
+int dhb_det_init(struct dhb_det *d, const struct dhb_det_params *p);
+/* Add one real run-level median to the pool (counter rows are left out); 0 or -ENOMEM. */
+int dhb_det_add(struct dhb_det *d, const struct dhb_cmp_obs *o);
+/* Run every family's trials; 0, -EINVAL for a repetition count out of range, -ENOMEM. */
+int dhb_det_run(struct dhb_det *d);
+/* The sums over every family into @all (its name is static). */
+void dhb_det_total(const struct dhb_det *d, struct dhb_det_family *all);
+/* One line per family and one for all; CSV (results/COMPARE.md) or a table. */
+void dhb_det_write(const struct dhb_det *d, bool csv, bool header, FILE *fp);
+size_t dhb_det_ncolumns(void);
+const char *dhb_det_column(size_t i);
+void dhb_det_free(struct dhb_det *d);
+
 #endif /* DHB_ANALYSIS_H */
