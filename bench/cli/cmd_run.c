@@ -109,6 +109,7 @@ static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_e
 		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
 			 env->cma_areas[i].name, env->cma_areas[i].bytes);
 	}
+	ENV("boot_id", "%s", env->boot_id);
 	ENV("ioctl_retries", "%" PRIu64, retries);
 	ENV("interrupted_by_signal", "%d", sig);
 #undef ENV
@@ -140,6 +141,7 @@ struct run_state {
 	bool samples_open;
 	struct dhb_run_info run;
 	char ts[32];
+	struct run_reps reps;
 	struct dhb_event_list events;
 	struct dhb_counters counters;
 	struct dhb_section_cost cost;
@@ -176,13 +178,20 @@ static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_e
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
 	ret = dhb_outfile_open(&of, s->json, std);
+	if (st->reps.n)
+		st->run.timestamp = st->reps.ts[0]; /* the environment's: the first pass's */
 	if (!ret) {
 		cfg.fp = of.fp;
 		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
 		if (!ret) {
-			for (i = 0; i < r->store.n; i++)
+			for (i = 0; i < r->store.n; i++) {
+				/* each row with its pass's timestamp (run --repeat) */
+				if (st->reps.n > 1)
+					st->run.timestamp =
+						(char *)run_reps_timestamp(&st->reps, i);
 				dhb_sink_write(&sink,
 					       &r->store.v[i].row); /* the sink keeps errors */
+			}
 			ret = dhb_sink_close(&sink);
 		}
 		if (ret)
@@ -489,8 +498,9 @@ int dhb_run_main(int argc, char **argv)
 	struct dhb_kv env[MAX_ENV];
 	char envbuf[MAX_ENV][96];
 	uint64_t retries = 0;
-	size_t i, n_env, total = 0, done = 0;
+	size_t i, n_env, total = 0, done = 0, rep;
 	int status, ret, r2, sig;
+	bool stop_early = false;
 
 	if (!st)
 		return DHB_EXIT_FAIL;
@@ -520,12 +530,21 @@ int dhb_run_main(int argc, char **argv)
 	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;
-	for (i = 0; i < st->plan.n && !*r->stop; i++) {
-		if (st->plan.items[i].skip)
-			continue;
-		dhb_runner_run(r, &st->plan.items[i], done++, total);
-		if ((r->csv && r->csv->err) || (r->samples && r->samples->err))
-			break; /* a file cannot be written: stop wasting time */
+	total *= st->set.repeat;
+	for (rep = 0; rep < st->set.repeat && !*r->stop && !stop_early; rep++) {
+		if (run_reps_begin(&st->reps, &st->run, rep, st->set.repeat)) {
+			status = DHB_EXIT_FAIL;
+			goto out_free;
+		}
+		for (i = 0; i < st->plan.n && !*r->stop; i++) {
+			if (st->plan.items[i].skip)
+				continue;
+			dhb_runner_run(r, &st->plan.items[i], done++, total);
+			stop_early = (r->csv && r->csv->err) || (r->samples && r->samples->err);
+			if (stop_early)
+				break; /* a file cannot be written: stop wasting time */
+		}
+		run_reps_end(&st->reps, rep, r->store.n);
 	}
 	sig = (int)*r->stop;
 	if (sig)
@@ -544,6 +563,7 @@ int dhb_run_main(int argc, char **argv)
 	n_env += dhb_run_counter_env(env + n_env, envbuf + n_env, st->counter_names,
 				     st->counter_floors, sizeof(st->counter_names), &st->counters,
 				     &st->cost);
+	n_env += run_reps_env(&st->reps, env + n_env);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
 	ret = write_outputs(st, env, n_env);
 	r2 = close_csv(st);
@@ -565,6 +585,7 @@ out_free:
 		dhb_outfile_abort(&st->samples_file);
 	}
 	dhb_opts_line_free(&st->line);
+	run_reps_free(&st->reps);
 	dhb_runner_fini(r);
 	dhb_plan_free(&st->plan);
 	dhb_sizes_free(&st->sizes);

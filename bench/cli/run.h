@@ -15,6 +15,7 @@
  * @iterations: --iterations, measured iterations per (heap, test, size).
  * @duration: --duration, seconds per (heap, test, size) instead of a count; 0 = unset.
  * @warmup: --warmup, unrecorded iterations first.
+ * @repeat: --repeat, passes over the whole plan, each its own run (timestamp).
  * @cpu: --cpu, CPU to pin to, or -1.
  * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
  * @csv: --csv FILE (appended to), or NULL.
@@ -31,6 +32,7 @@ struct run_settings {
 	uint64_t iterations;
 	double duration;
 	uint64_t warmup;
+	uint64_t repeat;
 	int cpu;
 	uint64_t max_mem;
 	const char *csv;
@@ -49,6 +51,53 @@ struct run_settings {
  * Return: the exit status (dhb/exit.h).
  */
 int dhb_run_main(int argc, char **argv);
+
+/**
+ * struct run_reps - the repetitions of a run (run_repeat.c): each pass over the plan is a run
+ * of its own, told apart by its timestamp (distinct: a pass that would start in the same second
+ * as the one before waits for the next).
+ * @n: passes done.
+ * @ts: the timestamp of each pass.
+ * @end: the row store's count after each pass.
+ * @list: the timestamps joined by ' ', for the JSON environment's repetition_timestamps.
+ * @count: @n as text, for the JSON environment's repetitions.
+ */
+struct run_reps {
+	size_t n;
+	char (*ts)[32];
+	size_t *end;
+	char *list;
+	char count[24];
+};
+
+struct dhb_run_info;
+
+/**
+ * run_reps_begin() - the timestamp of pass @i into @run (->timestamp) and @reps.
+ * @reps: repetitions (arrays of @total entries allocated on the first pass).
+ * @run: the run identity whose timestamp changes.
+ * @i: the pass, from 0.
+ * @total: passes asked for.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, size_t total);
+
+/**
+ * run_reps_end() - pass @i is done with @rows rows in the store.
+ * @reps: repetitions.
+ * @i: the pass.
+ * @rows: the row store's count now.
+ */
+void run_reps_end(struct run_reps *reps, size_t i, size_t rows);
+
+/* The timestamp of row @row of the store (the pass it belongs to), NULL when not known. */
+const char *run_reps_timestamp(const struct run_reps *reps, size_t row);
+
+/* The facts of the JSON environment: repetitions (N) and repetition_timestamps; 0..2 pairs. */
+size_t run_reps_env(struct run_reps *reps, struct dhb_kv *kv);
+
+void run_reps_free(struct run_reps *reps);
 
 struct dhb_counters;
 struct dhb_kv;

@@ -259,5 +259,7 @@ int dhb_env_probe(struct dhb_env *env)
 	if (dhb_env_read_file("/proc/cmdline", text, sizeof(text)) > 0)
 		dhb_env_cmdline_arg(text, "cma", env->cma_arg, sizeof(env->cma_arg));
 	probe_cma_areas(env);
+	if (dhb_env_read_file("/proc/sys/kernel/random/boot_id", text, sizeof(text)) > 0)
+		sscanf(text, "%39s", env->boot_id);
 	return 0;
 }

@@ -158,6 +158,31 @@ static int read_environment(struct results_ctx *c, struct json_object *env)
 	return read_kvs(c, env, "environment", true, &c->src->environment, &c->src->n_environment);
 }
 
+/*
+ * Whether row identity @a is one of the passes of the document's run @b (run --repeat): the
+ * same but for a timestamp that the environment's repetition_timestamps lists.
+ */
+static bool repetition_of(const struct dhb_results_source *src, const struct dhb_run_info *a,
+			  const struct dhb_run_info *b)
+{
+	struct dhb_run_info t = *a;
+	const char *list = NULL, *p;
+	size_t i, len = a->timestamp ? strlen(a->timestamp) : 0;
+
+	t.timestamp = b->timestamp;
+	if (!len || !results_run_equal(&t, b))
+		return false;
+	for (i = 0; i < src->n_environment; i++) {
+		if (!strcmp(src->environment[i].key, "repetition_timestamps"))
+			list = src->environment[i].value;
+	}
+	for (p = list; p && (p = strstr(p, a->timestamp)); p += len) {
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+	}
+	return false;
+}
+
 static int read_row(struct results_ctx *c, struct json_object *o)
 {
 	size_t ncols = dhb_sink_ncolumns(), col, len;
@@ -198,10 +223,12 @@ static int read_row(struct results_ctx *c, struct json_object *o)
 		if (ret)
 			return ret;
 	}
-	if (!results_run_equal(&r->run, &c->src->run))
+	if (!results_run_equal(&r->run, &c->src->run) &&
+	    !repetition_of(c->src, &r->run, &c->src->run))
 		return results_fail(c, -EPROTO,
 				    "run identity differs from the document's \"environment\" "
-				    "(a JSON document holds one run)");
+				    "(a JSON document holds one run, its passes listed in "
+				    "repetition_timestamps)");
 	return 0;
 }
 

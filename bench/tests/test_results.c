@@ -588,7 +588,7 @@ Test(results, json_refusals)
 		{"j", replace(doc, "\"hostname\":\"lab,host\"", "\"hostname\":\"other\""), 0, 0,
 		 -EPROTO,
 		 "j: rows[0]: run identity differs from the document's \"environment\" (a JSON "
-		 "document holds one run)"},
+		 "document holds one run, its passes listed in repetition_timestamps)"},
 		{"j", replace(doc, "\"rows\": [", "\"rows\": [1,"), 0, 0, -EPROTO,
 		 "j: rows[0]: a row is int, not an object"},
 		{"j", replace(doc, "\"rows\": [", "\"rows\": {\"a\": 1}, \"x\": ["), 0, 0, -EPROTO,

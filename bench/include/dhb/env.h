@@ -36,6 +36,7 @@ struct dhb_cma_area {
  * @n_cma_areas: number of @cma_areas.
  * @page_size: CPU page size in bytes.
  * @ncpus: online CPUs.
+ * @boot_id: /proc/sys/kernel/random/boot_id (which boot measured), "" unknown.
  */
 struct dhb_env {
 	char kernel[65];
@@ -50,6 +51,7 @@ struct dhb_env {
 	size_t n_cma_areas;
 	long page_size;
 	long ncpus;
+	char boot_id[40];
 };
 
 /**
