@@ -30,6 +30,7 @@ struct dhb_cmp_priv {
 	size_t ng;
 	char **strs; /* the strings of results (key parts, families, floor labels) */
 	size_t nstrs, capstrs;
+	struct cmp_samples *samples;
 };
 
 void dhb_cmp_params_default(struct dhb_cmp_params *p)
@@ -50,7 +51,7 @@ int dhb_cmp_init(struct dhb_cmp *c, const struct dhb_cmp_params *p)
 	return c->priv ? 0 : -ENOMEM;
 }
 
-static char *make_key(const struct dhb_cmp_obs *o)
+char *dhb_cmp_make_key(const struct dhb_cmp_obs *o)
 {
 	char *k;
 
@@ -73,7 +74,7 @@ int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o)
 		p->o = x;
 		p->cap = p->cap ? p->cap * 2 : 1024;
 	}
-	k = make_key(o);
+	k = dhb_cmp_make_key(o);
 	x = &p->o[p->n];
 	if (!k || asprintf(&x->key, "%s%c%s%c%s", k, 0, o->unit, 0, o->run) < 0) {
 		free(k);
@@ -93,6 +94,18 @@ int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o)
 	    (isnan(c->timer_overhead_ns) || o->timer_overhead_ns > c->timer_overhead_ns))
 		c->timer_overhead_ns = o->timer_overhead_ns;
 	return 0;
+}
+
+int dhb_cmp_add_sample(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o, uint64_t count)
+{
+	char *k = dhb_cmp_make_key(o);
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	ret = dhb_cmp_samples_add(&c->priv->samples, side, k, o->run, o->value, count);
+	free(k);
+	return ret;
 }
 
 size_t dhb_cmp_count(const struct dhb_cmp *c, int side)
@@ -183,7 +196,8 @@ static int make_groups(struct dhb_cmp *c)
 	struct dhb_cmp_priv *p = c->priv;
 	size_t i, j;
 
-	qsort(p->o, p->n, sizeof(*p->o), cmp_obs);
+	if (p->n) /* p->o is NULL without observations */
+		qsort(p->o, p->n, sizeof(*p->o), cmp_obs);
 	p->g = calloc(p->n ? p->n : 1, sizeof(*p->g));
 	if (!p->g)
 		return -ENOMEM;
@@ -268,6 +282,39 @@ static bool test_pair(const struct dhb_cmp *c, double *a, size_t na, double *b, 
 	return true;
 }
 
+/*
+ * One run a side: the Mann-Whitney test and the ratio on the two runs' raw samples instead,
+ * when both sides have at least min_values of them. Samples of one run are not independent
+ * evidence about a kernel (a boot's own state moves them together), so the output says which
+ * evidence each verdict rests on.
+ */
+static int raw_samples(struct dhb_cmp *c, const struct group *g, struct dhb_cmp_result *r)
+{
+	struct dhb_cmp_priv *p = c->priv;
+	const struct obs *ob = NULL, *on = NULL;
+	double *a = NULL, *b = NULL;
+	size_t i, na, nb;
+
+	for (i = g->first; i < g->first + g->n_base + g->n_new; i++) {
+		if (p->o[i].side)
+			on = &p->o[i];
+		else
+			ob = &p->o[i];
+	}
+	if (!p->samples || !ob || !on)
+		return 0;
+	na = dhb_cmp_samples_get(p->samples, ob->key, ob->run, 0, &a);
+	nb = dhb_cmp_samples_get(p->samples, on->key, on->run, 1, &b);
+	if (na >= c->params.min_values && nb >= c->params.min_values) {
+		r->ratio = dhb_ratio_ci(a, na, b, nb, &r->ci_low, &r->ci_high);
+		r->p = dhb_mann_whitney(a, na, b, nb, NULL);
+		r->evidence = "raw samples, one run a side";
+	}
+	free(a);
+	free(b);
+	return (na && !a) || (nb && !b) ? -ENOMEM : 0;
+}
+
 static int compute_group(struct dhb_cmp *c, size_t i, double *a, double *b)
 {
 	struct dhb_cmp_priv *p = c->priv;
@@ -282,6 +329,13 @@ static int compute_group(struct dhb_cmp *c, size_t i, double *a, double *b)
 	r->base = dhb_median(a, na);
 	r->new = dhb_median(b, nb);
 	test_pair(c, a, na, b, nb, &r->ratio, &r->ci_low, &r->ci_high, &r->p);
+	r->evidence = isnan(r->p) ? "" : "run-level medians";
+	if (isnan(r->p) && na == 1 && nb == 1) {
+		int ret = raw_samples(c, g, r);
+
+		if (ret)
+			return ret;
+	}
 	r->p_adj = r->p;
 	r->rel_ratio = r->rel_ci_low = r->rel_ci_high = r->rel_p_adj = NAN;
 	r->floor = "";
@@ -419,6 +473,7 @@ int dhb_cmp_compute(struct dhb_cmp *c)
 	ret = make_groups(c);
 	if (ret)
 		return ret;
+	dhb_cmp_samples_sort(p->samples);
 	c->results = calloc(p->ng ? p->ng : 1, sizeof(*c->results));
 	a = malloc((p->n ? p->n : 1) * sizeof(*a));
 	b = malloc((p->n ? p->n : 1) * sizeof(*b));
@@ -458,6 +513,7 @@ void dhb_cmp_free(struct dhb_cmp *c)
 		for (i = 0; i < p->nstrs; i++)
 			free(p->strs[i]);
 		free(p->strs);
+		dhb_cmp_samples_free(p->samples);
 		free(p->o);
 		free(p->g);
 		free(p);

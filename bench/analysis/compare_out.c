@@ -40,6 +40,7 @@ enum col_id {
 	C_KIND,
 	C_FAMILY,
 	C_FAMSIZE,
+	C_EVIDENCE,
 };
 
 /* The columns of compare's CSV and JSON, in order (COMPARE.md documents each). */
@@ -76,6 +77,7 @@ static const struct {
 	[C_KIND] = {"kind", C_TEXT},
 	[C_FAMILY] = {"family", C_TEXT},
 	[C_FAMSIZE] = {"family_size", C_INT},
+	[C_EVIDENCE] = {"evidence", C_TEXT},
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -108,6 +110,7 @@ static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, siz
 		[C_RVERDICT] = *r->floor ? dhb_verdict_name(r->rel_verdict) : "",
 		[C_KIND] = r->counter ? "counter" : "primary",
 		[C_FAMILY] = r->family,
+		[C_EVIDENCE] = r->evidence,
 	};
 	const double d[] = {
 		[C_SIZE] = (double)r->size_bytes,
@@ -199,14 +202,15 @@ static void ratio_text(char *buf, size_t len, double r, double lo, double hi)
 
 static void table_row(const struct dhb_cmp_result *r, FILE *fp)
 {
-	char rat[64], rel[64], name[160];
+	char rat[64], rel[64], name[160], verdict[24];
+	bool raw = r->evidence && !strncmp(r->evidence, "raw", 3);
 
 	ratio_text(rat, sizeof(rat), r->ratio, r->ci_low, r->ci_high);
 	ratio_text(rel, sizeof(rel), r->rel_ratio, r->rel_ci_low, r->rel_ci_high);
 	snprintf(name, sizeof(name), "%s%s%s", r->metric, *r->params ? " " : "", r->params);
-	fprintf(fp, "%-11s %-6s %-35s %9" PRIu64 " %-36s %-24s %8.2g  %-24s %s\n",
-		dhb_verdict_name(r->verdict), r->test, r->heap, r->size_bytes, name, rat, r->p_adj,
-		rel, r->attribution);
+	snprintf(verdict, sizeof(verdict), "%s%s", dhb_verdict_name(r->verdict), raw ? "*" : "");
+	fprintf(fp, "%-16s %-6s %-35s %9" PRIu64 " %-36s %-24s %8.2g  %-24s %s\n", verdict, r->test,
+		r->heap, r->size_bytes, name, rat, r->p_adj, rel, r->attribution);
 }
 
 /* The rows of one kind (primary or counter) the table shows; counts their verdicts. */
@@ -215,7 +219,7 @@ static void table_rows(const struct dhb_cmp *c, bool all, bool counter, size_t c
 	const struct dhb_cmp_result *r;
 	size_t i;
 
-	fprintf(fp, "%-11s %-6s %-35s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
+	fprintf(fp, "%-16s %-6s %-35s %9s %-36s %-24s %8s  %-24s %s\n", "verdict", "test", "heap",
 		"size", "metric", "ratio [95% CI]", "p_adj", "rel ratio [95% CI]", "attribution");
 	for (i = 0; i < c->n_results; i++) {
 		r = &c->results[i];
@@ -245,7 +249,9 @@ static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char 
 	if (!isnan(c->timer_overhead_ns))
 		fprintf(fp, " and, for ns, > %g x the timer overhead (%.0f ns)",
 			c->params.timer_factor, c->timer_overhead_ns);
-	fprintf(fp, "\nrel: the ratio of each run's value over the same run's floor\n\n");
+	fprintf(fp,
+		"\nrel: the ratio of each run's value over the same run's floor; *: tested on the "
+		"raw samples of one run a side (weaker evidence: repeat runs)\n\n");
 	table_rows(c, all, false, count, fp);
 	fprintf(fp, "\ncounter rows (METRIC.EVENT, their own families; they explain the metrics "
 		    "above and do not set the exit status):\n\n");

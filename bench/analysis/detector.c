@@ -234,7 +234,7 @@ int dhb_det_run(struct dhb_det *d)
 	d->families = calloc(n, sizeof(*d->families));
 	if (!vals || !scratch || !k || !d->families)
 		ret = -ENOMEM;
-	if (!ret)
+	if (!ret && p->n)
 		qsort(p->o, p->n, sizeof(*p->o), cmp_dobs);
 	for (i = 0; i < p->n && !ret; i = j) {
 		for (j = i; j < p->n && !strcmp(p->o[j].family, p->o[i].family); j++)

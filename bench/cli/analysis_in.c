@@ -113,6 +113,49 @@ static int read_files(const char *cmd, struct dhb_results *res, const char *inpu
 	return 0;
 }
 
+void ain_file_run_key(char *buf, size_t len, const char *timestamp, const char *hostname,
+		      const char *board, const char *kernel, const char *git_rev)
+{
+	snprintf(buf, len, "%s|%s|%s|%s|%s/1", timestamp, hostname, board, kernel, git_rev);
+}
+
+struct samples_ctx {
+	ain_sample_fn fn;
+	void *arg;
+};
+
+static int from_sample(void *arg, const struct dhb_results_sample *s)
+{
+	struct samples_ctx *x = arg;
+	char key[512];
+
+	ain_file_run_key(key, sizeof(key), s->timestamp, s->hostname, s->board, s->kernel,
+			 s->git_rev);
+	return x->fn(x->arg, s, key);
+}
+
+int ain_load_samples(const char *cmd, const char *input, ain_sample_fn fn, void *arg)
+{
+	char *list = strdup(input), *save = NULL, *f;
+	struct samples_ctx x = {fn, arg};
+	struct dhb_results res;
+	int ret = 0;
+
+	if (!list)
+		return DHB_EXIT_FAIL;
+	dhb_results_init(&res, 0);
+	for (f = strtok_r(list, ",", &save); f && !ret; f = strtok_r(NULL, ",", &save))
+		ret = dhb_results_read_samples(&res, f, from_sample, &x);
+	free(list);
+	if (ret == -ENOMEM)
+		fprintf(stderr, "dmaheap-bench %s: out of memory\n", cmd);
+	else if (ret)
+		fprintf(stderr, "dmaheap-bench %s: %s\n", cmd,
+			*dhb_results_error(&res) ? dhb_results_error(&res) : strerror(-ret));
+	dhb_results_free(&res);
+	return !ret ? -1 : ret == -ENOMEM ? DHB_EXIT_FAIL : DHB_EXIT_USAGE;
+}
+
 static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
 {
 	struct dhb_results res;
@@ -126,8 +169,8 @@ static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
 	for (i = 0; !ret && i < res.n_rows; i++) {
 		const struct dhb_results_row *r = &res.rows[i];
 
-		snprintf(key, sizeof(key), "%s|%s|%s|%s|%s/1", r->run.timestamp, r->run.hostname,
-			 r->run.board, r->run.kernel, r->run.git_rev);
+		ain_file_run_key(key, sizeof(key), r->run.timestamp, r->run.hostname, r->run.board,
+				 r->run.kernel, r->run.git_rev);
 		a = (struct ain_row){.run = &r->run, .row = &r->row, .run_key = key};
 		a.timer_overhead_ns = env_number(r->source, "timer_overhead_ns");
 		ret = fn(arg, &a);

@@ -27,4 +27,17 @@ typedef int (*ain_fn)(void *arg, const struct ain_row *r);
 int ain_load(const char *cmd, const char *input, const char *db_path, struct dhb_db **db, ain_fn fn,
 	     void *arg);
 
+/* What pairs a row of files with its run: the same text for its samples (ain_load_samples()). */
+void ain_file_run_key(char *buf, size_t len, const char *timestamp, const char *hostname,
+		      const char *board, const char *kernel, const char *git_rev);
+
+/* Receives one line of a samples file with its run key (as ain_load() gives files' rows). */
+typedef int (*ain_sample_fn)(void *arg, const struct dhb_results_sample *s, const char *run_key);
+
+/*
+ * ain_load_samples() - every line of the samples files FILE[,FILE...] of @input to @fn.
+ * Returns -1 when done, else the exit status after one line on stderr (2 for a bad file).
+ */
+int ain_load_samples(const char *cmd, const char *input, ain_sample_fn fn, void *arg);
+
 #endif /* DHB_CLI_ANALYSIS_IN_H */

@@ -15,6 +15,8 @@
 
 struct compare_settings {
 	const char *db;
+	const char *base_samples;
+	const char *new_samples;
 	const char *format;
 	const char *correction;
 	double alpha;
@@ -63,6 +65,18 @@ static const struct dhb_opt compare_opts[] = {
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(all),
 	 .help = "the table shows every metric, not only the changes"},
+	{.name = "base-samples",
+	 .metavar = "FILES",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(base_samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "run --samples files of BASE: one run a side is then tested on raw samples"},
+	{.name = "new-samples",
+	 .metavar = "FILES",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(new_samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "run --samples files of NEW (see --base-samples)"},
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 
@@ -112,6 +126,45 @@ static int add_row(void *arg, const struct ain_row *a)
 	return dhb_cmp_add(x->c, x->side, &o);
 }
 
+static int add_sample(void *arg, const struct dhb_results_sample *s, const char *run_key)
+{
+	struct add_ctx *x = arg;
+	struct dhb_cmp_obs o = {
+		.board = s->board,
+		.test = s->test,
+		.heap = s->heap,
+		.backend = s->backend,
+		.size_bytes = s->size_bytes,
+		.metric = s->metric,
+		.params = s->params,
+		.unit = s->unit,
+		.run = run_key,
+		.value = s->value,
+	};
+
+	return dhb_cmp_add_sample(x->c, x->side, &o, s->count);
+}
+
+/* Both inputs, then the samples files given; -1 when done, else an exit status. */
+static int load(const struct compare_settings *s, struct add_ctx *x, struct dhb_db **db,
+		const char *base, const char *new)
+{
+	int ret;
+
+	x->side = 0;
+	ret = ain_load("compare", base, s->db, db, add_row, x);
+	x->side = 1;
+	if (ret < 0)
+		ret = ain_load("compare", new, s->db, db, add_row, x);
+	x->side = 0;
+	if (ret < 0 && s->base_samples)
+		ret = ain_load_samples("compare", s->base_samples, add_sample, x);
+	x->side = 1;
+	if (ret < 0 && s->new_samples)
+		ret = ain_load_samples("compare", s->new_samples, add_sample, x);
+	return ret;
+}
+
 static enum dhb_adjust adjust_of(const char *s)
 {
 	return !strcmp(s, "holm")   ? DHB_ADJUST_HOLM
@@ -136,10 +189,7 @@ static int compare(const struct compare_settings *s, const char *base, const cha
 	p.adjust = adjust_of(s->correction);
 	if (dhb_cmp_init(&c, &p))
 		return DHB_EXIT_FAIL;
-	ret = ain_load("compare", base, s->db, &db, add_row, &x);
-	x.side = 1;
-	if (ret < 0)
-		ret = ain_load("compare", new, s->db, &db, add_row, &x);
+	ret = load(s, &x, &db, base, new);
 	if (ret >= 0)
 		goto out;
 	ret = dhb_cmp_compute(&c);

@@ -19,20 +19,6 @@
  * refused with a hint, as SCHEMA.md tells to drop all headers but the first.
  */
 
-/**
- * struct csv_rec - one record, unquoted.
- * @buf: its fields, each NUL-terminated, one after the other.
- * @len: bytes used in @buf.
- * @nfields: number of fields.
- * @line: line the record starts on.
- */
-struct csv_rec {
-	char buf[DHB_RESULTS_MAX_RECORD + 2];
-	size_t len;
-	size_t nfields;
-	unsigned long line;
-};
-
 enum csv_state {
 	CSV_START,  /* at the start of a field */
 	CSV_PLAIN,  /* inside an unquoted field */
@@ -40,7 +26,7 @@ enum csv_state {
 	CSV_CLOSED, /* after a quote inside quotes: the closing one, or the first of "" */
 };
 
-static void end_field(struct csv_rec *rec)
+static void end_field(struct results_csv_rec *rec)
 {
 	rec->buf[rec->len++] = '\0';
 	rec->nfields++;
@@ -52,11 +38,7 @@ static const char *next_field(const char *f)
 	return f + strlen(f) + 1;
 }
 
-/*
- * Read one record into @rec; c->line is the line of the next byte (1 at the start).
- * Return: 1 for a record, 0 at the end of the file, or a results_fail() error.
- */
-static int read_record(struct results_ctx *c, struct results_in *in, struct csv_rec *rec)
+int results_csv_record(struct results_ctx *c, struct results_in *in, struct results_csv_rec *rec)
 {
 	enum csv_state st = CSV_START;
 	size_t raw = 0;
@@ -141,7 +123,7 @@ static int read_record(struct results_ctx *c, struct results_in *in, struct csv_
 }
 
 /* Whether @rec is exactly the schema's header; else results_fail() says how it differs. */
-static int check_header(struct results_ctx *c, const struct csv_rec *rec)
+static int check_header(struct results_ctx *c, const struct results_csv_rec *rec)
 {
 	size_t ncols = dhb_sink_ncolumns(), i, j;
 	char q[160], seen[256] = {0};
@@ -186,7 +168,7 @@ static int check_header(struct results_ctx *c, const struct csv_rec *rec)
 	return 0;
 }
 
-static int read_row(struct results_ctx *c, const struct csv_rec *rec)
+static int read_row(struct results_ctx *c, const struct results_csv_rec *rec)
 {
 	size_t ncols = dhb_sink_ncolumns(), i, len;
 	struct dhb_results_row *r;
@@ -214,7 +196,7 @@ static int read_row(struct results_ctx *c, const struct csv_rec *rec)
 
 int results_csv_read(struct results_ctx *c, struct results_in *in)
 {
-	struct csv_rec *rec;
+	struct results_csv_rec *rec;
 	unsigned long next;
 	int ret;
 
@@ -222,7 +204,7 @@ int results_csv_read(struct results_ctx *c, struct results_in *in)
 	if (!rec)
 		return results_fail(c, -ENOMEM, "out of memory");
 	c->line = 1;
-	ret = read_record(c, in, rec);
+	ret = results_csv_record(c, in, rec);
 	if (!ret) {
 		c->line = 0;
 		ret = results_fail(c, -EPROTO, "empty file, no header line");
@@ -235,7 +217,7 @@ int results_csv_read(struct results_ctx *c, struct results_in *in)
 		goto out_free;
 	c->line = next;
 	for (;;) {
-		ret = read_record(c, in, rec);
+		ret = results_csv_record(c, in, rec);
 		if (ret <= 0)
 			break;
 		next = c->line;

@@ -92,6 +92,27 @@ bool results_run_equal(const struct dhb_run_info *a, const struct dhb_run_info *
 
 /* Read a CSV file (results_csv.c) or a JSON document (results_json.c) into c->res. */
 int results_csv_read(struct results_ctx *c, struct results_in *in);
+
+/**
+ * struct results_csv_rec - one CSV record, unquoted.
+ * @buf: its fields, each NUL-terminated, one after the other.
+ * @len: bytes used in @buf.
+ * @nfields: number of fields.
+ * @line: line the record starts on.
+ */
+struct results_csv_rec {
+	char buf[DHB_RESULTS_MAX_RECORD + 2];
+	size_t len;
+	size_t nfields;
+	unsigned long line;
+};
+
+/*
+ * results_csv_record() - read one record (RFC 4180, bounded) into @rec; c->line is the line of
+ * the next byte (1 at the start). Return: 1 for a record, 0 at the end of the file, or a
+ * results_fail() error.
+ */
+int results_csv_record(struct results_ctx *c, struct results_in *in, struct results_csv_rec *rec);
 int results_json_read(struct results_ctx *c, const char *data, size_t len);
 
 #endif /* DHB_RESULTS_PRIV_H */

@@ -89,5 +89,23 @@ else
 	fail "run --samples past the exact bound" "$out"
 fi
 
+# compare reads samples files back: one run a side is tested on its raw samples (r.csv against
+# itself with its samples, exact; r3.csv with buckets), and says so in the evidence column.
+run "$BIN" compare --format csv --base-samples s.csv --new-samples s.csv r.csv r.csv
+if [ "$RC" = 0 ] && python3 - "$OUT/stdout" <<'EOF'; then
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+raw = [r for r in rows if r["evidence"] == "raw samples, one run a side"]
+assert raw and all(r["verdict"] == "no change" for r in raw), rows[:2]
+assert all(float(r["ratio"]) == 1 for r in raw if r["ratio"]), rows[:2]  # empty: 0 / 0
+assert all(r["verdict"] == "not enough data" for r in rows if r not in raw)
+EOF
+	pass "compare --base-samples/--new-samples: one run a side tested on its raw samples"
+else
+	fail "compare with samples files" "expected status 0 and raw-sample verdicts"
+fi
+run "$BIN" compare --base-samples r.csv --new-samples s.csv r.csv r.csv
+expect_error "compare: a results CSV given as samples" 2 'not a samples file|column'
+
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]

@@ -429,3 +429,68 @@ Test(analysis, detector_doc_columns_match_writer)
 		cr_assert_str_eq(dhb_det_column(i), names[i], "column %zu", i);
 	free(doc);
 }
+
+/* One run a side: no verdict on run-level medians; with the runs' raw samples, one on them. */
+Test(analysis, raw_samples)
+{
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "alloc",
+				.heap = "system",
+				.backend = "dma-heap",
+				.size_bytes = 4096,
+				.metric = "alloc_latency",
+				.params = "",
+				.unit = "ns",
+				.timer_overhead_ns = NAN};
+	struct dhb_cmp_params p;
+	struct dhb_cmp c;
+	int side, i, with;
+
+	dhb_cmp_params_default(&p);
+	for (with = 0; with < 2; with++) {
+		cr_assert_eq(dhb_cmp_init(&c, &p), 0);
+		for (side = 0; side < 2; side++) {
+			o.run = side ? "new/1" : "base/1";
+			o.value = side ? 12000 : 10000;
+			cr_assert_eq(dhb_cmp_add(&c, side, &o), 0);
+			for (i = 0; with && i < 50; i++) {
+				o.value = (side ? 12000 : 10000) + 10 * (i % 25);
+				cr_assert_eq(dhb_cmp_add_sample(&c, side, &o, i % 2 + 1), 0);
+			}
+			o.run = "another run"; /* not paired: left out */
+			o.value = 1;
+			cr_assert_eq(dhb_cmp_add_sample(&c, side, &o, 1000), 0);
+		}
+		cr_assert_eq(dhb_cmp_compute(&c), 0);
+		cr_assert_eq(c.n_results, 1);
+		if (with) {
+			cr_assert_eq(c.results[0].verdict, DHB_VERDICT_WORSE);
+			cr_assert_str_eq(c.results[0].evidence, "raw samples, one run a side");
+			cr_assert(c.results[0].ci_low > 1.1 && c.results[0].ci_high < 1.3);
+		} else {
+			cr_assert_eq(c.results[0].verdict, DHB_VERDICT_NONE);
+			cr_assert_str_eq(c.results[0].evidence, "");
+		}
+		dhb_cmp_free(&c);
+	}
+}
+
+/* Many values a side take the ranks' way (na * nb > 1e6); the same answer as counting pairs. */
+Test(analysis, mann_whitney_ranks)
+{
+	static double a[1200], b[1000];
+	double p_far, p_same;
+	size_t i;
+
+	for (i = 0; i < 1200; i++)
+		a[i] = (double)(i % 100);
+	for (i = 0; i < 1000; i++)
+		b[i] = (double)(i % 100) + 20;
+	p_far = dhb_mann_whitney(a, 1200, b, 1000, NULL);
+	cr_assert(p_far < 1e-6, "p %g", p_far);
+	p_same = dhb_mann_whitney(a, 1200, a, 1000, NULL);
+	cr_assert(p_same > 0.5, "p %g", p_same);
+	/* just under the switch, pairs are counted: the same p as ranks give just over it */
+	cr_assert_float_eq(dhb_mann_whitney(a, 1000, b, 1000, NULL),
+			   dhb_mann_whitney(a, 1001, b, 1000, NULL), 1e-3);
+}

@@ -36,7 +36,9 @@
  *     change |ratio - 1| at least the minimum effect (5 %), and, for time units, the change
  *     of the medians more than 3 times the runs' timer overhead; direction: lower is better,
  *     except for bandwidths (MB/s); "not enough data" below 3 values on a side; else
- *     "no change".
+ *     "no change". With one run a side and that run's raw samples given (run --samples),
+ *     the test and the ratio use the raw samples instead, and the result says so: samples of
+ *     one run are weaker evidence (they share the boot's state);
  *   - attribution: the same on each run's value divided by the same run's floor (sync rows:
  *     ioctl_floor_latency of the same heap and size; alloc and map rows: the memfd baseline;
  *     cpu bandwidths: the malloc baseline), paired by run and repetition. A change that is gone
@@ -183,6 +185,8 @@ struct dhb_cmp_obs {
  * @family: the metric family the p-value was adjusted in, "TEST/METRIC" (per board).
  * @family_size: the keys of that family that were tested.
  * @counter: a counter row (METRIC.EVENT): reported apart, not in the exit status.
+ * @evidence: what @p rests on: "run-level medians", "raw samples, one run a side", or "" when
+ *            not tested.
  */
 struct dhb_cmp_result {
 	const char *board, *test, *heap, *backend;
@@ -199,6 +203,7 @@ struct dhb_cmp_result {
 	const char *family;
 	size_t family_size;
 	bool counter;
+	const char *evidence;
 };
 
 struct dhb_cmp_priv;
@@ -235,6 +240,20 @@ int dhb_cmp_init(struct dhb_cmp *c, const struct dhb_cmp_params *p);
  * units; @c->error says so); -ENOMEM.
  */
 int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o);
+
+/**
+ * dhb_cmp_add_sample() - add raw samples of one run's row (a line of `run --samples`).
+ * @c: comparison.
+ * @side: 0 base, 1 new.
+ * @o: the row's key and run (as for dhb_cmp_add()), @o->value the sample's value.
+ * @count: how many samples have that value (a histogram bucket's count, else 1).
+ *
+ * A key with one run-level median a side is then tested on the two runs' raw samples (at
+ * least min_values each), and its result says so (@evidence).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dhb_cmp_add_sample(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o, uint64_t count);
 
 /**
  * dhb_cmp_count() - observations of a side.

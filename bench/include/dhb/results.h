@@ -181,4 +181,49 @@ bool dhb_results_row_equal(const struct dhb_results_row *a, const struct dhb_res
  */
 void dhb_results_free(struct dhb_results *res);
 
+/**
+ * struct dhb_results_sample - one line of a samples file (`run --samples`, SCHEMA.md "Samples").
+ * @tool_version: of its row's run (strings valid during the callback only).
+ * @git_rev: likewise.
+ * @timestamp: likewise.
+ * @hostname: likewise.
+ * @board: likewise.
+ * @kernel: likewise.
+ * @test: its row's key.
+ * @heap: likewise.
+ * @backend: likewise.
+ * @size_bytes: likewise.
+ * @metric: likewise.
+ * @params: likewise ("" when none).
+ * @unit: likewise.
+ * @value: the sample, or a histogram bucket's value.
+ * @count: 1 for a sample, else the bucket's count.
+ */
+struct dhb_results_sample {
+	const char *tool_version, *git_rev, *timestamp, *hostname, *board, *kernel;
+	const char *test, *heap, *backend;
+	uint64_t size_bytes;
+	const char *metric, *params, *unit;
+	double value;
+	uint64_t count;
+};
+
+/* Receives one line of dhb_results_read_samples(); a nonzero return stops the read with it. */
+typedef int (*dhb_results_sample_fn)(void *arg, const struct dhb_results_sample *s);
+
+/**
+ * dhb_results_read_samples() - every line of a samples file, in order, to @fn.
+ * @res: where a failure's one line goes (dhb_results_error()); no rows are added.
+ * @path: the file.
+ * @fn: called per line.
+ * @arg: for @fn.
+ *
+ * The header must be the samples file's of this schema version; records are read as
+ * dhb_results_read() reads CSV (bounded, RFC 4180).
+ *
+ * Return: 0; -EPROTO for a malformed file; -errno when it cannot be read; or what @fn returned.
+ */
+int dhb_results_read_samples(struct dhb_results *res, const char *path, dhb_results_sample_fn fn,
+			     void *arg);
+
 #endif /* DHB_RESULTS_H */
