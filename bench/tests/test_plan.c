@@ -184,7 +184,7 @@ static void build(struct dhb_plan *p, struct dhb_instance *v, size_t *n, const c
 	machine(v, n);
 	cr_assert_eq(select_tests(tests, t, &nt, err, sizeof(err)), 0);
 	cr_assert_eq(dhb_sizes_parse_list(sizes, sl, err, sizeof(err)), 0);
-	cr_assert_eq(dhb_plan_build(p, v, *n, sel, t, nt, sl, 4096), 0);
+	cr_assert_eq(dhb_plan_build(p, v, *n, sel, NULL, t, nt, sl, 4096), 0);
 }
 
 Test(plan, peak_skips_and_order)
@@ -251,7 +251,7 @@ Test(plan, nothing_runs_nothing_counts)
 
 	machine(v, &n);
 	cr_assert_eq(dhb_sizes_parse_list("1G", &sl, err, sizeof(err)), 0);
-	cr_assert_eq(dhb_plan_build(&p, v, n, sel, t, 1, &sl, 4096), 0);
+	cr_assert_eq(dhb_plan_build(&p, v, n, sel, NULL, t, 1, &sl, 4096), 0);
 	cr_expect_eq(p.n, 2);
 	cr_expect_eq(p.peak_bytes, 0);
 	cr_expect_null(p.peak);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dhb/ioctl.h"
+
 /*
  * Backends and instances
  * ----------------------
@@ -253,20 +255,6 @@ void dhb_buf_init(struct dhb_buf *buf, struct dhb_instance *inst);
  * Return: 0, or the first -errno.
  */
 int dhb_buf_release(struct dhb_buf *buf);
-
-/**
- * dhb_ioctl() - ioctl() that retries EINTR and EAGAIN and counts the retries.
- * @fd: descriptor.
- * @req: request.
- * @arg: argument.
- * @retries: incremented once per retry, may be NULL.
- *
- * Gives up after DHB_IOCTL_MAX_RETRIES retries and returns the last error.
- *
- * Return: the ioctl's non-negative result, or -errno.
- */
-int dhb_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries);
-#define DHB_IOCTL_MAX_RETRIES 1000
 
 /**
  * dhb_mmap_fd() - map @buf->fd shared read-write; the common map hook.
