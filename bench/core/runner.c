@@ -233,6 +233,16 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	dhb_ctx_fini(&ctx);
 	if (ret && *r->stop && (ret == -EINTR || !*ctx.reason))
 		return 0; /* cut short by the signal: not a failure of the test */
+	if (ret == -EOPNOTSUPP && *ctx.reason) {
+		/* Found out only by trying (a device that refuses the buffers): a skip. */
+		fprintf(stderr, "skip: %s on %s%s%s, size %s: %s\n", it->test->name,
+			it->inst->name, it->dev ? " into " : "", it->dev ? it->dev->name : "", size,
+			ctx.reason);
+		snprintf(key, sizeof(key), "skip.%s.%s%s%s.%s", it->test->name, it->inst->name,
+			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
+		dhb_runner_note(r, key, "%s", ctx.reason);
+		return 0;
+	}
 	if (ret) {
 		r->failures++;
 		fprintf(stderr, "error: %s on %s%s%s, size %s: %s\n", it->test->name,

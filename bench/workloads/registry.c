@@ -12,7 +12,8 @@
 	X(alloc)         \
 	X(map)           \
 	X(cpu)           \
-	X(sync)
+	X(sync)          \
+	X(import)
 
 #define DHB_TEST_DECLARE(n) extern const struct dhb_test dhb_test_##n;
 #define DHB_TEST_ENTRY(n)   &dhb_test_##n,

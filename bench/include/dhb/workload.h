@@ -137,7 +137,9 @@ struct dhb_ctx {
  * @supported: NULL when the test can run on @inst with @size (and on @dev, NULL unless the test
  *             needs a device), else the reason it cannot (a skip, not a failure); a reason
  *             built at run time goes into @buf (@len bytes). May be NULL (always supported).
- * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed); on
+ * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed);
+ *         -EOPNOTSUPP with ctx->reason set is a skip found out only by trying (a device that
+ *         refuses the buffers), reported with that reason and not counted as a failure; on
  *         failure it has released what it took.
  * @run_once: one iteration. Return 0 or -errno.
  * @teardown: release everything setup and run_once hold.
