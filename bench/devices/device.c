@@ -83,20 +83,46 @@ static size_t scan_nodes(const char *dir, const char *prefix, int *out, size_t m
 	return n;
 }
 
+/*
+ * The name a V4L2 node's driver gave it (/sys/class/video4linux/videoN/name: "vivid-000-vid-cap",
+ * "stateful-decoder"), which tells a driver's nodes apart where the card name does not.
+ */
+static void v4l2_node_name(const char *path, char *buf, size_t len)
+{
+	char sys[DHB_PATH_LEN + 32];
+	const char *node = strrchr(path, '/');
+	ssize_t got;
+	int fd;
+
+	buf[0] = '\0';
+	snprintf(sys, sizeof(sys), "/sys/class/video4linux/%s/name", node ? node + 1 : path);
+	fd = open(sys, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	got = read(fd, buf, len - 1);
+	close(fd);
+	buf[got > 0 ? got : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
 /* Give @d its name (rules in dhb/device.h), unique among the @n devices before it. */
 static void name_device(struct dhb_device *d, const struct dhb_device *prev, size_t n)
 {
-	char base[DHB_NAME_LEN];
+	char base[DHB_NAME_LEN], node[DHB_NAME_LEN] = "";
 	unsigned int k = 0;
 	size_t i;
 
-	if (d->kind == DHB_DEV_DRM || !*d->card)
+	if (d->kind == DHB_DEV_V4L2)
+		v4l2_node_name(d->path, node, sizeof(node));
+	if (!*node)
+		snprintf(node, sizeof(node), "%s", d->card);
+	if (d->kind == DHB_DEV_DRM || !*node || !*d->driver)
 		snprintf(base, sizeof(base), "%s",
 			 *d->driver ? d->driver : strrchr(d->path, '/') + 1);
-	else if (!strncmp(d->card, d->driver, strlen(d->driver)))
-		snprintf(base, sizeof(base), "%s", d->card);
+	else if (!strncmp(node, d->driver, strlen(d->driver)))
+		snprintf(base, sizeof(base), "%s", node);
 	else
-		snprintf(base, sizeof(base), "%.20s-%.40s", d->driver, d->card);
+		snprintf(base, sizeof(base), "%.20s-%.40s", d->driver, node);
 	for (i = 0; base[i]; i++) {
 		if (base[i] == ' ' || base[i] == ',' || base[i] == ';' || base[i] == '=')
 			base[i] = '_';
@@ -157,7 +183,7 @@ static void probe_v4l2(struct dhb_device *v, size_t *n)
 	}
 }
 
-int dhb_devices_probe(struct dhb_device **out, size_t *n)
+static int probe_kinds(bool drm, bool v4l2, struct dhb_device **out, size_t *n)
 {
 	struct dhb_device *v;
 
@@ -166,25 +192,41 @@ int dhb_devices_probe(struct dhb_device **out, size_t *n)
 	v = calloc(MAX_DEVICES, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	probe_drm(v, n);
-	probe_v4l2(v, n);
+	if (drm)
+		probe_drm(v, n);
+	if (v4l2)
+		probe_v4l2(v, n);
 	*out = v;
 	return 0;
+}
+
+int dhb_devices_probe(struct dhb_device **out, size_t *n)
+{
+	return probe_kinds(true, true, out, n);
+}
+
+int dhb_devices_probe_kind(enum dhb_dev_kind kind, struct dhb_device **out, size_t *n)
+{
+	return probe_kinds(kind == DHB_DEV_DRM, kind == DHB_DEV_V4L2, out, n);
+}
+
+void dhb_device_close(struct dhb_device *d)
+{
+	if (d->fd < 0)
+		return;
+	if (d->kind == DHB_DEV_V4L2)
+		dhb_v4l2_close(d->fd);
+	else
+		close(d->fd);
+	d->fd = -1;
 }
 
 void dhb_devices_release(struct dhb_device *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; v && i < n; i++) {
-		if (v[i].fd < 0)
-			continue;
-		if (v[i].kind == DHB_DEV_V4L2)
-			dhb_v4l2_close(v[i].fd);
-		else
-			close(v[i].fd);
-		v[i].fd = -1;
-	}
+	for (i = 0; v && i < n; i++)
+		dhb_device_close(&v[i]);
 	free(v);
 }
 

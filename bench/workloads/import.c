@@ -2,6 +2,7 @@
 // Test "import": what a device pays to take a dma-buf in, first time and again (DRM, V4L2).
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dhb/workload.h"
 #include "import.h"
@@ -16,6 +17,14 @@
 static const struct dhb_import_half *half(const struct dhb_device *dev)
 {
 	return dev->kind == DHB_DEV_DRM ? &dhb_import_drm : &dhb_import_v4l2;
+}
+
+int dhb_import_refused(struct dhb_ctx *ctx, const struct dhb_import_trial *t)
+{
+	snprintf(ctx->reason, sizeof(ctx->reason), "%.40s refuses %.50s buffers: %s: %s%s%.95s",
+		 ctx->dev->name, ctx->inst->name, t->step ? t->step : "?", strerror(-t->err),
+		 *t->detail ? " with " : "", t->detail);
+	return -EOPNOTSUPP;
 }
 
 static const char *import_supported(const struct dhb_instance *inst, const struct dhb_device *dev,

@@ -43,6 +43,15 @@ struct dhb_import_trial {
 };
 
 /**
+ * dhb_import_refused() - say in ctx->reason that the device refused the buffers.
+ * @ctx: context (device and instance).
+ * @t: the trial that failed.
+ *
+ * Return: -EOPNOTSUPP, what a half's setup returns for a refusal.
+ */
+int dhb_import_refused(struct dhb_ctx *ctx, const struct dhb_import_trial *t);
+
+/**
  * dhb_import_drm_try() - import @buf into DRM device @dev once: PRIME import, and on a KMS card
  * a framebuffer (ADDFB2, XRGB8888) over it; then release everything.
  * @dev: DRM device with DHB_DEVCAP_PRIME_IMPORT.

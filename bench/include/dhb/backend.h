@@ -81,6 +81,8 @@ struct dhb_backend_ops;
  * @err: 0 when usable, else the -errno that makes it unusable (from probe).
  * @dev_fd: open device, or -1.
  * @ioctl_retries: EINTR/EAGAIN retries of ioctls made through this instance.
+ * @priv: the backend's own state for the instance (e.g. the device it allocates from), freed by
+ *        its release hook; NULL for most.
  */
 struct dhb_instance {
 	const struct dhb_backend_ops *ops;
@@ -90,6 +92,7 @@ struct dhb_instance {
 	int err;
 	int dev_fd;
 	uint64_t ioctl_retries;
+	void *priv;
 };
 
 /**

@@ -19,9 +19,10 @@
  * Tests that import buffers (DHB_NEED_DEVICE) run once per selected device; other code asks a
  * device what it can do through its capability flags, never by its driver's name.
  *
- * Names: a DRM card is named after its driver ("vkms", "vgem"); a V4L2 node after its card name
- * when that starts with the driver's ("vivid-000-vid-cap"), else "DRIVER-CARD" ("vim2m",
- * "vicodec-stateful-decoder"); a name already taken gets ".N" (N = 1, 2, ...). --devices
+ * Names: a DRM card is named after its driver ("vkms", "vgem"); a V4L2 node after the name its
+ * driver gave the node (sysfs video4linux/videoN/name, else the card name) when that starts
+ * with the driver's name ("vivid-000-vid-cap", "vim2m"), else "DRIVER-NAME"
+ * ("vicodec-stateful-decoder"); a name already taken gets ".N" (N = 1, 2, ...). --devices
  * matches a name, the node's file name ("card1", "video3") or the driver (all of its nodes),
  * each also as an fnmatch(3) glob.
  */
@@ -142,6 +143,22 @@ int dhb_geom_from_size(uint64_t size, uint32_t width, uint32_t bpp, uint32_t fou
  * Return: 0 or -errno (-ENOMEM); a device that cannot be opened is recorded with its @err.
  */
 int dhb_devices_probe(struct dhb_device **out, size_t *n);
+
+/**
+ * dhb_devices_probe_kind() - dhb_devices_probe() for one kind of device only.
+ * @kind: DHB_DEV_DRM or DHB_DEV_V4L2.
+ * @out: array of devices, malloc'd; release with dhb_devices_release().
+ * @n: number of devices.
+ *
+ * Return: 0 or -ENOMEM. Names are those dhb_devices_probe() gives.
+ */
+int dhb_devices_probe_kind(enum dhb_dev_kind kind, struct dhb_device **out, size_t *n);
+
+/**
+ * dhb_device_close() - close a device's node; safe on a closed one.
+ * @d: device.
+ */
+void dhb_device_close(struct dhb_device *d);
 
 /**
  * dhb_devices_release() - close every device and free the array.

@@ -124,7 +124,7 @@ struct dhb_ctx {
 	struct dhb_metric metrics[DHB_CTX_MAX_METRICS];
 	size_t n_metrics;
 	void *state;
-	char reason[160];
+	char reason[256];
 };
 
 /**
