@@ -33,14 +33,14 @@ static const char *import_supported(const struct dhb_instance *inst, const struc
 	(void)page;
 	if (!dev)
 		return "needs a device";
+	if (!(inst->ops->caps & DHB_CAP_DMABUF))
+		return "not a dma-buf";
 	if (!(dev->caps & DHB_DEVCAP_DMABUF)) {
 		snprintf(buf, len, "%s imports no dma-buf (%s)", dev->name,
 			 dev->kind == DHB_DEV_DRM ? "no PRIME import"
 						  : "no queue takes V4L2_MEMORY_DMABUF");
 		return buf;
 	}
-	if (!(inst->ops->caps & DHB_CAP_DMABUF))
-		return "not a dma-buf";
 	return half(dev)->supported ? half(dev)->supported(inst, dev, size, buf, len) : NULL;
 }
 
