@@ -203,7 +203,7 @@ void dhb_list_matrix_text(const struct dhb_matrix *m, const struct dhb_instance 
 		if (c->state == DHB_MATRIX_OK)
 			continue;
 		cell_label(c, d, label, sizeof(label));
-		why = dhb_matrix_reason(c, &v[c->src]);
+		why = dhb_matrix_reason(m, c, v);
 		printf("  %s -> %s: %s: %s: %s (%s)%s%s%s%s\n", v[c->src].name, label,
 		       c->state == DHB_MATRIX_REFUSED ? "refused" : "not tried", c->step,
 		       strerror(-c->err), dhb_list_errno_name(-c->err), *c->detail ? ", " : "",
@@ -229,7 +229,7 @@ void dhb_list_matrix_json(const struct dhb_matrix *m, const struct dhb_instance 
 		dhb_list_json_key("step", c->step, ", ");
 		dhb_list_json_key("errno", c->err ? dhb_list_errno_name(-c->err) : NULL, ", ");
 		dhb_list_json_key("error", c->err ? strerror(-c->err) : NULL, ", ");
-		dhb_list_json_key("reason", dhb_matrix_reason(c, &v[c->src]), ", ");
+		dhb_list_json_key("reason", dhb_matrix_reason(m, c, v), ", ");
 		dhb_list_json_key("tried", *c->detail ? c->detail : NULL, "}");
 	}
 	fputs(m->n ? "\n  ]}" : "]}", stdout);

@@ -132,8 +132,8 @@ static void print_table(FILE *fp, const struct dhb_row_store *s, size_t h, const
 				w = (int)strlen(cells[j][k]);
 		}
 	}
-	snprintf(title, sizeof(title), "%s%s%s%s, p50%s", heads[h].metric,
-		 *params ? " [" : "", params, *params ? "]" : "",
+	snprintf(title, sizeof(title), "%s%s%s%s, p50%s", heads[h].metric, *params ? " [" : "",
+		 params, *params ? "]" : "",
 		 heads[h].ratio	      ? " MB/s (x malloc baseline)"
 		 : strcmp(unit, "ns") ? ""
 				      : "");
@@ -169,7 +169,8 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 		if (strcmp(r->metric, heads[h].metric) || fnmatch(heads[h].params, r->params, 0))
 			continue;
 		for (j = 0; j < i; j++) {
-			if (!strcmp(s->v[j].metric, r->metric) && !strcmp(s->v[j].params, r->params))
+			if (!strcmp(s->v[j].metric, r->metric) &&
+			    !strcmp(s->v[j].params, r->params))
 				break;
 		}
 		if (j == i)

@@ -77,13 +77,16 @@ int dhb_matrix_build(struct dhb_matrix *m, struct dhb_instance *v, size_t n, str
 		     size_t nd, uint64_t size, const volatile sig_atomic_t *stop);
 
 /**
- * dhb_matrix_reason() - what a refusal usually means, from its step, errno and the source.
- * @c: a REFUSED cell.
- * @src: its source.
+ * dhb_matrix_reason() - what a refusal means, from its step, errno, its source's properties
+ * and what else the same device (queue) took.
+ * @m: the matrix.
+ * @c: a REFUSED cell of @m.
+ * @v: the instances the cells index.
  *
  * Return: a static explanation, or NULL when none is known.
  */
-const char *dhb_matrix_reason(const struct dhb_matrix_cell *c, const struct dhb_instance *src);
+const char *dhb_matrix_reason(const struct dhb_matrix *m, const struct dhb_matrix_cell *c,
+			      const struct dhb_instance *v);
 
 /**
  * dhb_matrix_free() - release a matrix.
