@@ -10,7 +10,8 @@
 #    (vb2_vmalloc_map_dmabuf): every exporter with .vmap works; udmabuf has none on 6.1, so
 #    QBUF fails with EFAULT there, and works on 6.12.
 #  - vb2-dma-contig queues (vivid instance 1, allocators=1) need one contiguous chunk
-#    (vb2_dc_map_dmabuf: EFAULT otherwise): CMA buffers work, scattered ones do not.
+#    (vb2_dc_map_dmabuf: EFAULT otherwise): CMA and reference-heap buffers work, the system
+#    heap's (pages of at most 1M, order 8) do not.
 import json
 import sys
 
@@ -39,7 +40,8 @@ def check(src, dev, want, errno=None, reason=None):
 vmalloc_queues = ["vivid-000-vid-cap/capture", "vivid-000-vid-out/output", "vim2m/capture",
                   "vim2m/output"]
 contig_queues = ["vivid-001-vid-cap/capture", "vivid-001-vid-out/output"]
-for src in ["system", "reserved", "udmabuf", "drm-dumb:vkms"]:
+ref = "memory@40000000-contiguous"
+for src in ["system", "reserved", ref, "udmabuf", "drm-dumb:vkms"]:
     for dev in ["vkms", "vgem"]:
         check(src, dev, "ok")
 for dev in vmalloc_queues:
@@ -51,5 +53,6 @@ for dev in vmalloc_queues:
         check("udmabuf", dev, "ok")
 for dev in contig_queues:
     check("reserved", dev, "ok")
+    check(ref, dev, "ok")
     check("system", dev, "refused", "EFAULT", "contiguous")
 sys.exit(1 if bad else 0)

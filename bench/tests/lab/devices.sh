@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Lab test, both kernels: devices are found and named, the compatibility matrix says what the
 # kernel sources say for each pair, the import test measures PRIME imports into vkms and vgem
-# (and framebuffers on vkms), and SIGINT mid-import leaves no buffer behind.
+# (and framebuffers on vkms) from the heaps (the reference heap too), udmabuf and DRM dumb
+# buffers, and SIGINT mid-import leaves no buffer behind.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 HERE=$(dirname "$0")
@@ -16,7 +17,8 @@ echo "rc-list=$?"
 echo "rc-matrix=$?"
 "$bin" list --matrix --heaps system,reserved,udmabuf --devices 'vivid*' >matrix.txt
 echo "rc-matrix-text=$?"
-"$bin" run --tests import --devices vkms,vgem --heaps 'system,reserved,udmabuf,drm-dumb*,memfd' \
+"$bin" run --tests import --devices vkms,vgem \
+	--heaps 'system,reserved,memory@*-contiguous,udmabuf,drm-dumb*,memfd' \
 	--sizes 1M,8M --iterations 10 --warmup 1 --csv import.csv --table none
 echo "rc-import=$?"
 echo "left-import=$(live)"
@@ -32,7 +34,8 @@ echo "left-int=$(live)"
 GUEST
 
 for k in 6.12 6.1; do
-	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2 --kernel-arg vivid.allocators=0,1)
+	LAB_OPTS=(--kernel "$k" --with-ref-heap --kernel-arg vivid.n_devs=2
+		--kernel-arg vivid.allocators=0,1)
 	rm -f list.txt matrix.json matrix.txt import.csv
 	guest sh ./guest.sh "$BIN"
 	expect_rc "$k: the guest script ran" 0
@@ -55,7 +58,7 @@ for k in 6.12 6.1; do
 	expect_out "$k: the text matrix explains a refusal" matrix.txt \
 		'^  system -> vivid-001-vid-cap/capture: refused: VIDIOC_QBUF: Bad address \(EFAULT\).*contiguous'
 	expect_out "$k: import exits 0" stdout '^rc-import=0$'
-	for src in system reserved udmabuf drm-dumb:vkms; do
+	for src in system reserved memory@40000000-contiguous udmabuf drm-dumb:vkms; do
 		for dev in vkms vgem; do
 			expect_out "$k: $src into $dev: first and cached PRIME import rows" import.csv \
 				",import,$src,[a-z-]+,8388608,prime_import_latency,device=$dev;import=cached,"
