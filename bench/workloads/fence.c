@@ -72,6 +72,8 @@ struct fence_state {
 };
 
 /* One line on stderr, once per run when @once is given. */
+static void note(bool *once, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void note(bool *once, const char *fmt, ...)
 {
 	va_list ap;
