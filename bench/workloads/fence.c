@@ -434,6 +434,11 @@ static int run_merge_floor(struct dhb_ctx *ctx, struct fence_state *s)
 	return ret ? dhb_ctx_fail(ctx, ret, "recording") : 0;
 }
 
+static bool stopping(const struct dhb_ctx *ctx)
+{
+	return ctx->stop && *ctx->stop;
+}
+
 static int fence_run_once(struct dhb_ctx *ctx)
 {
 	struct fence_state *s = ctx->state;
@@ -441,11 +446,12 @@ static int fence_run_once(struct dhb_ctx *ctx)
 	int ret;
 
 	ret = run_sync_file(ctx, s);
-	for (k = 0; k < NKINDS && !ret; k++)
-		for (w = 0; w < NWAITS && !ret; w++)
+	/* A signal stops the run between wake-ups (each is a thread and a wait) too. */
+	for (k = 0; k < NKINDS && !ret && !stopping(ctx); k++)
+		for (w = 0; w < NWAITS && !ret && !stopping(ctx); w++)
 			if (s->wake_m[k][w][CLOCK_USER] != UNDECLARED)
 				ret = wake_once(ctx, s, k, w);
-	return ret ? ret : run_merge_floor(ctx, s);
+	return ret || stopping(ctx) ? ret : run_merge_floor(ctx, s);
 }
 
 static void fence_teardown(struct dhb_ctx *ctx)
