@@ -13,7 +13,8 @@
 	X(map)           \
 	X(cpu)           \
 	X(sync)          \
-	X(import)
+	X(import)        \
+	X(fence)
 
 #define DHB_TEST_DECLARE(n) extern const struct dhb_test dhb_test_##n;
 #define DHB_TEST_ENTRY(n)   &dhb_test_##n,

@@ -90,7 +90,7 @@ struct dhb_metric {
 	bool sections;
 };
 
-#define DHB_CTX_MAX_METRICS 16
+#define DHB_CTX_MAX_METRICS 24
 
 /**
  * struct dhb_ctx - what a test works on and records into.
