@@ -19,8 +19,8 @@
  * Tests that import buffers (DHB_NEED_DEVICE) run once per selected device; other code asks a
  * device what it can do through its capability flags, never by its driver's name.
  *
- * Names: a DRM card is named after its driver ("vkms", "vgem"); a V4L2 node after its card name
- * when that starts with the driver's ("vivid-000-vid-cap"), else "DRIVER-CARD" ("vim2m",
+ * Names: a DRM card is named after its driver ("vkms", "vgem"); a V4L2 node after its node
+ * name (@card) when that starts with the driver's ("vivid-000-vid-cap"), else "DRIVER-CARD" ("vim2m",
  * "vicodec-stateful-decoder"); a name already taken gets ".N" (N = 1, 2, ...). --devices
  * matches a name, the node's file name ("card1", "video3") or the driver (all of its nodes),
  * each also as an fnmatch(3) glob.
@@ -62,7 +62,8 @@ struct dhb_v4l2_queue {
  * @name: the name --devices selects it by and rows carry (params device=NAME); rules above.
  * @path: device node.
  * @driver: kernel driver ("vkms", "vivid").
- * @card: V4L2 card name, DRM driver description.
+ * @card: V4L2: the node's name (sysfs video4linux/videoN/name: "vivid-000-vid-cap"), else the
+ *        card name of VIDIOC_QUERYCAP; DRM: the driver's description.
  * @caps: DHB_DEVCAP_*.
  * @v4l2_caps: V4L2 device_caps (0 for DRM).
  * @queues: V4L2 video queues (none for DRM).
@@ -213,9 +214,13 @@ int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_b
 			  struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries);
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
 		     uint64_t *retries);
-/* Queue buffer @index of @q importing @dmabuf_fd (V4L2_MEMORY_DMABUF, @length bytes). */
+/*
+ * Queue buffer @index of @q importing @dmabuf_fd (V4L2_MEMORY_DMABUF, @length bytes); an output
+ * buffer carries @bytesused bytes (the frame's sizeimage: vb2 refuses more than the slot's
+ * current length, which starts as the format's sizeimage), ignored for capture.
+ */
 int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int dmabuf_fd,
-			 uint32_t length, uint64_t *retries);
+			 uint32_t length, uint32_t bytesused, uint64_t *retries);
 /* Dequeue a DMABUF buffer of @q into *@index (blocking unless @fd was opened non-blocking). */
 int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
 			  uint64_t *retries);
