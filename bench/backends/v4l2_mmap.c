@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// v4l2-mmap backend: buffers a V4L2 device makes itself (REQBUFS MMAP), exported with VIDIOC_EXPBUF.
+// v4l2-mmap backend: buffers a V4L2 node makes itself (REQBUFS MMAP), exported by VIDIOC_EXPBUF.
 #include <errno.h>
 #include <linux/videodev2.h>
 #include <stdio.h>

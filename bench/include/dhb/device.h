@@ -20,8 +20,8 @@
  * device what it can do through its capability flags, never by its driver's name.
  *
  * Names: a DRM card is named after its driver ("vkms", "vgem"); a V4L2 node after its node
- * name (@card) when that starts with the driver's ("vivid-000-vid-cap"), else "DRIVER-CARD" ("vim2m",
- * "vicodec-stateful-decoder"); a name already taken gets ".N" (N = 1, 2, ...). --devices
+ * name (@card) when that starts with the driver's ("vivid-000-vid-cap"), else "DRIVER-CARD"
+ * ("vim2m", "vicodec-stateful-decoder"); a name already taken gets ".N" (N = 1, 2, ...). --devices
  * matches a name, the node's file name ("card1", "video3") or the driver (all of its nodes),
  * each also as an fnmatch(3) glob.
  */
