@@ -13,6 +13,7 @@
 	X(dma_heap)         \
 	X(udmabuf)          \
 	X(drm_dumb)         \
+	X(v4l2_mmap)        \
 	X(memfd)
 
 #define DHB_BACKEND_DECLARE(n) extern const struct dhb_backend_ops dhb_backend_##n;

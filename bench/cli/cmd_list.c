@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "list.h"
+#include "list_cmd.h"
 #include "dhb/backend.h"
 #include "dhb/counters.h"
 #include "dhb/env.h"

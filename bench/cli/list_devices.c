@@ -7,7 +7,7 @@
 
 #include "dhb/sink.h"
 #include "dhb/size.h"
-#include "list.h"
+#include "list_cmd.h"
 
 const char *dhb_list_errno_name(int e)
 {

@@ -109,6 +109,8 @@ const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_inst
 	why = t->supported ? t->supported(inst, dev, size, page_size, buf, len) : NULL;
 	if (!why && (t->needs & DHB_NEED_DMABUF) && !(caps & DHB_CAP_DMABUF))
 		why = "not a dma-buf";
+	if (!why && inst->ops->supported)
+		why = inst->ops->supported(inst, size, buf, len);
 	return why;
 }
 

@@ -235,9 +235,8 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 		return 0; /* cut short by the signal: not a failure of the test */
 	if (ret == -EOPNOTSUPP && *ctx.reason) {
 		/* Found out only by trying (a device that refuses the buffers): a skip. */
-		fprintf(stderr, "skip: %s on %s%s%s, size %s: %s\n", it->test->name,
-			it->inst->name, it->dev ? " into " : "", it->dev ? it->dev->name : "", size,
-			ctx.reason);
+		fprintf(stderr, "skip: %s on %s%s%s, size %s: %s\n", it->test->name, it->inst->name,
+			it->dev ? " into " : "", it->dev ? it->dev->name : "", size, ctx.reason);
 		snprintf(key, sizeof(key), "skip.%s.%s%s%s.%s", it->test->name, it->inst->name,
 			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
 		dhb_runner_note(r, key, "%s", ctx.reason);

@@ -8,6 +8,7 @@
 #include "dhb/section.h"
 #include "dhb/workload.h"
 
+/* Retries of the instance's ioctls and of the device's (tests that import into one). */
 static uint64_t retries_now(const struct dhb_ctx *ctx)
 {
 	return (ctx->inst ? ctx->inst->ioctl_retries : 0) +

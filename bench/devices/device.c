@@ -83,39 +83,14 @@ static size_t scan_nodes(const char *dir, const char *prefix, int *out, size_t m
 	return n;
 }
 
-/*
- * The name a V4L2 node's driver gave it (/sys/class/video4linux/videoN/name: "vivid-000-vid-cap",
- * "stateful-decoder"), which tells a driver's nodes apart where the card name does not.
- */
-static void v4l2_node_name(const char *path, char *buf, size_t len)
-{
-	char sys[DHB_PATH_LEN + 32];
-	const char *node = strrchr(path, '/');
-	ssize_t got;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(sys, sizeof(sys), "/sys/class/video4linux/%s/name", node ? node + 1 : path);
-	fd = open(sys, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	got = read(fd, buf, len - 1);
-	close(fd);
-	buf[got > 0 ? got : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* Give @d its name (rules in dhb/device.h), unique among the @n devices before it. */
 static void name_device(struct dhb_device *d, const struct dhb_device *prev, size_t n)
 {
-	char base[DHB_NAME_LEN], node[DHB_NAME_LEN] = "";
+	const char *node = d->card; /* V4L2: the node's own name (dhb_v4l2_probe_node()) */
+	char base[DHB_NAME_LEN];
 	unsigned int k = 0;
 	size_t i;
 
-	if (d->kind == DHB_DEV_V4L2)
-		v4l2_node_name(d->path, node, sizeof(node));
-	if (!*node)
-		snprintf(node, sizeof(node), "%s", d->card);
 	if (d->kind == DHB_DEV_DRM || !*node || !*d->driver)
 		snprintf(base, sizeof(base), "%s",
 			 *d->driver ? d->driver : strrchr(d->path, '/') + 1);
@@ -245,6 +220,7 @@ int dhb_devices_select(const char *list, const struct dhb_device *v, size_t n, b
 	const char *p = list;
 	bool matched, too_long;
 	size_t i, used = 0;
+	int kind;
 
 	for (i = 0; i < n; i++)
 		sel[i] = dhb_list_is_all(list);
@@ -256,9 +232,13 @@ int dhb_devices_select(const char *list, const struct dhb_device *v, size_t n, b
 		if (too_long)
 			return dhb_err(-EINVAL, err, errlen, "--devices: '%s...' is too long",
 				       item);
-		matched = false;
+		/* A kind ("drm", "v4l2") names a class, which may be empty on a machine. */
+		kind = !strcmp(item, "drm")    ? DHB_DEV_DRM
+		       : !strcmp(item, "v4l2") ? DHB_DEV_V4L2
+					       : 0;
+		matched = kind != 0;
 		for (i = 0; i < n; i++) {
-			if (matches(item, &v[i])) {
+			if (kind ? (int)v[i].kind == kind : matches(item, &v[i])) {
 				sel[i] = true;
 				matched = true;
 			}
@@ -289,6 +269,7 @@ int dhb_device_caps_format(unsigned int caps, char *buf, size_t len)
 		{DHB_DEVCAP_M2M, "m2m"},
 		{DHB_DEVCAP_DMABUF, "dmabuf-import"},
 		{DHB_DEVCAP_EXPBUF, "mmap+expbuf"},
+		{DHB_DEVCAP_CODEC, "codec"},
 	};
 	size_t used = 0, i;
 	int w;

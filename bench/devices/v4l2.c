@@ -48,6 +48,22 @@ static bool is_mplane(uint32_t type)
 	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
 }
 
+/* Whether queue @type of @d takes or gives only compressed formats (a codec's bitstream side). */
+static bool queue_compressed(struct dhb_device *d, uint32_t type)
+{
+	struct v4l2_fmtdesc f = {.type = type};
+	bool any = false;
+
+	for (f.index = 0; f.index < 64; f.index++) {
+		if (dhb_v4l2_ioctl(d->fd, VIDIOC_ENUM_FMT, &f, &d->ioctl_retries))
+			break;
+		if (!(f.flags & V4L2_FMT_FLAG_COMPRESSED))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 /* Add queue @type of @d with the memory types REQBUFS(0) reports. */
 static void add_queue(struct dhb_device *d, uint32_t type, const char *name)
 {
@@ -66,6 +82,33 @@ static void add_queue(struct dhb_device *d, uint32_t type, const char *name)
 		d->caps |= DHB_DEVCAP_DMABUF;
 	if (q->mem & V4L2_BUF_CAP_SUPPORTS_MMAP)
 		d->caps |= DHB_DEVCAP_EXPBUF;
+	if (queue_compressed(d, type))
+		d->caps |= DHB_DEVCAP_CODEC;
+}
+
+/*
+ * The node's own name (/sys/class/video4linux/videoN/name, the kernel's video_device name:
+ * "vivid-000-vid-cap", "stateful-decoder") into @buf; false when there is none. Drivers with
+ * several nodes give them all one card name in VIDIOC_QUERYCAP ("vivid"), so that alone would
+ * not tell a capture node from a metadata one.
+ */
+static bool node_name(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	char sys[DHB_PATH_LEN + 48];
+	size_t n;
+	FILE *f;
+
+	snprintf(sys, sizeof(sys), "/sys/class/video4linux/%s/name", base ? base + 1 : path);
+	f = fopen(sys, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	return n > 0;
 }
 
 int dhb_v4l2_probe_node(struct dhb_device *d)
@@ -78,7 +121,8 @@ int dhb_v4l2_probe_node(struct dhb_device *d)
 	if (ret)
 		return ret;
 	snprintf(d->driver, sizeof(d->driver), "%.31s", (const char *)cap.driver);
-	snprintf(d->card, sizeof(d->card), "%.63s", (const char *)cap.card);
+	if (!node_name(d->path, d->card, sizeof(d->card)))
+		snprintf(d->card, sizeof(d->card), "%.63s", (const char *)cap.card);
 	c = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps : cap.capabilities;
 	d->v4l2_caps = c;
 	if (c & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE))
@@ -121,19 +165,26 @@ static void from_format(const struct v4l2_format *f, struct dhb_geom *g, uint32_
 	g->bpp = g->width ? g->pitch * 8 / g->width : 0;
 }
 
-/* The format to use on @q: 32-bit RGB when the queue has it, else its first one (0: none). */
+/*
+ * The format to use on @q: 32-bit RGB when the queue has it, else its first uncompressed one,
+ * else its first one (an encoder's capture queue has only compressed formats; its buffers are
+ * still buffers to import or export). 0: none.
+ */
 static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries)
 {
 	static const uint32_t preferred[] = {V4L2_PIX_FMT_XBGR32, V4L2_PIX_FMT_BGR32,
 					     V4L2_PIX_FMT_XRGB32, V4L2_PIX_FMT_RGB32};
 	struct v4l2_fmtdesc fd_ = {.type = q->type};
-	uint32_t first = 0, best = 0, rank = 0, i;
+	uint32_t first = 0, compressed = 0, best = 0, rank = 0, i;
 
 	for (fd_.index = 0; fd_.index < 256; fd_.index++) {
 		if (dhb_v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &fd_, retries))
 			break;
-		if (fd_.flags & V4L2_FMT_FLAG_COMPRESSED)
+		if (fd_.flags & V4L2_FMT_FLAG_COMPRESSED) {
+			if (!compressed)
+				compressed = fd_.pixelformat;
 			continue;
+		}
 		if (!first)
 			first = fd_.pixelformat;
 		for (i = 0; i < sizeof(preferred) / sizeof(preferred[0]); i++) {
@@ -143,7 +194,7 @@ static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *re
 			}
 		}
 	}
-	return best ? best : first;
+	return best ? best : first ? first : compressed;
 }
 
 /* TRY (or, with @set, S_FMT) @pixfmt at @w x @h on @q; the driver's answer in @g, *@si. */
@@ -232,7 +283,7 @@ int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, ui
 }
 
 int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int dmabuf_fd,
-			 uint32_t length, uint64_t *retries)
+			 uint32_t length, uint32_t bytesused, uint64_t *retries)
 {
 	struct v4l2_plane plane = {.m.fd = dmabuf_fd, .length = length};
 	struct v4l2_buffer b = {.index = index, .type = q->type, .memory = V4L2_MEMORY_DMABUF};
@@ -241,12 +292,12 @@ int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index,
 		b.m.planes = &plane;
 		b.length = 1;
 		if (!V4L2_TYPE_IS_CAPTURE(q->type))
-			plane.bytesused = length;
+			plane.bytesused = bytesused;
 	} else {
 		b.m.fd = dmabuf_fd;
 		b.length = length;
 		if (!V4L2_TYPE_IS_CAPTURE(q->type))
-			b.bytesused = length;
+			b.bytesused = bytesused;
 	}
 	b.field = V4L2_FIELD_NONE;
 	return dhb_v4l2_ioctl(fd, VIDIOC_QBUF, &b, retries);

@@ -238,9 +238,11 @@ Test(registry, skips_have_reasons)
 	cr_expect(strstr(why, "not a dma-buf"), "%s", why);
 	cr_expect_null(dhb_plan_skip_reason(alloc, &memfd, NULL, 4096, 4096, buf, sizeof(buf)));
 	cr_expect_null(dhb_plan_skip_reason(sync, &udma, NULL, 8192, 4096, buf, sizeof(buf)));
-	cr_expect_not_null(dhb_plan_skip_reason(alloc, &udma, NULL, 1000, 4096, buf, sizeof(buf)), "udmabuf needs pages");
+	cr_expect_not_null(dhb_plan_skip_reason(alloc, &udma, NULL, 1000, 4096, buf, sizeof(buf)),
+			   "udmabuf needs pages");
 	cr_expect_null(dhb_plan_skip_reason(alloc, &prot, NULL, 4096, 4096, buf, sizeof(buf)));
-	cr_expect_not_null(dhb_plan_skip_reason(cpu, &prot, NULL, 4096, 4096, buf, sizeof(buf)), "no CPU access");
+	cr_expect_not_null(dhb_plan_skip_reason(cpu, &prot, NULL, 4096, 4096, buf, sizeof(buf)),
+			   "no CPU access");
 	/* A need, not a name: a test without its own reason gets the general one. */
 	why = dhb_plan_skip_reason(&fake_test, &memfd, NULL, 4096, 4096, buf, sizeof(buf));
 	cr_expect_str_eq(why ? why : "(null)", "not a dma-buf");

@@ -98,44 +98,25 @@ int dhb_matrix_build(struct dhb_matrix *m, struct dhb_instance *v, size_t n, str
 	return ret;
 }
 
-/* Whether device/queue of @c imported a buffer of a source with @prop (or without, !@has). */
-static bool device_took(const struct dhb_matrix *m, const struct dhb_matrix_cell *c,
-			const struct dhb_instance *v, unsigned int prop, bool has)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		const struct dhb_matrix_cell *o = &m->cells[i];
-
-		if (o->dev != c->dev || o->queue != c->queue || o->state != DHB_MATRIX_OK)
-			continue;
-		if (!!(v[o->src].props & prop) == has)
-			return true;
-	}
-	return false;
-}
-
 /*
  * vb2 answers both of its common refusals with EFAULT at QBUF: a dma-contig queue when the
- * buffer's pages are not contiguous (vb2_dc_map_dmabuf), a vmalloc queue when the exporter has
- * no vmap (vb2_vmalloc_map_dmabuf). The other cells of the same queue tell them apart: a queue
- * that took a scattered buffer does not need contiguity.
+ * buffer is not physically contiguous (vb2_dc_map_dmabuf), a vmalloc queue when the exporter has
+ * no vmap (vb2_vmalloc_map_dmabuf). Which queue is which userspace cannot ask, and whether a
+ * heap's buffer happens to be contiguous is luck (the system heap's 1M chunks are often adjacent
+ * in a fresh machine), so only a source known to be contiguous rules the first one out.
  */
 const char *dhb_matrix_reason(const struct dhb_matrix *m, const struct dhb_matrix_cell *c,
 			      const struct dhb_instance *v)
 {
-	bool contiguous = v[c->src].props & DHB_PROP_CONTIGUOUS;
-
+	(void)m;
 	if (c->state != DHB_MATRIX_REFUSED)
 		return NULL;
 	if (c->queue && c->err == -EFAULT) {
-		if (device_took(m, c, v, DHB_PROP_SCATTERED, true))
-			return "the driver could not map the buffer although it takes scattered "
-			       "pages: the exporter lacks what it needs (vb2-vmalloc drivers need "
-			       "the exporter's vmap)";
-		if (!contiguous && device_took(m, c, v, DHB_PROP_CONTIGUOUS, true))
-			return "not physically contiguous, and the queue takes only contiguous "
-			       "buffers (vb2-dma-contig)";
+		if (v[c->src].props & DHB_PROP_CONTIGUOUS)
+			return "the exporter lacks what the driver needs to map it (vb2-vmalloc "
+			       "drivers need the exporter's vmap)";
+		return "the buffer is not physically contiguous and the queue needs that "
+		       "(vb2-dma-contig), or the exporter lacks the vmap a vb2-vmalloc queue needs";
 	}
 	if (!c->queue && c->err == -EINVAL && c->step && strstr(c->step, "ADDFB2"))
 		return "the card refuses a framebuffer of this format or size over the buffer";

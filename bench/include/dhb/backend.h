@@ -128,6 +128,9 @@ struct dhb_buf {
  * @map: map @buf read-write into @buf->addr. Return 0 or -errno.
  * @unmap: remove @buf's mapping. Return 0 or -errno.
  * @sync: DMA_BUF_IOCTL_SYNC with @flags (DMA_BUF_SYNC_*); NULL without DHB_CAP_SYNC.
+ * @supported: NULL when @inst can give buffers of @size bytes, else why not (the plan skips
+ *             the item with this reason, dhb_plan_skip_reason()); a reason built at run time
+ *             goes into @buf (@len bytes). May be NULL (every size).
  */
 struct dhb_backend_ops {
 	const char *name;
@@ -142,6 +145,8 @@ struct dhb_backend_ops {
 	int (*map)(struct dhb_buf *buf);
 	int (*unmap)(struct dhb_buf *buf);
 	int (*sync)(struct dhb_buf *buf, uint64_t flags);
+	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, char *buf,
+				 size_t len);
 };
 
 /**

@@ -37,6 +37,7 @@
 #define DHB_DEVCAP_M2M		(1u << 6) /* V4L2: memory to memory (both queues, per open file) */
 #define DHB_DEVCAP_DMABUF	(1u << 7) /* imports dma-bufs: PRIME import, or a queue with DMABUF */
 #define DHB_DEVCAP_EXPBUF	(1u << 8) /* V4L2: a queue with MMAP buffers (VIDIOC_EXPBUF) */
+#define DHB_DEVCAP_CODEC	(1u << 9) /* V4L2: a queue of compressed formats only (a codec) */
 
 enum dhb_dev_kind {
 	DHB_DEV_DRM = 1,
@@ -63,7 +64,8 @@ struct dhb_v4l2_queue {
  * @name: the name --devices selects it by and rows carry (params device=NAME); rules above.
  * @path: device node.
  * @driver: kernel driver ("vkms", "vivid").
- * @card: V4L2 card name, DRM driver description.
+ * @card: V4L2: the node's name (sysfs video4linux/videoN/name: "vivid-000-vid-cap"), else the
+ *        card name of VIDIOC_QUERYCAP; DRM: the driver's description.
  * @caps: DHB_DEVCAP_*.
  * @v4l2_caps: V4L2 device_caps (0 for DRM).
  * @queues: V4L2 video queues (none for DRM).
@@ -169,8 +171,9 @@ void dhb_devices_release(struct dhb_device *v, size_t n);
 
 /**
  * dhb_devices_select() - mark the devices a --devices list names.
- * @list: comma list of names, node file names or drivers, or fnmatch(3) globs of them; NULL
- *        or "all" selects every device. Blanks around items are ignored.
+ * @list: comma list of names, node file names or drivers, or fnmatch(3) globs of them, or a
+ *        kind ("drm", "v4l2": every device of it, and no error when there is none); NULL or
+ *        "all" selects every device. Blanks around items are ignored.
  * @v: devices.
  * @n: number of devices.
  * @sel: result, one flag per device.
@@ -230,9 +233,13 @@ int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_b
 			  struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries);
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
 		     uint64_t *retries);
-/* Queue buffer @index of @q importing @dmabuf_fd (V4L2_MEMORY_DMABUF, @length bytes). */
+/*
+ * Queue buffer @index of @q importing @dmabuf_fd (V4L2_MEMORY_DMABUF, @length bytes); an output
+ * buffer carries @bytesused bytes (the frame's sizeimage: vb2 refuses more than the slot's
+ * current length, which starts as the format's sizeimage), ignored for capture.
+ */
 int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int dmabuf_fd,
-			 uint32_t length, uint64_t *retries);
+			 uint32_t length, uint32_t bytesused, uint64_t *retries);
 /* Dequeue a DMABUF buffer of @q into *@index (blocking unless @fd was opened non-blocking). */
 int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
 			  uint64_t *retries);

@@ -108,7 +108,7 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
  *
  * Checks what the backend demands (page-sized sizes) and what the test needs (CPU access, which
  * a protected heap refuses; a dma-buf), with @t->supported's own reason before the general one
- * for a dma-buf.
+ * for a dma-buf, then the sizes the backend can give (its supported hook).
  *
  * Return: NULL, or a reason (static, or @buf): a skip, not a failure.
  */

@@ -10,8 +10,9 @@
 #    (vb2_vmalloc_map_dmabuf): every exporter with .vmap works; udmabuf has none on 6.1, so
 #    QBUF fails with EFAULT there, and works on 6.12.
 #  - vb2-dma-contig queues (vivid instance 1, allocators=1) need one contiguous chunk
-#    (vb2_dc_map_dmabuf: EFAULT otherwise): CMA and reference-heap buffers work, the system
-#    heap's (pages of at most 1M, order 8) do not.
+#    (vb2_dc_map_dmabuf: EFAULT otherwise): CMA and reference-heap buffers work; udmabuf's
+#    (shmem pages, one at a time) do not. The system heap's 1M chunks are often adjacent in a
+#    fresh guest, so its buffers may pass: either answer is accepted, a refusal only with EFAULT.
 import json
 import sys
 
@@ -28,7 +29,9 @@ def check(src, dev, want, errno=None, reason=None):
     global bad
     c = cells.get((src, dev))
     name = "%s -> %s is %s%s" % (src, dev, want, " (%s)" % errno if errno else "")
-    ok = c is not None and c["result"] == want
+    ok = c is not None and c["result"] in want.split("|")
+    if ok and c["result"] == "ok":
+        errno = reason = None
     if ok and errno:
         ok = c["errno"] == errno
     if ok and reason:
@@ -54,5 +57,6 @@ for dev in vmalloc_queues:
 for dev in contig_queues:
     check("reserved", dev, "ok")
     check(ref, dev, "ok")
-    check("system", dev, "refused", "EFAULT", "contiguous")
+    check("udmabuf", dev, "refused", "EFAULT", "contiguous")
+    check("system", dev, "ok|refused", "EFAULT", "contiguous")
 sys.exit(1 if bad else 0)

@@ -56,7 +56,7 @@ for k in 6.12 6.1; do
 		fail "$k: the matrix agrees with the kernel sources" "$(grep -v '^ok' matrix.check)"
 	fi
 	expect_out "$k: the text matrix explains a refusal" matrix.txt \
-		'^  system -> vivid-001-vid-cap/capture: refused: VIDIOC_QBUF: Bad address \(EFAULT\).*contiguous'
+		'^  udmabuf -> vivid-001-vid-cap/capture: refused: VIDIOC_QBUF: Bad address \(EFAULT\).*contiguous'
 	expect_out "$k: import exits 0" stdout '^rc-import=0$'
 	for src in system reserved memory@40000000-contiguous udmabuf drm-dumb:vkms; do
 		for dev in vkms vgem; do

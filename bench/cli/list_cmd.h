@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The list command's helpers: JSON pieces, errno names, devices and the compatibility matrix.
-#ifndef DHB_CLI_LIST_H
-#define DHB_CLI_LIST_H
+#ifndef DHB_CLI_LIST_CMD_H
+#define DHB_CLI_LIST_CMD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,4 +30,4 @@ void dhb_list_matrix_text(const struct dhb_matrix *m, const struct dhb_instance 
 void dhb_list_matrix_json(const struct dhb_matrix *m, const struct dhb_instance *v,
 			  const struct dhb_device *d);
 
-#endif /* DHB_CLI_LIST_H */
+#endif /* DHB_CLI_LIST_CMD_H */
