@@ -308,8 +308,7 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 	dhb_list_json_key("library", dhb_counters_build(), ", ");
 	dhb_list_json_key("events", names, ", ");
 	dhb_list_json_key("skipped", *counters.skipped ? counters.skipped : NULL, ", ");
-	dhb_list_json_key("unavailable", *counters.unavailable ? counters.unavailable : NULL,
-			  "}\n}\n");
+	dhb_list_json_key("unavailable", *counters.unavailable ? counters.unavailable : NULL, "}");
 }
 
 /**

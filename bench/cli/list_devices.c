@@ -19,7 +19,8 @@ const char *dhb_list_errno_name(int e)
 		{ENODEV, "ENODEV"},	    {ENXIO, "ENXIO"},	{EBUSY, "EBUSY"},
 		{ENOMEM, "ENOMEM"},	    {EINVAL, "EINVAL"}, {ENOTTY, "ENOTTY"},
 		{ENOSYS, "ENOSYS"},	    {EROFS, "EROFS"},	{EFAULT, "EFAULT"},
-		{EOPNOTSUPP, "EOPNOTSUPP"}, {ERANGE, "ERANGE"}, {ENOSPC, "ENOSPC"},
+		{EOPNOTSUPP, "EOPNOTSUPP"}, {EBADR, "EBADR"},	{ERANGE, "ERANGE"},
+		{ENOSPC, "ENOSPC"},
 	};
 	size_t i;
 
@@ -202,6 +203,14 @@ void dhb_list_matrix_text(const struct dhb_matrix *m, const struct dhb_instance 
 		c = &m->cells[i];
 		if (c->state == DHB_MATRIX_OK)
 			continue;
+		if (c->state == DHB_MATRIX_NO_TRY && c->step && !strcmp(c->step, "allocation")) {
+			/* The source made no buffer: once for the source, not per device. */
+			if (i && c[-1].src == c->src && c[-1].state == DHB_MATRIX_NO_TRY)
+				continue;
+			printf("  %s: no %s buffer to try: %s (%s)\n", v[c->src].name, size,
+			       strerror(-c->err), dhb_list_errno_name(-c->err));
+			continue;
+		}
 		cell_label(c, d, label, sizeof(label));
 		why = dhb_matrix_reason(m, c, v);
 		printf("  %s -> %s: %s: %s: %s (%s)%s%s%s%s\n", v[c->src].name, label,

@@ -118,6 +118,9 @@ const char *dhb_matrix_reason(const struct dhb_matrix *m, const struct dhb_matri
 		return "the buffer is not physically contiguous and the queue needs that "
 		       "(vb2-dma-contig), or the exporter lacks the vmap a vb2-vmalloc queue needs";
 	}
+	if (c->queue && c->err == -EBADR)
+		return "the queue takes buffers only with a media request (a stateless codec), "
+		       "which this trial does not make";
 	if (!c->queue && c->err == -EINVAL && c->step && strstr(c->step, "ADDFB2"))
 		return "the card refuses a framebuffer of this format or size over the buffer";
 	return NULL;
