@@ -3,7 +3,8 @@
 # Lab test, both kernels: devices are found and named, the compatibility matrix says what the
 # kernel sources say for each pair, the import test measures PRIME imports into vkms and vgem
 # (and framebuffers on vkms) from the heaps (the reference heap too), udmabuf and DRM dumb
-# buffers, and SIGINT mid-import leaves no buffer behind.
+# buffers; SIGINT mid-import leaves no buffer behind; a device that disappears mid-run fails
+# only its item.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 HERE=$(dirname "$0")
@@ -31,12 +32,23 @@ kill -INT $pid
 wait $pid
 echo "rc-int=$?"
 echo "left-int=$(live)"
+# A device that disappears mid-run (vivid unbound while the import test streams from it): that
+# item fails with one line, the next test still runs, nothing is left. Last: vivid stays gone.
+"$bin" run --tests import,alloc --devices vivid-000-vid-cap --heaps system --sizes 1M \
+	--duration 6 --warmup 0 --csv gone.csv --table none 2>gone.err &
+pid=$!
+sleep 3
+echo vivid.0 >/sys/bus/platform/drivers/vivid/unbind
+wait $pid
+echo "rc-gone=$?"
+echo "left-gone=$(live)"
 GUEST
 
 for k in 6.12 6.1; do
+	# shellcheck disable=SC2034,SC2054 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --with-ref-heap --kernel-arg vivid.n_devs=2
 		--kernel-arg vivid.allocators=0,1)
-	rm -f list.txt matrix.json matrix.txt import.csv
+	rm -f list.txt matrix.json matrix.txt import.csv gone.csv gone.err
 	guest sh ./guest.sh "$BIN"
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: list exits 0" stdout '^rc-list=0$'
@@ -78,5 +90,15 @@ for k in 6.12 6.1; do
 	expect_out "$k: buffers live before SIGINT" stdout '^live-int=[1-9]'
 	expect_out "$k: SIGINT mid-import: exit 130" stdout '^rc-int=130$'
 	expect_out "$k: SIGINT mid-import: nothing left" stdout '^left-int=0$'
+	expect_out "$k: a device gone mid-run fails its item (status 1)" stdout '^rc-gone=1$'
+	if [ "$(grep -c '^error: ' gone.err)" = 1 ] &&
+		grep -qE '^error: import on system into vivid-000-vid-cap, size 1M: .*No such device' gone.err; then
+		pass "$k: ... with one line naming the item and ENODEV"
+	else
+		fail "$k: ... with one line naming the item and ENODEV" "$(grep -v '^warning' gone.err)"
+	fi
+	expect_out "$k: ... the rows before it are kept" gone.csv ',import,system,dma-heap,1048576,qbuf_latency,'
+	expect_out "$k: ... and the next test still runs" gone.csv ',alloc,system,dma-heap,1048576,alloc_latency,'
+	expect_out "$k: ... and nothing is left" stdout '^left-gone=0$'
 done
 finish

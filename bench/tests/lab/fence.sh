@@ -47,6 +47,7 @@ GUEST
 
 heaps="system,dma-heap reserved,dma-heap udmabuf,udmabuf"
 for k in 6.12 6.1; do
+	# shellcheck disable=SC2034 # read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k")
 	rm -f "fence-$k.csv" "sig-$k.csv" "novgem-$k.csv" "novgem-$k.err"
 	guest sh ./guest.sh "$BIN" "$k"

@@ -79,6 +79,7 @@ check_kernel() { # KERNEL: the checks common to both kernels
 	if grep -q '^error:' out.stderr; then fail "$k: no errors" "$(grep '^error:' out.stderr | head -3)"; fi
 }
 
+# shellcheck disable=SC2054 # a module parameter's comma, not an array separator
 vivid=(--kernel-arg vivid.n_devs=2 --kernel-arg vivid.allocators=0,1)
 rm -f imp.csv mm.csv
 # shellcheck disable=SC2034 # read by guest() in lib.sh
@@ -91,6 +92,7 @@ cp imp.csv imp-6.12.csv
 cp out.stderr out-6.12.stderr
 
 rm -f imp.csv mm.csv
+# shellcheck disable=SC2034 # read by guest() in lib.sh
 LAB_OPTS=(--kernel 6.1 "${vivid[@]}")
 guest sh ./guest.sh "$BIN"
 check_kernel 6.1
