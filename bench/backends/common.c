@@ -9,23 +9,6 @@
 #include "dhb/backend.h"
 #include "dhb/compat.h"
 
-int dhb_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries)
-{
-	unsigned int tries = 0;
-	int ret;
-
-	for (;;) {
-		ret = ioctl(fd, req, arg);
-		if (ret >= 0)
-			return ret;
-		ret = -errno;
-		if ((ret != -EINTR && ret != -EAGAIN) || tries++ >= DHB_IOCTL_MAX_RETRIES)
-			return ret;
-		if (retries)
-			(*retries)++;
-	}
-}
-
 int dhb_mmap_fd(struct dhb_buf *buf)
 {
 	void *p;

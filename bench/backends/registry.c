@@ -12,6 +12,8 @@
 #define DHB_BACKEND_LIST(X) \
 	X(dma_heap)         \
 	X(udmabuf)          \
+	X(drm_dumb)         \
+	X(v4l2_mmap)        \
 	X(memfd)
 
 #define DHB_BACKEND_DECLARE(n) extern const struct dhb_backend_ops dhb_backend_##n;

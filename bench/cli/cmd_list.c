@@ -3,15 +3,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "list_cmd.h"
 #include "dhb/backend.h"
 #include "dhb/counters.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/heap_attrs.h"
 #include "dhb/opts.h"
+#include "dhb/plan.h"
+#include "dhb/signals.h"
 #include "dhb/sink.h"
 
 static const struct {
@@ -24,25 +28,6 @@ static const struct {
 	{DHB_PROP_UNCACHED, "uncached"},
 	{DHB_PROP_PROTECTED, "protected"},
 };
-
-static const char *errno_name(int e)
-{
-	static const struct {
-		int e;
-		const char *name;
-	} names[] = {
-		{EACCES, "EACCES"}, {EPERM, "EPERM"},	{ENOENT, "ENOENT"}, {ENODEV, "ENODEV"},
-		{ENXIO, "ENXIO"},   {EBUSY, "EBUSY"},	{ENOMEM, "ENOMEM"}, {EINVAL, "EINVAL"},
-		{ENOTTY, "ENOTTY"}, {ENOSYS, "ENOSYS"}, {EROFS, "EROFS"},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].e == e)
-			return names[i].name;
-	}
-	return "errno";
-}
 
 static bool grantable(const struct dhb_instance *inst)
 {
@@ -74,7 +59,8 @@ static void print_size(FILE *fp, const char *label, int64_t v)
 static void status_text(const struct dhb_instance *inst, char *buf, size_t len)
 {
 	if (inst->err)
-		snprintf(buf, len, "no: %s (%s)", strerror(-inst->err), errno_name(-inst->err));
+		snprintf(buf, len, "no: %s (%s)", strerror(-inst->err),
+			 dhb_list_errno_name(-inst->err));
 	else
 		snprintf(buf, len, "yes");
 }
@@ -242,23 +228,6 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 		       *counters.skipped ? "; skipped " : "", counters.skipped);
 }
 
-static void json_key(const char *key, const char *val, const char *sep)
-{
-	dhb_json_string(stdout, key);
-	fputs(": ", stdout);
-	dhb_json_string(stdout, val);
-	fputs(sep, stdout);
-}
-
-static void json_i64(const char *key, int64_t val, const char *sep)
-{
-	dhb_json_string(stdout, key);
-	if (val < 0)
-		printf(": null%s", sep);
-	else
-		printf(": %" PRId64 "%s", val, sep);
-}
-
 /* "attributes": what the heap publishes (constraints and a "stats" object), or null. */
 static void list_attrs_json(const struct dhb_instance *inst)
 {
@@ -272,17 +241,18 @@ static void list_attrs_json(const struct dhb_instance *inst)
 		return;
 	}
 	fputs("\"attributes\": {", stdout);
-	json_i64("region_base", attr_i64(&a, "region_base"), ", ");
+	dhb_list_json_i64("region_base", attr_i64(&a, "region_base"), ", ");
 	for (j = 0; j < sizeof(attr_numbers) / sizeof(attr_numbers[0]); j++)
-		json_i64(attr_numbers[j], attr_i64(&a, attr_numbers[j]), ", ");
+		dhb_list_json_i64(attr_numbers[j], attr_i64(&a, attr_numbers[j]), ", ");
 	for (j = 0; j < sizeof(attr_texts) / sizeof(attr_texts[0]); j++)
-		json_key(attr_texts[j],
-			 dhb_heap_attrs_str(&a, attr_texts[j], buf, sizeof(buf)) ? NULL : buf,
-			 ", ");
+		dhb_list_json_key(
+			attr_texts[j],
+			dhb_heap_attrs_str(&a, attr_texts[j], buf, sizeof(buf)) ? NULL : buf, ", ");
 	fputs("\"stats\": {", stdout);
 	for (j = 0; j < sizeof(attr_stats) / sizeof(attr_stats[0]); j++)
-		json_i64(attr_stats[j], attr_stat(&a, attr_stats[j]),
-			 j + 1 < sizeof(attr_stats) / sizeof(attr_stats[0]) ? ", " : "}}, ");
+		dhb_list_json_i64(attr_stats[j], attr_stat(&a, attr_stats[j]),
+				  j + 1 < sizeof(attr_stats) / sizeof(attr_stats[0]) ? ", "
+										     : "}}, ");
 }
 
 static void list_json(const struct dhb_env *env, const struct dhb_instance *v, size_t n)
@@ -293,22 +263,22 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 	bool first;
 
 	fputs("{\n  ", stdout);
-	json_key("tool_version", dhb_env_version(), ", ");
-	json_key("git_rev", dhb_env_git_rev(), ",\n  ");
-	json_key("kernel", env->kernel, ", ");
-	json_key("hostname", env->hostname, ", ");
-	json_key("board", env->board, ",\n  ");
-	json_i64("page_size", env->page_size, ",\n  \"sources\": [");
+	dhb_list_json_key("tool_version", dhb_env_version(), ", ");
+	dhb_list_json_key("git_rev", dhb_env_git_rev(), ",\n  ");
+	dhb_list_json_key("kernel", env->kernel, ", ");
+	dhb_list_json_key("hostname", env->hostname, ", ");
+	dhb_list_json_key("board", env->board, ",\n  ");
+	dhb_list_json_i64("page_size", env->page_size, ",\n  \"sources\": [");
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",\n    {" : "\n    {", stdout);
-		json_key("name", v[i].name, ", ");
-		json_key("backend", v[i].ops->name, ", ");
-		json_key("path", *v[i].path ? v[i].path : NULL, ", ");
+		dhb_list_json_key("name", v[i].name, ", ");
+		dhb_list_json_key("backend", v[i].ops->name, ", ");
+		dhb_list_json_key("path", *v[i].path ? v[i].path : NULL, ", ");
 		printf("\"dmabuf\": %s, \"usable\": %s, ",
 		       dhb_instance_is_dmabuf(&v[i]) ? "true" : "false",
 		       v[i].err ? "false" : "true");
-		json_key("errno", v[i].err ? errno_name(-v[i].err) : NULL, ", ");
-		json_key("error", v[i].err ? strerror(-v[i].err) : NULL, ", ");
+		dhb_list_json_key("errno", v[i].err ? dhb_list_errno_name(-v[i].err) : NULL, ", ");
+		dhb_list_json_key("error", v[i].err ? strerror(-v[i].err) : NULL, ", ");
 		fputs("\"properties\": [", stdout);
 		for (j = 0, first = true; j < sizeof(prop_words) / sizeof(prop_words[0]); j++) {
 			if (!(v[i].props & prop_words[j].bit))
@@ -320,34 +290,42 @@ static void list_json(const struct dhb_env *env, const struct dhb_instance *v, s
 		fputs("], ", stdout);
 		list_attrs_json(&v[i]);
 		dhb_instance_access_rule(&v[i], rule, sizeof(rule));
-		json_key("udev_rule", grantable(&v[i]) && *rule ? rule : NULL, "}");
+		dhb_list_json_key("udev_rule", grantable(&v[i]) && *rule ? rule : NULL, "}");
 	}
 	fputs("\n  ],\n  \"cma\": {", stdout);
-	json_i64("total_bytes", env->cma_total, ", ");
-	json_i64("free_bytes", env->cma_free, ", ");
-	json_key("cmdline", *env->cma_arg ? env->cma_arg : NULL, ", \"areas\": [");
+	dhb_list_json_i64("total_bytes", env->cma_total, ", ");
+	dhb_list_json_i64("free_bytes", env->cma_free, ", ");
+	dhb_list_json_key("cmdline", *env->cma_arg ? env->cma_arg : NULL, ", \"areas\": [");
 	for (i = 0; i < env->n_cma_areas; i++) {
 		fputs(i ? ", {" : "{", stdout);
-		json_key("name", env->cma_areas[i].name, ", ");
-		json_i64("bytes", env->cma_areas[i].bytes, "}");
+		dhb_list_json_key("name", env->cma_areas[i].name, ", ");
+		dhb_list_json_i64("bytes", env->cma_areas[i].bytes, "}");
 	}
 	fputs("]},\n  \"memory\": {", stdout);
-	json_i64("total_bytes", env->mem_total, ", ");
-	json_i64("available_bytes", env->mem_available, "},\n  \"counters\": {");
+	dhb_list_json_i64("total_bytes", env->mem_total, ", ");
+	dhb_list_json_i64("available_bytes", env->mem_available, "},\n  \"counters\": {");
 	probe_counters(&counters, names, sizeof(names));
-	json_key("library", dhb_counters_build(), ", ");
-	json_key("events", names, ", ");
-	json_key("skipped", *counters.skipped ? counters.skipped : NULL, ", ");
-	json_key("unavailable", *counters.unavailable ? counters.unavailable : NULL, "}\n}\n");
+	dhb_list_json_key("library", dhb_counters_build(), ", ");
+	dhb_list_json_key("events", names, ", ");
+	dhb_list_json_key("skipped", *counters.skipped ? counters.skipped : NULL, ", ");
+	dhb_list_json_key("unavailable", *counters.unavailable ? counters.unavailable : NULL, "}");
 }
 
 /**
  * struct list_settings - what list's command line sets.
  * @json: --json.
+ * @matrix: --matrix, try every source on every device.
+ * @size: --size, the matrix's buffer size.
+ * @heaps: --heaps, the sources the matrix tries.
+ * @devices: --devices, the devices shown and tried.
  * @help: --help.
  */
 struct list_settings {
 	bool json;
+	bool matrix;
+	uint64_t size;
+	const char *heaps;
+	const char *devices;
 	bool help;
 };
 
@@ -358,58 +336,186 @@ static const struct dhb_opt list_opts[] = {
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(json),
 	 .help = "print JSON instead of text"},
+	{.name = "matrix",
+	 .type = DHB_OPT_FLAG,
+	 .off = OFF(matrix),
+	 .help = "import one buffer of every dma-buf source into every device, and show which "
+		 "work"},
+	{.name = "size",
+	 .metavar = "SIZE",
+	 .type = DHB_OPT_SIZE,
+	 .off = OFF(size),
+	 .def = "8M",
+	 .help = "buffer size the matrix tries"},
+	{.name = "heaps",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(heaps),
+	 .def = "all",
+	 .help = "sources the matrix tries: names or fnmatch globs (comma list)"},
+	{.name = "devices",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(devices),
+	 .def = "all",
+	 .help = "devices shown and tried: names, nodes, drivers or globs (comma list)"},
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 
 static int list_main(int argc, char **argv);
 
+/* What list found and what its options select. */
+struct list_probe {
+	struct dhb_instance *v;
+	size_t n;
+	bool *sel;
+	struct dhb_device *d;
+	size_t nd;
+	bool *dsel;
+	struct dhb_matrix m;
+};
+
 const struct dhb_opts_cmd dhb_cmd_list = {
 	.name = "list",
-	.summary = "heaps, udmabuf and memfd, who may use them, CMA, kernel, board",
+	.summary =
+		"heaps and other buffer sources, devices, who may use them, which device imports "
+		"what (--matrix), CMA, kernel, board",
 	.usage = "list [OPTIONS]",
-	.about = "Every DMA-BUF heap, udmabuf and memfd: whether this user may use it (and how to\n"
-		 "grant access), what its name implies, CMA areas, kernel and board.\n"
-		 "Exit status 0, or 3 when no dma-buf source is usable.",
+	.about =
+		"Every DMA-BUF heap, udmabuf, DRM dumb and V4L2 MMAP buffers, memfd: whether this\n"
+		"user may use it (and how to grant access), what its name implies; the DRM cards\n"
+		"and V4L2 nodes and what they can do; CMA areas, kernel and board. --matrix\n"
+		"imports one buffer of every dma-buf source into every device and shows which\n"
+		"pairs work, and why the others do not.\n"
+		"Exit status 0, or 3 when no dma-buf source is usable.",
 	.opts = list_opts,
 	.n_opts = sizeof(list_opts) / sizeof(list_opts[0]),
 	.main = list_main,
 };
 
+/* Probe and select what the options name: returns an exit status, or -1 to go on. */
+static int list_probe(const struct list_settings *s, struct list_probe *p)
+{
+	char err[512];
+	int ret;
+
+	ret = dhb_instances_probe(&p->v, &p->n);
+	if (!ret)
+		ret = dhb_devices_probe(&p->d, &p->nd);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench list: probing: %s\n", strerror(-ret));
+		return DHB_EXIT_FAIL;
+	}
+	p->sel = calloc(p->n + 1, sizeof(*p->sel));
+	p->dsel = calloc(p->nd + 1, sizeof(*p->dsel));
+	if (!p->sel || !p->dsel)
+		return DHB_EXIT_FAIL;
+	ret = dhb_plan_select_heaps(s->heaps, p->v, p->n, p->sel, err, sizeof(err));
+	if (!ret)
+		ret = dhb_devices_select(s->devices, p->d, p->nd, p->dsel, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench list: %s\n", err);
+		return DHB_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The matrix over the selected sources and devices; the signal flag stops it between pairs. */
+static int list_matrix(const struct list_settings *s, struct list_probe *p)
+{
+	struct dhb_instance *v = calloc(p->n + 1, sizeof(*v));
+	struct dhb_device *d = calloc(p->nd + 1, sizeof(*d));
+	size_t *vi = calloc(p->n + 1, sizeof(*vi)), *di = calloc(p->nd + 1, sizeof(*di));
+	size_t nv = 0, nd = 0, i;
+	int ret = -ENOMEM;
+
+	if (!v || !d || !vi || !di)
+		goto out_free;
+	/* The selected ones, side by side (copies share the open descriptors). */
+	for (i = 0; i < p->n; i++) {
+		if (p->sel[i])
+			v[nv++] = p->v[i];
+	}
+	for (i = 0; i < p->nd; i++) {
+		if (p->dsel[i])
+			d[nd++] = p->d[i];
+	}
+	ret = dhb_matrix_build(&p->m, v, nv, d, nd, s->size, dhb_signals_install());
+	dhb_signals_default();
+	if (ret)
+		goto out_free;
+	/* Cells index the copies: point them back at the probed arrays. */
+	for (i = 0, nv = 0; i < p->n; i++) {
+		if (p->sel[i])
+			vi[nv++] = i;
+	}
+	for (i = 0, nd = 0; i < p->nd; i++) {
+		if (p->dsel[i])
+			di[nd++] = i;
+	}
+	for (i = 0; i < p->m.n; i++) {
+		p->m.cells[i].src = vi[p->m.cells[i].src];
+		p->m.cells[i].dev = di[p->m.cells[i].dev];
+	}
+out_free:
+	free(v);
+	free(d);
+	free(vi);
+	free(di);
+	return ret;
+}
+
 static int list_main(int argc, char **argv)
 {
-	struct dhb_instance *v = NULL;
 	struct list_settings s = {0};
+	struct list_probe p = {0};
 	struct dhb_opts_line line;
 	struct dhb_env env;
-	size_t n = 0, i;
+	size_t i;
 	bool usable = false;
-	int ret;
+	int ret, status;
 
 	ret = dhb_opts_start(&dhb_cmd_list, argc, argv, &s, &line);
 	dhb_opts_line_free(&line);
 	if (ret >= 0)
 		return ret;
 	dhb_env_probe(&env);
-	ret = dhb_instances_probe(&v, &n);
-	if (ret) {
-		fprintf(stderr, "dmaheap-bench list: probing: %s\n", strerror(-ret));
-		return DHB_EXIT_FAIL;
+	status = list_probe(&s, &p);
+	if (status >= 0)
+		goto out_release;
+	if (s.matrix && list_matrix(&s, &p)) {
+		fprintf(stderr, "dmaheap-bench list: matrix: %s\n", strerror(ENOMEM));
+		status = DHB_EXIT_FAIL;
+		goto out_release;
 	}
-	if (s.json)
-		list_json(&env, v, n);
-	else
-		list_text(&env, v, n);
-	for (i = 0; i < n; i++)
-		usable |= !v[i].err && dhb_instance_is_dmabuf(&v[i]);
-	dhb_instances_release(v, n);
+	if (s.json) {
+		list_json(&env, p.v, p.n);
+		dhb_list_devices_json(p.d, p.nd, p.dsel);
+		if (s.matrix)
+			dhb_list_matrix_json(&p.m, p.v, p.d);
+		fputs("\n}\n", stdout);
+	} else {
+		list_text(&env, p.v, p.n);
+		dhb_list_devices_text(p.d, p.nd, p.dsel);
+		if (s.matrix)
+			dhb_list_matrix_text(&p.m, p.v, p.d);
+	}
+	for (i = 0; i < p.n; i++)
+		usable |= !p.v[i].err && dhb_instance_is_dmabuf(&p.v[i]);
+	status = DHB_EXIT_OK;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "dmaheap-bench list: writing stdout: %s\n", strerror(errno));
-		return DHB_EXIT_FAIL;
-	}
-	if (!usable) {
+		status = DHB_EXIT_FAIL;
+	} else if (!usable) {
 		fputs("dmaheap-bench list: nothing to test: no usable dma-buf source (see above)\n",
 		      stderr);
-		return DHB_EXIT_NOTHING;
+		status = DHB_EXIT_NOTHING;
 	}
-	return DHB_EXIT_OK;
+out_release:
+	dhb_matrix_free(&p.m);
+	dhb_instances_release(p.v, p.n);
+	dhb_devices_release(p.d, p.nd);
+	free(p.sel);
+	free(p.dsel);
+	return status;
 }

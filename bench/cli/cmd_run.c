@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "dhb/backend.h"
 #include "dhb/counters.h"
+#include "dhb/device.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
@@ -128,6 +129,10 @@ struct run_state {
 	struct dhb_instance *inst;
 	size_t n_inst;
 	bool *sel;
+	struct dhb_device *devs;
+	size_t n_devs;
+	bool *dev_sel;
+	struct dhb_device_set devset;
 	const struct dhb_test *tests[MAX_TESTS];
 	size_t n_tests;
 	struct dhb_size_list sizes;
@@ -438,8 +443,17 @@ static int prepare(struct run_state *st, int argc, char **argv)
 			why);
 		return DHB_EXIT_NOTHING;
 	}
-	if (dhb_plan_build(&st->plan, st->inst, st->n_inst, st->sel, st->tests, st->n_tests,
-			   &st->sizes, st->env.page_size))
+	ret = dhb_run_devices(s->devices, st->tests, st->n_tests, &st->devs, &st->n_devs,
+			      &st->dev_sel, err, sizeof(err));
+	if (ret == DHB_EXIT_USAGE)
+		return usage_error(err);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench run: %s\n", err);
+		return ret;
+	}
+	st->devset = (struct dhb_device_set){.v = st->devs, .n = st->n_devs, .sel = st->dev_sel};
+	if (dhb_plan_build(&st->plan, st->inst, st->n_inst, st->sel, &st->devset, st->tests,
+			   st->n_tests, &st->sizes, st->env.page_size))
 		return DHB_EXIT_FAIL;
 	st->budget = s->max_mem ? s->max_mem
 				: dhb_plan_budget_default(st->env.mem_available, st->env.mem_total);
@@ -467,17 +481,18 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
-		if (it->skip && (!i || it->inst != it[-1].inst || it->test != it[-1].test ||
-				 !it[-1].skip || strcmp(it->skip, it[-1].skip)))
-			fprintf(stderr, "skip: %s on %s: %s\n", it->test->name, it->inst->name,
-				it->skip);
+		if (it->skip &&
+		    (!i || it->inst != it[-1].inst || it->test != it[-1].test ||
+		     it->dev != it[-1].dev || !it[-1].skip || strcmp(it->skip, it[-1].skip)))
+			fprintf(stderr, "skip: %s on %s%s%s: %s\n", it->test->name, it->inst->name,
+				it->dev ? " into " : "", it->dev ? it->dev->name : "", it->skip);
 	}
 	return -1;
 }
 
 static void notes_for_skips(struct run_state *st)
 {
-	char key[96], size[DHB_SIZE_FMT_LEN];
+	char key[224], size[DHB_SIZE_FMT_LEN];
 	size_t i;
 
 	for (i = 0; i < st->plan.n; i++) {
@@ -486,7 +501,8 @@ static void notes_for_skips(struct run_state *st)
 		if (!it->skip)
 			continue;
 		dhb_size_format(it->size, size, sizeof(size));
-		snprintf(key, sizeof(key), "skip.%s.%s.%s", it->test->name, it->inst->name, size);
+		snprintf(key, sizeof(key), "skip.%s.%s%s%s.%s", it->test->name, it->inst->name,
+			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
 		dhb_runner_note(&st->runner, key, "%s", it->skip);
 	}
 }
@@ -513,6 +529,7 @@ int dhb_run_main(int argc, char **argv)
 	r->iterations = st->set.iterations;
 	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
 	r->warmup = st->set.warmup;
+	r->devs = st->devs ? &st->devset : NULL;
 	r->verbose_progress = isatty(STDERR_FILENO);
 	r->stop = dhb_signals_install();
 	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
@@ -554,6 +571,8 @@ int dhb_run_main(int argc, char **argv)
 			sig);
 	for (i = 0; i < st->n_inst; i++)
 		retries += st->inst[i].ioctl_retries;
+	for (i = 0; i < st->n_devs; i++)
+		retries += st->devs[i].ioctl_retries;
 	if (retries)
 		fprintf(stderr, "note: %" PRIu64 " ioctl retries (EINTR/EAGAIN)\n", retries);
 	if (r->warnings > 20)
@@ -591,6 +610,8 @@ out_free:
 	dhb_sizes_free(&st->sizes);
 	dhb_instances_release(st->inst, st->n_inst);
 	free(st->sel);
+	dhb_devices_release(st->devs, st->n_devs);
+	free(st->dev_sel);
 	free(st);
 	return status;
 }

@@ -10,6 +10,7 @@
 /**
  * struct run_settings - what run's command line sets (the rows of run_opts[] fill it).
  * @heaps: --heaps, comma list of heap names or fnmatch globs, "all" for every source.
+ * @devices: --devices, comma list of device names, nodes, drivers or globs, "all" for every one.
  * @tests: --tests, comma list of test names (default: every test of the registry).
  * @sizes: --sizes, size list (dhb_sizes_parse_list()).
  * @iterations: --iterations, measured iterations per (heap, test, size).
@@ -27,6 +28,7 @@
  */
 struct run_settings {
 	const char *heaps;
+	const char *devices;
 	const char *tests;
 	const char *sizes;
 	uint64_t iterations;
@@ -100,7 +102,26 @@ size_t run_reps_env(struct run_reps *reps, struct dhb_kv *kv);
 void run_reps_free(struct run_reps *reps);
 
 struct dhb_counters;
+struct dhb_device;
 struct dhb_kv;
+struct dhb_test;
+
+/**
+ * dhb_run_devices() - probe the devices when a test of @tests uses them or --devices names
+ * some, and select what @list names.
+ * @list: --devices.
+ * @tests: the selected tests.
+ * @n_tests: number of @tests.
+ * @v: devices, malloc'd (NULL when none were probed); release with dhb_devices_release().
+ * @n: number of devices.
+ * @sel: selection flags, malloc'd (NULL when none were probed).
+ * @err: one-line message.
+ * @errlen: size of @err.
+ *
+ * Return: 0, DHB_EXIT_USAGE (@list names nothing there), or DHB_EXIT_FAIL.
+ */
+int dhb_run_devices(const char *list, const struct dhb_test *const *tests, size_t n_tests,
+		    struct dhb_device **v, size_t *n, bool **sel, char *err, size_t errlen);
 struct dhb_section_cost;
 
 /**

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "dhb/backend.h"
+#include "dhb/device.h"
 #include "dhb/opts.h"
 #include "dhb/plan.h"
 #include "dhb/workload.h"
@@ -45,6 +46,20 @@ static void heap_names(dhb_opt_emit emit, void *arg)
 	dhb_instances_release(v, n);
 }
 
+/* What --devices takes: "all", and every device found here. */
+static void device_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_device *v = NULL;
+	size_t n = 0, i;
+
+	emit(arg, "all");
+	if (dhb_devices_probe(&v, &n))
+		return;
+	for (i = 0; i < n; i++)
+		emit(arg, v[i].name);
+	dhb_devices_release(v, n);
+}
+
 #define OFF(field) offsetof(struct run_settings, field)
 #define MAX_COUNT  1000000000ULL
 
@@ -57,6 +72,14 @@ static const struct dhb_opt run_opts[] = {
 	 .complete = DHB_COMPLETE_LIST,
 	 .values = heap_names,
 	 .help = "heap names or fnmatch globs, plus udmabuf and memfd (comma list)"},
+	{.name = "devices",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(devices),
+	 .def = "all",
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = device_names,
+	 .help = "devices the import tests use: names, nodes (card1, video3), drivers or globs"},
 	{.name = "tests",
 	 .metavar = "LIST",
 	 .type = DHB_OPT_STRING,

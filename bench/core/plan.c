@@ -7,32 +7,9 @@
 #include <string.h>
 
 #include "dhb/err.h"
+#include "dhb/list.h"
 #include "dhb/opts.h"
 #include "dhb/plan.h"
-
-/* Next comma-separated item of *@p into @buf without surrounding blanks; false at the end. */
-static bool next_item(const char **p, char *buf, size_t len, bool *too_long)
-{
-	const char *s = *p, *e, *end;
-
-	if (!s)
-		return false;
-	end = strchr(s, ',');
-	e = end ? end : s + strlen(s);
-	*p = end ? end + 1 : NULL;
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*too_long = (size_t)(e - s) >= len;
-	snprintf(buf, len, "%.*s", (int)(e - s), s);
-	return true;
-}
-
-static bool is_all(const char *list)
-{
-	return !list || !strcmp(list, "all");
-}
 
 int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t n, bool *sel,
 			  char *err, size_t errlen)
@@ -43,10 +20,10 @@ int dhb_plan_select_heaps(const char *list, const struct dhb_instance *v, size_t
 	size_t i, used = 0;
 
 	for (i = 0; i < n; i++)
-		sel[i] = is_all(list);
-	if (is_all(list))
+		sel[i] = dhb_list_is_all(list);
+	if (dhb_list_is_all(list))
 		return 0;
-	while (next_item(&p, item, sizeof(item), &too_long)) {
+	while (dhb_list_next(&p, item, sizeof(item), &too_long)) {
 		if (!*item)
 			return dhb_err(-EINVAL, err, errlen, "--heaps: empty item in '%s'", list);
 		if (too_long)
@@ -93,12 +70,12 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
 	bool too_long;
 
 	*n = 0;
-	if (is_all(list)) {
+	if (dhb_list_is_all(list)) {
 		for (i = 0; i < n_all && *n < max; i++)
 			out[(*n)++] = all[i];
 		return 0;
 	}
-	while (next_item(&p, item, sizeof(item), &too_long)) {
+	while (dhb_list_next(&p, item, sizeof(item), &too_long)) {
 		if (!*item)
 			return dhb_err(-EINVAL, err, errlen, "--tests: empty item in '%s'", list);
 		t = too_long ? NULL : find_test(all, n_all, item);
@@ -118,7 +95,8 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
 }
 
 const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_instance *inst,
-				 uint64_t size, long page_size)
+				 const struct dhb_device *dev, uint64_t size, long page_size,
+				 char *buf, size_t len)
 {
 	unsigned int caps = inst->ops->caps;
 	const char *why;
@@ -128,9 +106,11 @@ const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_inst
 	if ((inst->props & DHB_PROP_PROTECTED) && (t->needs & DHB_NEED_CPU_ACCESS))
 		return "protected heap: the CPU cannot map or access its buffers";
 	/* The test's own reason first: it says more than the general one below. */
-	why = t->supported ? t->supported(inst, size, page_size) : NULL;
+	why = t->supported ? t->supported(inst, dev, size, page_size, buf, len) : NULL;
 	if (!why && (t->needs & DHB_NEED_DMABUF) && !(caps & DHB_CAP_DMABUF))
 		why = "not a dma-buf";
+	if (!why && inst->ops->supported)
+		why = inst->ops->supported(inst, size, buf, len);
 	return why;
 }
 
@@ -143,44 +123,68 @@ uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size)
 	return k * size;
 }
 
-int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const bool *sel,
-		   const struct dhb_test *const *tests, size_t ntests,
-		   const struct dhb_size_list *sizes, long page_size)
+/* Fill @it for (@t, @inst, @dev, @size): its peak, and why it is skipped when it is. */
+static void plan_item(struct dhb_plan_item *it, const struct dhb_test *t, struct dhb_instance *inst,
+		      struct dhb_device *dev, bool need_dev, uint64_t size, long page_size)
 {
+	it->test = t;
+	it->inst = inst;
+	it->dev = dev;
+	it->size = size;
+	it->peak_bytes = dhb_plan_item_peak(t, size);
+	if (inst->err) {
+		snprintf(it->skip_buf, sizeof(it->skip_buf), "cannot open %.127s: %.80s",
+			 inst->path, strerror(-inst->err));
+		it->skip = it->skip_buf;
+	} else if (need_dev && !dev) {
+		it->skip = "no device selected or found (--devices; see dmaheap-bench list)";
+	} else if (dev && dev->err) {
+		snprintf(it->skip_buf, sizeof(it->skip_buf), "cannot use %.100s: %.80s", dev->path,
+			 strerror(-dev->err));
+		it->skip = it->skip_buf;
+	} else {
+		it->skip = dhb_plan_skip_reason(t, inst, dev, size, page_size, it->skip_buf,
+						sizeof(it->skip_buf));
+	}
+}
+
+int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const bool *sel,
+		   const struct dhb_device_set *devs, const struct dhb_test *const *tests,
+		   size_t ntests, const struct dhb_size_list *sizes, long page_size)
+{
+	size_t t, i, d, s, nd, n_sel = 0, n_dev = 0, total = 0;
 	struct dhb_plan_item *it;
-	size_t t, i, s, total = 0;
+	bool need;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < n; i++)
-		total += sel[i];
-	total *= ntests * sizes->n;
+		n_sel += sel[i];
+	for (d = 0; devs && d < devs->n; d++)
+		n_dev += devs->sel[d];
+	for (t = 0; t < ntests; t++)
+		total += (tests[t]->needs & DHB_NEED_DEVICE) && n_dev ? n_dev : 1;
+	total *= n_sel * sizes->n;
 	if (!total)
 		return 0;
 	p->items = calloc(total, sizeof(*p->items));
 	if (!p->items)
 		return -ENOMEM;
 	for (t = 0; t < ntests; t++) {
+		need = tests[t]->needs & DHB_NEED_DEVICE;
+		nd = need && n_dev ? devs->n : 1;
 		for (i = 0; i < n; i++) {
-			if (!sel[i])
-				continue;
-			for (s = 0; s < sizes->n; s++) {
-				it = &p->items[p->n++];
-				it->test = tests[t];
-				it->inst = &v[i];
-				it->size = sizes->v[s];
-				it->peak_bytes = dhb_plan_item_peak(tests[t], it->size);
-				if (v[i].err) {
-					snprintf(it->skip_buf, sizeof(it->skip_buf),
-						 "cannot open %.127s: %.80s", v[i].path,
-						 strerror(-v[i].err));
-					it->skip = it->skip_buf;
-				} else {
-					it->skip = dhb_plan_skip_reason(tests[t], &v[i], it->size,
-									page_size);
-				}
-				if (!it->skip && it->peak_bytes > p->peak_bytes) {
-					p->peak_bytes = it->peak_bytes;
-					p->peak = it;
+			for (d = 0; sel[i] && d < nd; d++) {
+				if (need && n_dev && !devs->sel[d])
+					continue;
+				for (s = 0; s < sizes->n; s++) {
+					it = &p->items[p->n++];
+					plan_item(it, tests[t], &v[i],
+						  need && n_dev ? &devs->v[d] : NULL, need,
+						  sizes->v[s], page_size);
+					if (!it->skip && it->peak_bytes > p->peak_bytes) {
+						p->peak_bytes = it->peak_bytes;
+						p->peak = it;
+					}
 				}
 			}
 		}

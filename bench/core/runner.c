@@ -141,6 +141,7 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 {
 	struct dhb_stats_summary time_eq;
 	struct dhb_row row = {0};
+	char params[sizeof(m->params) + DHB_NAME_LEN + 16];
 	int ret;
 
 	if (!m->st.n)
@@ -169,7 +170,13 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	row.backend = *m->backend ? m->backend : it->inst->ops->name;
 	row.size_bytes = it->size;
 	row.metric = m->name;
-	row.params = *m->params ? m->params : NULL;
+	/* A device's rows name it first in their parameters: device=NAME. */
+	if (it->dev)
+		snprintf(params, sizeof(params), "device=%s%s%s", it->dev->name,
+			 *m->params ? ";" : "", m->params);
+	else
+		snprintf(params, sizeof(params), "%s", m->params);
+	row.params = *params ? params : NULL;
 	row.unit = m->unit;
 	warn_row(r, &row);
 	ret = keep_row(r, &row, &m->st, m->kind == DHB_METRIC_RATE ? 1e-6 : 1);
@@ -198,12 +205,14 @@ static int measure(struct dhb_runner *r, const struct dhb_test *t, struct dhb_ct
 int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, size_t total)
 {
 	struct dhb_ctx ctx;
-	char size[DHB_SIZE_FMT_LEN], key[96];
+	char size[DHB_SIZE_FMT_LEN], key[224];
 	size_t i;
 	int ret, r2 = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.inst = it->inst;
+	ctx.dev = it->dev;
+	ctx.devs = r->devs;
 	ctx.size = it->size;
 	ctx.clk = r->clk;
 	ctx.counters = r->counters;
@@ -212,8 +221,8 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	ctx.stop = r->stop;
 	dhb_size_format(it->size, size, sizeof(size));
 	if (r->verbose_progress)
-		fprintf(stderr, "[%zu/%zu] %s %s %s\n", idx + 1, total, it->test->name,
-			it->inst->name, size);
+		fprintf(stderr, "[%zu/%zu] %s %s%s%s %s\n", idx + 1, total, it->test->name,
+			it->inst->name, it->dev ? " -> " : "", it->dev ? it->dev->name : "", size);
 	ret = it->test->setup(&ctx);
 	if (!ret) {
 		ret = measure(r, it->test, &ctx);
@@ -224,11 +233,22 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	dhb_ctx_fini(&ctx);
 	if (ret && *r->stop && (ret == -EINTR || !*ctx.reason))
 		return 0; /* cut short by the signal: not a failure of the test */
+	if (ret == -EOPNOTSUPP && *ctx.reason) {
+		/* Found out only by trying (a device that refuses the buffers): a skip. */
+		fprintf(stderr, "skip: %s on %s%s%s, size %s: %s\n", it->test->name, it->inst->name,
+			it->dev ? " into " : "", it->dev ? it->dev->name : "", size, ctx.reason);
+		snprintf(key, sizeof(key), "skip.%s.%s%s%s.%s", it->test->name, it->inst->name,
+			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
+		dhb_runner_note(r, key, "%s", ctx.reason);
+		return 0;
+	}
 	if (ret) {
 		r->failures++;
-		fprintf(stderr, "error: %s on %s, size %s: %s\n", it->test->name, it->inst->name,
-			size, *ctx.reason ? ctx.reason : strerror(-ret));
-		snprintf(key, sizeof(key), "error.%s.%s.%s", it->test->name, it->inst->name, size);
+		fprintf(stderr, "error: %s on %s%s%s, size %s: %s\n", it->test->name,
+			it->inst->name, it->dev ? " into " : "", it->dev ? it->dev->name : "", size,
+			*ctx.reason ? ctx.reason : strerror(-ret));
+		snprintf(key, sizeof(key), "error.%s.%s%s%s.%s", it->test->name, it->inst->name,
+			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
 		dhb_runner_note(r, key, "%s", *ctx.reason ? ctx.reason : strerror(-ret));
 		return ret;
 	}

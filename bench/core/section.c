@@ -8,9 +8,11 @@
 #include "dhb/section.h"
 #include "dhb/workload.h"
 
+/* Retries of the instance's ioctls and of the device's (tests that import into one). */
 static uint64_t retries_now(const struct dhb_ctx *ctx)
 {
-	return ctx->inst ? ctx->inst->ioctl_retries : 0;
+	return (ctx->inst ? ctx->inst->ioctl_retries : 0) +
+	       (ctx->dev ? ctx->dev->ioctl_retries : 0);
 }
 
 /* The counter values now into @s->count, or @s->n 0 when there are none or the read failed. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Prints the summary of a run's rows: headline p50s per heap and size, one pivot table each.
+#include <fnmatch.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +14,11 @@
 #define MAX_SIZES 32
 #define CELL	  48
 
-/* The headline metrics, one pivot table each; @ratio adds the share of the malloc baseline. */
+/*
+ * The headline metrics, one pivot table each; @params is an fnmatch(3) pattern, and every
+ * distinct parameter string it matches gets a table of its own (one per device for the import
+ * test); @ratio adds the share of the malloc baseline.
+ */
 static const struct {
 	const char *metric;
 	const char *params;
@@ -31,6 +36,11 @@ static const struct {
 	{"sync_start_latency", "direction=rw", false},
 	{"sync_end_latency", "direction=rw", false},
 	{"ioctl_floor_latency", "floor=sync_einval", false},
+	{"prime_import_latency", "device=*;import=first", false},
+	{"prime_import_latency", "device=*;import=cached", false},
+	{"addfb_latency", "device=*", false},
+	{"qbuf_latency", "device=*mode=same", false},
+	{"qbuf_latency", "device=*mode=rotate", false},
 };
 
 /* 3-4 significant digits; latencies in the unit that keeps 1 <= value < 1000. */
@@ -76,7 +86,7 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
+static void print_table(FILE *fp, const struct dhb_row_store *s, size_t h, const char *params)
 {
 	const char *heaps[MAX_HEAPS], *unit = NULL;
 	char cells[MAX_HEAPS][MAX_SIZES][CELL], base[96], title[160], v[24];
@@ -87,7 +97,7 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 
 	for (i = 0; i < s->n; i++) {
 		r = &s->v[i];
-		if (strcmp(r->metric, heads[h].metric) || strcmp(r->params, heads[h].params))
+		if (strcmp(r->metric, heads[h].metric) || strcmp(r->params, params))
 			continue;
 		unit = r->unit;
 		for (j = 0; j < nh && strcmp(heaps[j], r->heap); j++)
@@ -104,7 +114,7 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 	qsort(sizes, ns, sizeof(sizes[0]), cmp_u64);
 	for (j = 0; j < nh; j++) {
 		for (k = 0; k < ns; k++) {
-			r = find(s, heads[h].metric, heads[h].params, heaps[j], sizes[k]);
+			r = find(s, heads[h].metric, params, heaps[j], sizes[k]);
 			if (!r) {
 				snprintf(cells[j][k], CELL, "-");
 				continue;
@@ -122,8 +132,8 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 				w = (int)strlen(cells[j][k]);
 		}
 	}
-	snprintf(title, sizeof(title), "%s%s%s%s, p50%s", heads[h].metric,
-		 *heads[h].params ? " [" : "", heads[h].params, *heads[h].params ? "]" : "",
+	snprintf(title, sizeof(title), "%s%s%s%s, p50%s", heads[h].metric, *params ? " [" : "",
+		 params, *params ? "]" : "",
 		 heads[h].ratio	      ? " MB/s (x malloc baseline)"
 		 : strcmp(unit, "ns") ? ""
 				      : "");
@@ -145,6 +155,26 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 		for (k = 0; k < ns; k++)
 			fprintf(fp, "  %*s", w, cells[j][k]);
 		fputc('\n', fp);
+	}
+}
+
+/* One table per distinct parameter string that heads[@h]'s pattern matches, in row order. */
+static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++) {
+		const struct dhb_stored_row *r = &s->v[i];
+
+		if (strcmp(r->metric, heads[h].metric) || fnmatch(heads[h].params, r->params, 0))
+			continue;
+		for (j = 0; j < i; j++) {
+			if (!strcmp(s->v[j].metric, r->metric) &&
+			    !strcmp(s->v[j].params, r->params))
+				break;
+		}
+		if (j == i)
+			print_table(fp, s, h, r->params);
 	}
 }
 

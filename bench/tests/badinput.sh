@@ -132,6 +132,17 @@ bad "run: a bad size after --json" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" 
 	--sizes 0
 bad "run: over the budget, --json untouched" 2 'plan needs up to' "${R[@]}" --json j.json --max-mem 1K
 bad "run: nothing to test, --json untouched" 3 'nothing to test' "${R0[@]}" --heaps nonesuch --json j.json
+# --devices: a list that names no device is a usage error, before any output file is touched.
+bad "run: --devices naming nothing, --json untouched" 2 \
+	"^dmaheap-bench run: --devices: no device matches 'nonesuch' \\(here: " \
+	"${R[@]}" --json j.json --devices nonesuch
+bad "run: --devices with an empty item" 2 "^dmaheap-bench run: --devices: empty item in ',vkms'" \
+	"${R[@]}" --json j.json --devices ,vkms
+bad "list: --devices naming nothing" 2 "^dmaheap-bench list: --devices: no device matches 'nonesuch'" \
+	list --devices nonesuch
+bad "list: --matrix --heaps naming nothing" 2 "^dmaheap-bench list: --heaps: no heap matches 'nonesuch'" \
+	list --matrix --heaps nonesuch
+bad "list: --matrix --size 0" 2 '^dmaheap-bench list: --size' list --matrix --size 0
 # --events (its own here: R counts nothing); an unknown tracepoint needs tracefs: the lab's test.
 RE=(run --tests cpu --iterations 1 --warmup 0 --heaps memfd --sizes 4K --json j.json)
 bad "run: --events not a tracepoint" 2 "^dmaheap-bench run: --events: 'kmem' is not a tracepoint name" \

@@ -249,7 +249,7 @@ Test(opts, bad_lines)
 		{RUN, {"system", NULL}, "unexpected argument 'system'"},
 		{RUN, {"--", NULL}, "unexpected argument '--'"},
 		{RUN, {"--help=yes", NULL}, "--help takes no value"},
-		{LIST, {"--heaps", "system", NULL}, "unknown option '--heaps' for list"},
+		{LIST, {"--sizes", "4K", NULL}, "unknown option '--sizes' for list"},
 		{LIST, {"--json=x", NULL}, "--json takes no value"},
 		{LIST, {"extra", NULL}, "unexpected argument"},
 		{RUN, {"--samples", "", NULL}, "--samples: empty value"},
@@ -390,10 +390,11 @@ Test(opts, help_and_description_come_from_the_table)
 	cr_expect(strstr(help, "(default: " DHB_PLAN_DEFAULT_SIZES ")"));
 	free(help);
 	help = text_of(LIST, false);
-	cr_expect_null(strstr(help, "--heaps"));
+	cr_expect_null(strstr(help, "--sizes"));
+	cr_expect(strstr(help, "--matrix"));
 	free(help);
 	desc = text_of(RUN, true);
-	cr_expect(strstr(desc, "--tests\tlist\talloc map cpu sync\n"), "%s", desc);
+	cr_expect(strstr(desc, "--tests\tlist\talloc map cpu sync import fence\n"), "%s", desc);
 	cr_expect(strstr(desc, "--samples\tfile\t\n"), "%s", desc);
 	cr_expect(strstr(desc, "--table\tword\tfull summary none\n"), "%s", desc);
 	cr_expect(strstr(desc, "--help\tflag\t\n"), "%s", desc);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dhb/backend.h"
+#include "dhb/device.h"
 #include "dhb/plan.h"
 
 /* A fake machine: two heaps (one without permission), udmabuf and memfd. */
@@ -151,15 +152,18 @@ Test(select, tests)
 	char err[256];
 	size_t n;
 
+	size_t n_all;
+
+	dhb_tests_all(&n_all);
 	cr_assert_eq(select_tests(NULL, t, &n, err, sizeof(err)), 0);
-	cr_expect_eq(n, 4);
+	cr_expect_eq(n, n_all);
 	cr_expect_str_eq(t[0]->name, "alloc");
 	cr_assert_eq(select_tests("sync, alloc,sync", t, &n, err, sizeof(err)), 0);
 	cr_expect_eq(n, 2);
 	cr_expect_str_eq(t[0]->name, "sync");
 	cr_expect_str_eq(t[1]->name, "alloc");
 	cr_expect_eq(select_tests("alloc,bogus", t, &n, err, sizeof(err)), -EINVAL);
-	cr_expect(strstr(err, "unknown test 'bogus' (tests: alloc, map, cpu, sync)"), "%s", err);
+	cr_expect(strstr(err, "unknown test 'bogus' (tests: alloc, map, cpu, sync"), "%s", err);
 	cr_expect_eq(select_tests("alloc,", t, &n, err, sizeof(err)), -EINVAL);
 	cr_expect_eq(select_tests("a*", t, &n, err, sizeof(err)), -EINVAL);
 }
@@ -184,7 +188,7 @@ static void build(struct dhb_plan *p, struct dhb_instance *v, size_t *n, const c
 	machine(v, n);
 	cr_assert_eq(select_tests(tests, t, &nt, err, sizeof(err)), 0);
 	cr_assert_eq(dhb_sizes_parse_list(sizes, sl, err, sizeof(err)), 0);
-	cr_assert_eq(dhb_plan_build(p, v, *n, sel, t, nt, sl, 4096), 0);
+	cr_assert_eq(dhb_plan_build(p, v, *n, sel, NULL, t, nt, sl, 4096), 0);
 }
 
 Test(plan, peak_skips_and_order)
@@ -251,7 +255,7 @@ Test(plan, nothing_runs_nothing_counts)
 
 	machine(v, &n);
 	cr_assert_eq(dhb_sizes_parse_list("1G", &sl, err, sizeof(err)), 0);
-	cr_assert_eq(dhb_plan_build(&p, v, n, sel, t, 1, &sl, 4096), 0);
+	cr_assert_eq(dhb_plan_build(&p, v, n, sel, NULL, t, 1, &sl, 4096), 0);
 	cr_expect_eq(p.n, 2);
 	cr_expect_eq(p.peak_bytes, 0);
 	cr_expect_null(p.peak);
@@ -266,4 +270,54 @@ Test(plan, default_budget)
 	cr_expect_eq(dhb_plan_budget_default(-1, 8000), 4000);
 	cr_expect_eq(dhb_plan_budget_default(-1, -1), UINT64_MAX);
 	cr_expect_eq(dhb_plan_budget_default(2LL << 30, -1), 1ULL << 30);
+}
+
+/* A test that needs a device runs once per selected device, and says why it cannot. */
+Test(plan, device_dimension)
+{
+	struct dhb_instance v[5];
+	struct dhb_device d[3];
+	const struct dhb_test *t[2] = {dhb_test_find("import"), dhb_test_find("alloc")};
+	bool sel[5] = {0, 1, 0, 0, 1}, dsel[3] = {1, 0, 1};
+	struct dhb_device_set set = {.v = d, .n = 3, .sel = dsel};
+	struct dhb_size_list sl;
+	struct dhb_plan p;
+	char err[256];
+	size_t n, i;
+
+	cr_assert_not_null(t[0]);
+	machine(v, &n);
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < 3; i++) {
+		d[i].kind = DHB_DEV_DRM;
+		d[i].fd = -1;
+		d[i].caps = DHB_DEVCAP_PRIME_IMPORT | DHB_DEVCAP_DMABUF;
+		snprintf(d[i].name, sizeof(d[i].name), "card%zu", i);
+		snprintf(d[i].path, sizeof(d[i].path), "/dev/dri/card%zu", i);
+	}
+	d[2].err = -EACCES;
+	d[0].caps = 0; /* imports nothing */
+	cr_assert_eq(dhb_sizes_parse_list("4K,8K", &sl, err, sizeof(err)), 0);
+	cr_assert_eq(dhb_plan_build(&p, v, n, sel, &set, t, 2, &sl, 4096), 0);
+	/* import: 2 heaps x 2 selected devices x 2 sizes; alloc: 2 heaps x 2 sizes. */
+	cr_assert_eq(p.n, 12);
+	for (i = 0; i < 8; i++) {
+		cr_expect_eq(p.items[i].test, t[0]);
+		cr_expect_eq(p.items[i].dev, &d[(i / 2) % 2 ? 2 : 0]);
+		cr_assert_not_null(p.items[i].skip, "item %zu", i);
+	}
+	cr_expect(strstr(p.items[0].skip, "card0 imports no dma-buf"), "%s", p.items[0].skip);
+	cr_expect(strstr(p.items[2].skip, "cannot use /dev/dri/card2"), "%s", p.items[2].skip);
+	cr_expect(strstr(p.items[4].skip, "not a dma-buf"), "%s", p.items[4].skip); /* memfd */
+	for (i = 8; i < 12; i++) {
+		cr_expect_null(p.items[i].dev);
+		cr_expect_null(p.items[i].skip);
+	}
+	dhb_plan_free(&p);
+	/* No device at all: one skipped item per (heap, size), saying so. */
+	cr_assert_eq(dhb_plan_build(&p, v, n, sel, NULL, t, 1, &sl, 4096), 0);
+	cr_assert_eq(p.n, 4);
+	cr_expect(strstr(p.items[0].skip, "no device"), "%s", p.items[0].skip);
+	dhb_plan_free(&p);
+	dhb_sizes_free(&sl);
 }

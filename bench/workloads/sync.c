@@ -35,7 +35,8 @@ struct sync_state {
 	int start[NDIRS], end[NDIRS], floor;
 };
 
-static const char *sync_supported(const struct dhb_instance *inst, uint64_t size, long page)
+static const char *sync_supported(const struct dhb_instance *inst, const struct dhb_device *dev,
+				  uint64_t size, long page, char *buf, size_t len)
 {
 	return inst->ops->caps & DHB_CAP_SYNC ? NULL
 					      : "not a dma-buf: DMA_BUF_IOCTL_SYNC does not apply";

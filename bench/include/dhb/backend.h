@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dhb/ioctl.h"
+
 /*
  * Backends and instances
  * ----------------------
@@ -79,6 +81,8 @@ struct dhb_backend_ops;
  * @err: 0 when usable, else the -errno that makes it unusable (from probe).
  * @dev_fd: open device, or -1.
  * @ioctl_retries: EINTR/EAGAIN retries of ioctls made through this instance.
+ * @priv: the backend's own state for the instance (e.g. the device it allocates from), freed by
+ *        its release hook; NULL for most.
  */
 struct dhb_instance {
 	const struct dhb_backend_ops *ops;
@@ -88,6 +92,7 @@ struct dhb_instance {
 	int err;
 	int dev_fd;
 	uint64_t ioctl_retries;
+	void *priv;
 };
 
 /**
@@ -123,6 +128,9 @@ struct dhb_buf {
  * @map: map @buf read-write into @buf->addr. Return 0 or -errno.
  * @unmap: remove @buf's mapping. Return 0 or -errno.
  * @sync: DMA_BUF_IOCTL_SYNC with @flags (DMA_BUF_SYNC_*); NULL without DHB_CAP_SYNC.
+ * @supported: NULL when @inst can give buffers of @size bytes, else why not (the plan skips
+ *             the item with this reason, dhb_plan_skip_reason()); a reason built at run time
+ *             goes into @buf (@len bytes). May be NULL (every size).
  */
 struct dhb_backend_ops {
 	const char *name;
@@ -137,6 +145,8 @@ struct dhb_backend_ops {
 	int (*map)(struct dhb_buf *buf);
 	int (*unmap)(struct dhb_buf *buf);
 	int (*sync)(struct dhb_buf *buf, uint64_t flags);
+	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, char *buf,
+				 size_t len);
 };
 
 /**
@@ -253,20 +263,6 @@ void dhb_buf_init(struct dhb_buf *buf, struct dhb_instance *inst);
  * Return: 0, or the first -errno.
  */
 int dhb_buf_release(struct dhb_buf *buf);
-
-/**
- * dhb_ioctl() - ioctl() that retries EINTR and EAGAIN and counts the retries.
- * @fd: descriptor.
- * @req: request.
- * @arg: argument.
- * @retries: incremented once per retry, may be NULL.
- *
- * Gives up after DHB_IOCTL_MAX_RETRIES retries and returns the last error.
- *
- * Return: the ioctl's non-negative result, or -errno.
- */
-int dhb_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries);
-#define DHB_IOCTL_MAX_RETRIES 1000
 
 /**
  * dhb_mmap_fd() - map @buf->fd shared read-write; the common map hook.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Kernel UAPI that older system headers lack (dma-heap, dma-buf sync, udmabuf, memfd sealing).
+// Kernel UAPI that older system headers lack (dma-heap, dma-buf sync, udmabuf, memfd sealing,
+// sync_file, sw_sync, vgem fences).
 #ifndef DHB_COMPAT_H
 #define DHB_COMPAT_H
 
@@ -27,6 +28,9 @@
 #endif
 #if __has_include(<linux/udmabuf.h>)
 #include <linux/udmabuf.h>
+#endif
+#if __has_include(<linux/sync_file.h>)
+#include <linux/sync_file.h>
 #endif
 #endif
 
@@ -73,6 +77,89 @@ struct udmabuf_create {
 #endif
 #ifndef UDMABUF_FLAGS_CLOEXEC
 #define UDMABUF_FLAGS_CLOEXEC 0x01
+#endif
+
+/* <linux/dma-buf.h>, Linux 6.0: a dma-buf's fences as a sync_file, and a sync_file into them */
+#ifndef DMA_BUF_IOCTL_EXPORT_SYNC_FILE
+struct dma_buf_export_sync_file {
+	uint32_t flags;
+	int32_t fd;
+};
+#define DMA_BUF_IOCTL_EXPORT_SYNC_FILE _IOWR('b', 2, struct dma_buf_export_sync_file)
+#endif
+#ifndef DMA_BUF_IOCTL_IMPORT_SYNC_FILE
+struct dma_buf_import_sync_file {
+	uint32_t flags;
+	int32_t fd;
+};
+#define DMA_BUF_IOCTL_IMPORT_SYNC_FILE _IOW('b', 3, struct dma_buf_import_sync_file)
+#endif
+
+/* <linux/sync_file.h>, Linux 4.7 */
+#ifndef SYNC_IOC_MERGE
+struct sync_merge_data {
+	char name[32];
+	int32_t fd2;
+	int32_t fence;
+	uint32_t flags;
+	uint32_t pad;
+};
+struct sync_fence_info {
+	char obj_name[32];
+	char driver_name[32];
+	int32_t status;
+	uint32_t flags;
+	uint64_t timestamp_ns;
+};
+struct sync_file_info {
+	char name[32];
+	int32_t status;
+	uint32_t flags;
+	uint32_t num_fences;
+	uint32_t pad;
+	uint64_t sync_fence_info;
+};
+#define SYNC_IOC_MAGIC	   '>'
+#define SYNC_IOC_MERGE	   _IOWR(SYNC_IOC_MAGIC, 3, struct sync_merge_data)
+#define SYNC_IOC_FILE_INFO _IOWR(SYNC_IOC_MAGIC, 4, struct sync_file_info)
+#endif
+
+/*
+ * sw_sync (drivers/dma-buf/sw_sync.c, debugfs sync/sw_sync; no installed header has it): each
+ * open of the file is a timeline at 0; CREATE_FENCE makes a sync_file whose fence signals when
+ * the timeline reaches @value, INC advances the timeline by its argument.
+ */
+#ifndef SW_SYNC_IOC_CREATE_FENCE
+struct sw_sync_create_fence_data {
+	uint32_t value;
+	char name[32];
+	int32_t fence;
+};
+#define SW_SYNC_IOC_MAGIC	 'W'
+#define SW_SYNC_IOC_CREATE_FENCE _IOWR(SW_SYNC_IOC_MAGIC, 0, struct sw_sync_create_fence_data)
+#define SW_SYNC_IOC_INC		 _IOW(SW_SYNC_IOC_MAGIC, 1, uint32_t)
+#endif
+
+/*
+ * vgem fences (<drm/vgem_drm.h>, Linux 4.10; libdrm does not install it): DRM_IOWR and DRM_IOW
+ * at DRM_COMMAND_BASE (0x40) + 1 and + 2. ATTACH puts a new fence on a GEM object's
+ * reservation (a write fence with VGEM_FENCE_WRITE) and returns its id; SIGNAL signals it. An
+ * unsignalled vgem fence signals itself after 10 s.
+ */
+#ifndef DRM_IOCTL_VGEM_FENCE_ATTACH
+struct drm_vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+struct drm_vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+#define VGEM_FENCE_WRITE	    0x1
+#define DRM_IOCTL_VGEM_FENCE_ATTACH _IOWR('d', 0x40 + 0x1, struct drm_vgem_fence_attach)
+#define DRM_IOCTL_VGEM_FENCE_SIGNAL _IOW('d', 0x40 + 0x2, struct drm_vgem_fence_signal)
 #endif
 
 /* memfd sealing (<fcntl.h>, <sys/mman.h>), Linux 3.17 */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dhb/backend.h"
+#include "dhb/device.h"
 #include "dhb/size.h"
 #include "dhb/workload.h"
 
@@ -29,9 +30,10 @@
 #define DHB_PLAN_DEFAULT_SIZES "4K,64K,1M,8M,32M"
 
 /**
- * struct dhb_plan_item - one (test, instance, size) of a run.
+ * struct dhb_plan_item - one (test, instance, device, size) of a run.
  * @test: test.
  * @inst: instance.
+ * @dev: the device, for a test that needs one (DHB_NEED_DEVICE), else NULL.
  * @size: buffer size in bytes.
  * @peak_bytes: memory it holds at once, at most.
  * @skip: why it is skipped (not a failure), or NULL when it runs.
@@ -40,6 +42,7 @@
 struct dhb_plan_item {
 	const struct dhb_test *test;
 	struct dhb_instance *inst;
+	struct dhb_device *dev;
 	uint64_t size;
 	uint64_t peak_bytes;
 	const char *skip;
@@ -47,7 +50,7 @@ struct dhb_plan_item {
 };
 
 /**
- * struct dhb_plan - the items of a run, in the order they run (test, then heap, then size).
+ * struct dhb_plan - the items of a run, in the order they run (test, heap, device, size).
  * @items: items.
  * @n: number of items.
  * @peak_bytes: largest @peak_bytes of an item that runs.
@@ -94,20 +97,24 @@ int dhb_plan_select_tests(const char *list, const struct dhb_test *const *all, s
 			  size_t errlen);
 
 /**
- * dhb_plan_skip_reason() - why @t cannot run on @inst with @size, or NULL when it can.
+ * dhb_plan_skip_reason() - why @t cannot run on @inst (and @dev) with @size, or NULL when it can.
  * @t: test.
  * @inst: a usable instance.
+ * @dev: a usable device for a test that needs one, else NULL.
  * @size: buffer size.
  * @page_size: CPU page size.
+ * @buf: room for a reason built at run time (the test's own, e.g. naming the device).
+ * @len: size of @buf.
  *
  * Checks what the backend demands (page-sized sizes) and what the test needs (CPU access, which
  * a protected heap refuses; a dma-buf), with @t->supported's own reason before the general one
- * for a dma-buf.
+ * for a dma-buf, then the sizes the backend can give (its supported hook).
  *
- * Return: NULL, or a static reason (a skip, not a failure).
+ * Return: NULL, or a reason (static, or @buf): a skip, not a failure.
  */
 const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_instance *inst,
-				 uint64_t size, long page_size);
+				 const struct dhb_device *dev, uint64_t size, long page_size,
+				 char *buf, size_t len);
 
 /**
  * dhb_plan_item_peak() - most memory one (test, size) holds at once.
@@ -119,24 +126,26 @@ const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_inst
 uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size);
 
 /**
- * dhb_plan_build() - every (test, selected instance, size), with skips and the peak.
+ * dhb_plan_build() - every (test, selected instance, device, size), with skips and the peak.
  * @p: result; release with dhb_plan_free().
  * @v: instances.
  * @n: number of instances.
  * @sel: selected instances.
+ * @devs: devices, or NULL for none; a test that needs a device runs once per selected one,
+ *        and with none selected its items are skipped ("no device selected").
  * @tests: tests.
  * @ntests: number of tests.
  * @sizes: sizes.
  * @page_size: CPU page size.
  *
- * An unusable instance (struct dhb_instance.err) and an unsupported combination are items
- * with a skip reason; they do not count towards the peak.
+ * An unusable instance (struct dhb_instance.err) or device (struct dhb_device.err) and an
+ * unsupported combination are items with a skip reason; they do not count towards the peak.
  *
  * Return: 0 or -ENOMEM.
  */
 int dhb_plan_build(struct dhb_plan *p, struct dhb_instance *v, size_t n, const bool *sel,
-		   const struct dhb_test *const *tests, size_t ntests,
-		   const struct dhb_size_list *sizes, long page_size);
+		   const struct dhb_device_set *devs, const struct dhb_test *const *tests,
+		   size_t ntests, const struct dhb_size_list *sizes, long page_size);
 
 /**
  * dhb_plan_check_budget() - refuse a plan that could exceed the memory budget.

@@ -36,6 +36,7 @@ struct dhb_note {
  * @counters: perf counters every timed section reads, or NULL.
  * @counting_ns: what counting adds to a section (struct dhb_section_cost), -1 when nothing is
  *               counted; with each event's floor in @counters, it sets the counter_overhead flag.
+ * @devs: the run's devices (for tests that need or look for one), or NULL.
  * @csv: CSV sink that gets every row as it is made, or NULL.
  * @samples: samples sink (dhb_sink_samples_ops) that gets every row with its recorder as it is
  *           made, or NULL.
@@ -59,6 +60,7 @@ struct dhb_runner {
 	const volatile sig_atomic_t *stop;
 	struct dhb_counters *counters;
 	double counting_ns;
+	const struct dhb_device_set *devs;
 	struct dhb_sink *csv;
 	struct dhb_sink *samples;
 	struct dhb_row_store store;

@@ -15,8 +15,8 @@
  * --------------
  * A test brackets each operation it measures with dhb_section_begin() and dhb_section_end() on
  * its context, and records the section into a metric (dhb_section_record()). The section takes
- * the two clock readings, counts the ioctl retries of the instance (EINTR/EAGAIN, counted by the
- * backends' dhb_ioctl()) and reads the run's perf counters (dhb/counters.h):
+ * the two clock readings, counts the ioctl retries of the instance and of the device, if any
+ * (EINTR/EAGAIN, counted by dhb_ioctl()), and reads the run's perf counters (dhb/counters.h):
  *
  *     begin:  counters, retries, then the clock (inline, right before the operation)
  *     end:    the clock (inline, right after it), then counters and retries

@@ -11,6 +11,7 @@
 
 #include "dhb/backend.h"
 #include "dhb/counters.h"
+#include "dhb/device.h"
 #include "dhb/section.h"
 #include "dhb/stats.h"
 
@@ -40,11 +41,16 @@
 #define DHB_NEED_CPU_ACCESS (1u << 0) /* the CPU maps, touches or syncs the buffers */
 #define DHB_NEED_DMABUF	    (1u << 1) /* the buffers must be dma-bufs (DHB_CAP_DMABUF) */
 /*
- * A device to import the buffers into: for the device tests of a later issue. No source offers
- * one yet, so no test may declare it: dhb_tests_check() refuses it.
+ * A device to import the buffers into: the plan runs the test once per selected device
+ * (struct dhb_ctx.dev), and @supported says which (instance, device, size) it cannot run on.
  */
 #define DHB_NEED_DEVICE (1u << 2)
-#define DHB_NEED_ALL	((1u << 3) - 1)
+/*
+ * The test looks among the selected devices for one it can use (struct dhb_ctx.devs) and does
+ * without when there is none: the run probes the devices for it, but it runs once per instance.
+ */
+#define DHB_USES_DEVICES (1u << 3)
+#define DHB_NEED_ALL	 ((1u << 4) - 1)
 
 /* How a metric's samples are recorded and reported. */
 enum dhb_metric_kind {
@@ -84,11 +90,14 @@ struct dhb_metric {
 	bool sections;
 };
 
-#define DHB_CTX_MAX_METRICS 16
+#define DHB_CTX_MAX_METRICS 24
 
 /**
  * struct dhb_ctx - what a test works on and records into.
  * @inst: instance under test.
+ * @dev: the device the buffers go to (tests with DHB_NEED_DEVICE), else NULL.
+ * @devs: the run's devices and which are selected (a test may look among the selected ones for
+ *        one it can use, e.g. to put fences on), or NULL.
  * @size: buffer size in bytes.
  * @clk: clock to time with (dhb_stats_clock()).
  * @counters: the run's perf counters, read by every timed section; NULL or counting nothing
@@ -104,6 +113,8 @@ struct dhb_metric {
  */
 struct dhb_ctx {
 	struct dhb_instance *inst;
+	struct dhb_device *dev;
+	const struct dhb_device_set *devs;
 	uint64_t size;
 	clockid_t clk;
 	struct dhb_counters *counters;
@@ -113,7 +124,7 @@ struct dhb_ctx {
 	struct dhb_metric metrics[DHB_CTX_MAX_METRICS];
 	size_t n_metrics;
 	void *state;
-	char reason[160];
+	char reason[256];
 };
 
 /**
@@ -123,9 +134,12 @@ struct dhb_ctx {
  * @buffers: buffers of the instance alive at once, at most.
  * @malloc_buffers: malloc'd blocks of the buffer size alive at once, at most.
  * @needs: DHB_NEED_* bits.
- * @supported: NULL when the test can run on @inst with @size, else the reason it cannot
- *             (a skip, not a failure). May be NULL (always supported).
- * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed); on
+ * @supported: NULL when the test can run on @inst with @size (and on @dev, NULL unless the test
+ *             needs a device), else the reason it cannot (a skip, not a failure); a reason
+ *             built at run time goes into @buf (@len bytes). May be NULL (always supported).
+ * @setup: allocate, declare metrics. Return 0 or -errno (ctx->reason says what failed);
+ *         -EOPNOTSUPP with ctx->reason set is a skip found out only by trying (a device that
+ *         refuses the buffers), reported with that reason and not counted as a failure; on
  *         failure it has released what it took.
  * @run_once: one iteration. Return 0 or -errno.
  * @teardown: release everything setup and run_once hold.
@@ -136,7 +150,8 @@ struct dhb_test {
 	unsigned int buffers;
 	unsigned int malloc_buffers;
 	unsigned int needs;
-	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, long page_size);
+	const char *(*supported)(const struct dhb_instance *inst, const struct dhb_device *dev,
+				 uint64_t size, long page_size, char *buf, size_t len);
 	int (*setup)(struct dhb_ctx *ctx);
 	int (*run_once)(struct dhb_ctx *ctx);
 	void (*teardown)(struct dhb_ctx *ctx);
@@ -183,7 +198,7 @@ const struct dhb_test *const *dhb_tests_all(size_t *n);
  *
  * Return: 0, or -EINVAL when it lacks a name, help, setup, run_once or teardown, declares no
  * buffer or malloc'd block in its memory figures, or needs what the plan cannot meet (an
- * unknown DHB_NEED_* bit, or DHB_NEED_DEVICE for now).
+ * unknown DHB_NEED_* bit).
  */
 int dhb_test_validate(const struct dhb_test *t, char *err, size_t errlen);
 

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+// V4L2 video nodes through libv4l2 (conversion off): capabilities, queues, formats and buffers.
+#include <errno.h>
+#include <fcntl.h>
+#include <libv4l2.h>
+#include <linux/videodev2.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dhb/device.h"
+#include "dhb/ioctl.h"
+
+int dhb_v4l2_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries)
+{
+	int ret = dhb_ioctl_via(v4l2_ioctl, fd, req, arg, retries);
+
+	return ret < 0 ? ret : 0;
+}
+
+int dhb_v4l2_open(const char *path, bool nonblock, int *fd)
+{
+	int raw, ret;
+
+	*fd = -1;
+	raw = open(path, O_RDWR | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
+	if (raw < 0)
+		return -errno;
+	/* libv4l2 takes the descriptor over; with conversion off it passes formats through. */
+	if (v4l2_fd_open(raw, V4L2_DISABLE_CONVERSION) < 0) {
+		ret = -errno;
+		close(raw);
+		return ret ? ret : -EIO;
+	}
+	*fd = raw;
+	return 0;
+}
+
+void dhb_v4l2_close(int fd)
+{
+	if (fd >= 0)
+		v4l2_close(fd);
+}
+
+static bool is_mplane(uint32_t type)
+{
+	return type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE ||
+	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+}
+
+/* Whether queue @type of @d takes or gives only compressed formats (a codec's bitstream side). */
+static bool queue_compressed(struct dhb_device *d, uint32_t type)
+{
+	struct v4l2_fmtdesc f = {.type = type};
+	bool any = false;
+
+	for (f.index = 0; f.index < 64; f.index++) {
+		if (dhb_v4l2_ioctl(d->fd, VIDIOC_ENUM_FMT, &f, &d->ioctl_retries))
+			break;
+		if (!(f.flags & V4L2_FMT_FLAG_COMPRESSED))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* Add queue @type of @d with the memory types REQBUFS(0) reports. */
+static void add_queue(struct dhb_device *d, uint32_t type, const char *name)
+{
+	struct v4l2_requestbuffers rb = {.count = 0, .type = type, .memory = V4L2_MEMORY_MMAP};
+	struct dhb_v4l2_queue *q;
+
+	if (d->n_queues >= DHB_DEV_MAX_QUEUES)
+		return;
+	q = &d->queues[d->n_queues++];
+	q->type = type;
+	q->name = name;
+	q->mem = 0;
+	if (!dhb_v4l2_ioctl(d->fd, VIDIOC_REQBUFS, &rb, &d->ioctl_retries))
+		q->mem = rb.capabilities ? rb.capabilities : V4L2_BUF_CAP_SUPPORTS_MMAP;
+	if (q->mem & V4L2_BUF_CAP_SUPPORTS_DMABUF)
+		d->caps |= DHB_DEVCAP_DMABUF;
+	if (q->mem & V4L2_BUF_CAP_SUPPORTS_MMAP)
+		d->caps |= DHB_DEVCAP_EXPBUF;
+	if (queue_compressed(d, type))
+		d->caps |= DHB_DEVCAP_CODEC;
+}
+
+/*
+ * The node's own name (/sys/class/video4linux/videoN/name, the kernel's video_device name:
+ * "vivid-000-vid-cap", "stateful-decoder") into @buf; false when there is none. Drivers with
+ * several nodes give them all one card name in VIDIOC_QUERYCAP ("vivid"), so that alone would
+ * not tell a capture node from a metadata one.
+ */
+static bool node_name(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	char sys[DHB_PATH_LEN + 48];
+	size_t n;
+	FILE *f;
+
+	snprintf(sys, sizeof(sys), "/sys/class/video4linux/%s/name", base ? base + 1 : path);
+	f = fopen(sys, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	return n > 0;
+}
+
+int dhb_v4l2_probe_node(struct dhb_device *d)
+{
+	struct v4l2_capability cap = {0};
+	uint32_t c;
+	int ret;
+
+	ret = dhb_v4l2_ioctl(d->fd, VIDIOC_QUERYCAP, &cap, &d->ioctl_retries);
+	if (ret)
+		return ret;
+	snprintf(d->driver, sizeof(d->driver), "%.31s", (const char *)cap.driver);
+	if (!node_name(d->path, d->card, sizeof(d->card)))
+		snprintf(d->card, sizeof(d->card), "%.63s", (const char *)cap.card);
+	c = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps : cap.capabilities;
+	d->v4l2_caps = c;
+	if (c & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE))
+		d->caps |= DHB_DEVCAP_M2M | DHB_DEVCAP_CAPTURE | DHB_DEVCAP_OUTPUT;
+	if (c & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE))
+		d->caps |= DHB_DEVCAP_CAPTURE;
+	if (c & (V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_VIDEO_OUTPUT_MPLANE))
+		d->caps |= DHB_DEVCAP_OUTPUT;
+	if (d->caps & DHB_DEVCAP_CAPTURE)
+		add_queue(d,
+			  c & (V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_VIDEO_M2M_MPLANE)
+				  ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE
+				  : V4L2_BUF_TYPE_VIDEO_CAPTURE,
+			  "capture");
+	if (d->caps & DHB_DEVCAP_OUTPUT)
+		add_queue(d,
+			  c & (V4L2_CAP_VIDEO_OUTPUT_MPLANE | V4L2_CAP_VIDEO_M2M_MPLANE)
+				  ? V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE
+				  : V4L2_BUF_TYPE_VIDEO_OUTPUT,
+			  "output");
+	return 0;
+}
+
+/* Fill @g and *@sizeimage from the format the driver answered with. */
+static void from_format(const struct v4l2_format *f, struct dhb_geom *g, uint32_t *sizeimage)
+{
+	if (is_mplane(f->type)) {
+		g->width = f->fmt.pix_mp.width;
+		g->height = f->fmt.pix_mp.height;
+		g->fourcc = f->fmt.pix_mp.pixelformat;
+		g->pitch = f->fmt.pix_mp.plane_fmt[0].bytesperline;
+		*sizeimage = f->fmt.pix_mp.plane_fmt[0].sizeimage;
+	} else {
+		g->width = f->fmt.pix.width;
+		g->height = f->fmt.pix.height;
+		g->fourcc = f->fmt.pix.pixelformat;
+		g->pitch = f->fmt.pix.bytesperline;
+		*sizeimage = f->fmt.pix.sizeimage;
+	}
+	g->bpp = g->width ? g->pitch * 8 / g->width : 0;
+}
+
+/*
+ * The format to use on @q: 32-bit RGB when the queue has it, else its first uncompressed one,
+ * else its first one (an encoder's capture queue has only compressed formats; its buffers are
+ * still buffers to import or export). 0: none.
+ */
+static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries)
+{
+	static const uint32_t preferred[] = {V4L2_PIX_FMT_XBGR32, V4L2_PIX_FMT_BGR32,
+					     V4L2_PIX_FMT_XRGB32, V4L2_PIX_FMT_RGB32};
+	struct v4l2_fmtdesc fd_ = {.type = q->type};
+	uint32_t first = 0, compressed = 0, best = 0, rank = 0, i;
+
+	for (fd_.index = 0; fd_.index < 256; fd_.index++) {
+		if (dhb_v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &fd_, retries))
+			break;
+		if (fd_.flags & V4L2_FMT_FLAG_COMPRESSED) {
+			if (!compressed)
+				compressed = fd_.pixelformat;
+			continue;
+		}
+		if (!first)
+			first = fd_.pixelformat;
+		for (i = 0; i < sizeof(preferred) / sizeof(preferred[0]); i++) {
+			if (fd_.pixelformat == preferred[i] && (!best || i < rank)) {
+				best = preferred[i];
+				rank = i;
+			}
+		}
+	}
+	return best ? best : first ? first : compressed;
+}
+
+/* TRY (or, with @set, S_FMT) @pixfmt at @w x @h on @q; the driver's answer in @g, *@si. */
+static int try_size(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint32_t w, uint32_t h,
+		    bool set, struct dhb_geom *g, uint32_t *si, uint64_t *retries)
+{
+	struct v4l2_format f = {.type = q->type};
+	int ret;
+
+	if (is_mplane(q->type)) {
+		f.fmt.pix_mp.width = w;
+		f.fmt.pix_mp.height = h;
+		f.fmt.pix_mp.pixelformat = pixfmt;
+		f.fmt.pix_mp.num_planes = 1;
+		f.fmt.pix_mp.field = V4L2_FIELD_NONE;
+	} else {
+		f.fmt.pix.width = w;
+		f.fmt.pix.height = h;
+		f.fmt.pix.pixelformat = pixfmt;
+		f.fmt.pix.field = V4L2_FIELD_NONE;
+	}
+	ret = dhb_v4l2_ioctl(fd, set ? VIDIOC_S_FMT : VIDIOC_TRY_FMT, &f, retries);
+	if (ret)
+		return ret;
+	if (is_mplane(q->type) && f.fmt.pix_mp.num_planes != 1)
+		return -EOPNOTSUPP;
+	from_format(&f, g, si);
+	return 0;
+}
+
+/*
+ * Walk square-ish pictures of growing area (4:3-free, a width twice the height) and keep the
+ * driver's answers: the largest frame not above @max (when @fit) or the smallest not below
+ * @min (when !@fit). Drivers round and clamp, so their answer is what counts, not the request.
+ */
+static int search_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint64_t bytes,
+			 struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
+{
+	struct dhb_geom cur, best = {0};
+	uint32_t pixfmt, si, best_si = 0, w;
+	int ret;
+
+	pixfmt = pick_pixfmt(fd, q, retries);
+	if (!pixfmt)
+		return -EOPNOTSUPP;
+	for (w = 16; w <= 16384; w += w / 8 + 8) {
+		ret = try_size(fd, q, pixfmt, w, w / 2 ? w / 2 : 1, false, &cur, &si, retries);
+		if (ret == -EINVAL || ret == -ERANGE)
+			continue;
+		if (ret)
+			return ret;
+		if (fit ? si <= bytes && si > best_si : si >= bytes && (!best_si || si < best_si)) {
+			best = cur;
+			best_si = si;
+		}
+	}
+	if (!best_si)
+		return -ERANGE;
+	ret = try_size(fd, q, pixfmt, best.width, best.height, true, g, sizeimage, retries);
+	if (ret)
+		return ret;
+	return fit ? (*sizeimage <= bytes ? 0 : -ERANGE) : (*sizeimage >= bytes ? 0 : -ERANGE);
+}
+
+int dhb_v4l2_fit_format(int fd, const struct dhb_v4l2_queue *q, uint64_t max_bytes,
+			struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
+{
+	return search_format(fd, q, true, max_bytes, g, sizeimage, retries);
+}
+
+int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_bytes,
+			  struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
+{
+	return search_format(fd, q, false, min_bytes, g, sizeimage, retries);
+}
+
+int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
+		     uint64_t *retries)
+{
+	struct v4l2_requestbuffers rb = {.count = *count, .type = q->type, .memory = memory};
+	int ret = dhb_v4l2_ioctl(fd, VIDIOC_REQBUFS, &rb, retries);
+
+	if (!ret)
+		*count = rb.count;
+	return ret;
+}
+
+int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int dmabuf_fd,
+			 uint32_t length, uint32_t bytesused, uint64_t *retries)
+{
+	struct v4l2_plane plane = {.m.fd = dmabuf_fd, .length = length};
+	struct v4l2_buffer b = {.index = index, .type = q->type, .memory = V4L2_MEMORY_DMABUF};
+
+	if (is_mplane(q->type)) {
+		b.m.planes = &plane;
+		b.length = 1;
+		if (!V4L2_TYPE_IS_CAPTURE(q->type))
+			plane.bytesused = bytesused;
+	} else {
+		b.m.fd = dmabuf_fd;
+		b.length = length;
+		if (!V4L2_TYPE_IS_CAPTURE(q->type))
+			b.bytesused = bytesused;
+	}
+	b.field = V4L2_FIELD_NONE;
+	return dhb_v4l2_ioctl(fd, VIDIOC_QBUF, &b, retries);
+}
+
+int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
+			  uint64_t *retries)
+{
+	struct v4l2_plane plane = {0};
+	struct v4l2_buffer b = {.type = q->type, .memory = V4L2_MEMORY_DMABUF};
+	int ret;
+
+	if (is_mplane(q->type)) {
+		b.m.planes = &plane;
+		b.length = 1;
+	}
+	ret = dhb_v4l2_ioctl(fd, VIDIOC_DQBUF, &b, retries);
+	if (!ret)
+		*index = b.index;
+	return ret;
+}
+
+int dhb_v4l2_streamon(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries)
+{
+	int type = (int)q->type;
+
+	return dhb_v4l2_ioctl(fd, VIDIOC_STREAMON, &type, retries);
+}
+
+int dhb_v4l2_streamoff(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries)
+{
+	int type = (int)q->type;
+
+	return dhb_v4l2_ioctl(fd, VIDIOC_STREAMOFF, &type, retries);
+}
+
+int dhb_v4l2_expbuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int *dmabuf_fd,
+		    uint64_t *retries)
+{
+	struct v4l2_exportbuffer e = {.type = q->type, .index = index, .flags = O_RDWR | O_CLOEXEC};
+	int ret = dhb_v4l2_ioctl(fd, VIDIOC_EXPBUF, &e, retries);
+
+	if (!ret)
+		*dmabuf_fd = e.fd;
+	return ret;
+}
