@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dhb_kv;
+
 /**
  * struct run_settings - what run's command line sets (the rows of run_opts[] fill it).
  * @heaps: --heaps, comma list of heap names or fnmatch globs, "all" for every source.
@@ -103,7 +105,6 @@ void run_reps_free(struct run_reps *reps);
 
 struct dhb_counters;
 struct dhb_device;
-struct dhb_kv;
 struct dhb_test;
 
 /**
