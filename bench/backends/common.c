@@ -9,6 +9,19 @@
 #include "dhb/backend.h"
 #include "dhb/compat.h"
 
+int dhb_close_fds(struct dhb_buf *buf)
+{
+	int ret = 0;
+
+	if (buf->fd >= 0 && close(buf->fd))
+		ret = -errno;
+	if (buf->aux_fd >= 0 && close(buf->aux_fd) && !ret)
+		ret = -errno;
+	buf->fd = -1;
+	buf->aux_fd = -1;
+	return ret;
+}
+
 int dhb_mmap_fd(struct dhb_buf *buf)
 {
 	void *p;

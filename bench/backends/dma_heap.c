@@ -84,16 +84,6 @@ static int dma_heap_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_b
 	return 0;
 }
 
-static int dma_heap_free(struct dhb_buf *buf)
-{
-	int ret = 0;
-
-	if (buf->fd >= 0 && close(buf->fd))
-		ret = -errno;
-	buf->fd = -1;
-	return ret;
-}
-
 const struct dhb_backend_ops dhb_backend_dma_heap = {
 	.name = "dma-heap",
 	.help = "a DMA-BUF heap node, /dev/dma_heap/NAME (DMA_HEAP_IOCTL_ALLOC)",
@@ -104,7 +94,7 @@ const struct dhb_backend_ops dhb_backend_dma_heap = {
 	.probe = dma_heap_probe,
 	.release = dma_heap_release,
 	.alloc = dma_heap_alloc,
-	.free = dma_heap_free,
+	.free = dhb_close_fds,
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,

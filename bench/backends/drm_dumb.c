@@ -103,16 +103,6 @@ out_count:
 	return ret;
 }
 
-static int drm_dumb_free(struct dhb_buf *buf)
-{
-	int ret = 0;
-
-	if (buf->fd >= 0 && close(buf->fd))
-		ret = -errno;
-	buf->fd = -1;
-	return ret;
-}
-
 const struct dhb_backend_ops dhb_backend_drm_dumb = {
 	.name = "drm-dumb",
 	.help = "DRM dumb buffers (DRM_IOCTL_MODE_CREATE_DUMB, XRGB8888) exported with PRIME",
@@ -121,7 +111,7 @@ const struct dhb_backend_ops dhb_backend_drm_dumb = {
 	.probe = drm_dumb_probe,
 	.release = drm_dumb_release,
 	.alloc = drm_dumb_alloc,
-	.free = drm_dumb_free,
+	.free = dhb_close_fds,
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,

@@ -51,16 +51,6 @@ static int memfd_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_buf 
 	return 0;
 }
 
-static int memfd_free(struct dhb_buf *buf)
-{
-	int ret = 0;
-
-	if (buf->fd >= 0 && close(buf->fd))
-		ret = -errno;
-	buf->fd = -1;
-	return ret;
-}
-
 const struct dhb_backend_ops dhb_backend_memfd = {
 	.name = "memfd",
 	.help = "baseline, not a dma-buf: memfd_create + ftruncate (pages at first touch)",
@@ -68,7 +58,7 @@ const struct dhb_backend_ops dhb_backend_memfd = {
 	.probe = memfd_probe,
 	.release = memfd_release,
 	.alloc = memfd_alloc,
-	.free = memfd_free,
+	.free = dhb_close_fds,
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 };

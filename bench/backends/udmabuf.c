@@ -35,19 +35,6 @@ static void udmabuf_release(struct dhb_instance *inst)
 	inst->dev_fd = -1;
 }
 
-static int udmabuf_free(struct dhb_buf *buf)
-{
-	int ret = 0;
-
-	if (buf->fd >= 0 && close(buf->fd))
-		ret = -errno;
-	if (buf->aux_fd >= 0 && close(buf->aux_fd) && !ret)
-		ret = -errno;
-	buf->fd = -1;
-	buf->aux_fd = -1;
-	return ret;
-}
-
 /*
  * The backing memfd stays open as long as the udmabuf (aux_fd): udmabuf pins its pages, and
  * closing it early would only move the shmem file's release to an unmeasured moment.
@@ -86,7 +73,7 @@ const struct dhb_backend_ops dhb_backend_udmabuf = {
 	.probe = udmabuf_probe,
 	.release = udmabuf_release,
 	.alloc = udmabuf_alloc,
-	.free = udmabuf_free,
+	.free = dhb_close_fds,
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,

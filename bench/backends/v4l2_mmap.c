@@ -151,16 +151,6 @@ out_close:
 	return ret;
 }
 
-static int v4l2_mmap_free(struct dhb_buf *buf)
-{
-	int ret = 0;
-
-	if (buf->fd >= 0 && close(buf->fd))
-		ret = -errno;
-	buf->fd = -1;
-	return ret;
-}
-
 const struct dhb_backend_ops dhb_backend_v4l2_mmap = {
 	.name = "v4l2-mmap",
 	.help = "a V4L2 capture or m2m node's own buffer (REQBUFS MMAP), exported (VIDIOC_EXPBUF)",
@@ -170,7 +160,7 @@ const struct dhb_backend_ops dhb_backend_v4l2_mmap = {
 	.probe = v4l2_mmap_probe,
 	.release = v4l2_mmap_release,
 	.alloc = v4l2_mmap_alloc,
-	.free = v4l2_mmap_free,
+	.free = dhb_close_fds,
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,

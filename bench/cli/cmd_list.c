@@ -161,7 +161,7 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 	char props[128], rule[160], status[96], names[DHB_COUNTERS_WHY_LEN];
 	struct dhb_counters counters;
 	size_t i, nheaps = 0;
-	int wn = 4, wp = 6, ws = 6;
+	int wn = 4, wp = 6, ws = 6, wb = 7;
 	bool hint = false;
 
 	printf("dmaheap-bench %s (%s)\nkernel %s, host %s, board %s, page size %ld\n\n",
@@ -172,12 +172,14 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 			wn = (int)strlen(v[i].name);
 		if ((int)strlen(v[i].path) > wp)
 			wp = (int)strlen(v[i].path);
+		if ((int)strlen(v[i].ops->name) > wb)
+			wb = (int)strlen(v[i].ops->name);
 		status_text(&v[i], status, sizeof(status));
 		if ((int)strlen(status) > ws)
 			ws = (int)strlen(status);
 	}
-	printf("%-*s  %-8s  %-*s  %-*s  %s\n", wn, "name", "backend", wp, "device", ws, "access",
-	       "properties");
+	printf("%-*s  %-*s  %-*s  %-*s  %s\n", wn, "name", wb, "backend", wp, "device", ws,
+	       "access", "properties");
 	for (i = 0; i < n; i++) {
 		nheaps += dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE);
 		status_text(&v[i], status, sizeof(status));
@@ -185,7 +187,7 @@ static void list_text(const struct dhb_env *env, const struct dhb_instance *v, s
 			dhb_heap_props_format(v[i].props, props, sizeof(props));
 		else
 			snprintf(props, sizeof(props), "%s", v[i].ops->help);
-		printf("%-*s  %-8s  %-*s  %-*s  %s\n", wn, v[i].name, v[i].ops->name, wp,
+		printf("%-*s  %-*s  %-*s  %-*s  %s\n", wn, v[i].name, wb, v[i].ops->name, wp,
 		       *v[i].path ? v[i].path : "-", ws, status, props);
 	}
 	if (!nheaps)

@@ -11,24 +11,9 @@
 
 const char *dhb_list_errno_name(int e)
 {
-	static const struct {
-		int e;
-		const char *name;
-	} names[] = {
-		{EACCES, "EACCES"},	    {EPERM, "EPERM"},	{ENOENT, "ENOENT"},
-		{ENODEV, "ENODEV"},	    {ENXIO, "ENXIO"},	{EBUSY, "EBUSY"},
-		{ENOMEM, "ENOMEM"},	    {EINVAL, "EINVAL"}, {ENOTTY, "ENOTTY"},
-		{ENOSYS, "ENOSYS"},	    {EROFS, "EROFS"},	{EFAULT, "EFAULT"},
-		{EOPNOTSUPP, "EOPNOTSUPP"}, {EBADR, "EBADR"},	{ERANGE, "ERANGE"},
-		{ENOSPC, "ENOSPC"},
-	};
-	size_t i;
+	const char *name = strerrorname_np(e);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].e == e)
-			return names[i].name;
-	}
-	return "errno";
+	return name ? name : "errno";
 }
 
 void dhb_list_json_key(const char *key, const char *val, const char *sep)

@@ -21,9 +21,12 @@ static const struct dhb_import_half *half(const struct dhb_device *dev)
 
 int dhb_import_refused(struct dhb_ctx *ctx, const struct dhb_import_trial *t)
 {
-	snprintf(ctx->reason, sizeof(ctx->reason), "%.40s refuses %.50s buffers: %s: %s%s%.95s",
-		 ctx->dev->name, ctx->inst->name, t->step ? t->step : "?", strerror(-t->err),
-		 *t->detail ? " with " : "", t->detail);
+	size_t used = strlen(ctx->reason);
+	const char *name = strerrorname_np(-t->err);
+
+	snprintf(ctx->reason + used, sizeof(ctx->reason) - used, "%s%s: %s (%s)%s%s%s",
+		 used ? "; " : "", t->step ? t->step : "?", name ? name : "?", strerror(-t->err),
+		 *t->detail ? " [" : "", t->detail, *t->detail ? "]" : "");
 	return -EOPNOTSUPP;
 }
 

@@ -43,8 +43,10 @@ struct dhb_import_trial {
 };
 
 /**
- * dhb_import_refused() - say in ctx->reason that the device refused the buffers.
- * @ctx: context (device and instance).
+ * dhb_import_refused() - add to ctx->reason how the device refused the buffers:
+ * "STEP: ENAME (message) [what was tried]", after a "; " when there is a reason already (one
+ * per V4L2 queue).
+ * @ctx: context.
  * @t: the trial that failed.
  *
  * Return: -EOPNOTSUPP, what a half's setup returns for a refusal.

@@ -73,7 +73,8 @@ int dhb_import_drm_try(struct dhb_device *dev, struct dhb_buf *buf, struct dhb_i
 		return 0;
 	}
 	if (dhb_drm_has_format(dev, DRM_FORMAT_XRGB8888) && !fb_geom(buf->size, &g)) {
-		snprintf(t->detail, sizeof(t->detail), "XRGB8888 %ux%u", g.width, g.height);
+		snprintf(t->detail, sizeof(t->detail), "framebuffer XRGB8888 %ux%u", g.width,
+			 g.height);
 		ret = dhb_drm_addfb(dev, handle, &g, &fb);
 		if (ret) {
 			t->err = ret;

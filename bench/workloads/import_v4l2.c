@@ -233,15 +233,6 @@ static int vq_metrics(struct dhb_ctx *ctx, struct vq *v, bool m2m)
 }
 
 /* Add one queue's reason (@t) to ctx->reason, for the skip when no queue imports. */
-static void note_refusal(struct dhb_ctx *ctx, const struct dhb_import_trial *t)
-{
-	size_t used = strlen(ctx->reason);
-	const char *name = strerrorname_np(-t->err);
-
-	snprintf(ctx->reason + used, sizeof(ctx->reason) - used, "%s%s: %s (%s) [%s]",
-		 used ? "; " : "", t->step, name ? name : "?", strerror(-t->err), t->detail);
-}
-
 /* Open every queue of the device that takes DMABUF; -EOPNOTSUPP when each refused. */
 static int open_queues(struct dhb_ctx *ctx, struct v4l2_state *s)
 {
@@ -260,7 +251,7 @@ static int open_queues(struct dhb_ctx *ctx, struct v4l2_state *s)
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "opening the node");
 		if (t.err) {
-			note_refusal(ctx, &t);
+			dhb_import_refused(ctx, &t);
 			continue;
 		}
 		s->n++;

@@ -265,6 +265,15 @@ void dhb_buf_init(struct dhb_buf *buf, struct dhb_instance *inst);
 int dhb_buf_release(struct dhb_buf *buf);
 
 /**
+ * dhb_close_fds() - close @buf->fd and @buf->aux_fd; the common free hook of backends whose
+ * buffer is its descriptors (the kernel frees the memory with the last reference).
+ * @buf: buffer.
+ *
+ * Return: 0, or the first -errno; both descriptors are -1 after.
+ */
+int dhb_close_fds(struct dhb_buf *buf);
+
+/**
  * dhb_mmap_fd() - map @buf->fd shared read-write; the common map hook.
  * @buf: buffer.
  *
