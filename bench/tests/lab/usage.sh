@@ -20,7 +20,7 @@ cat >cases.txt <<'CASES'
 2 run --cpu 1000
 2 run --cpu 63 --tests alloc --sizes 4K
 2 run stray
-2 list --heaps system
+2 list --sizes 4K
 2 frobnicate
 2
 CASES
@@ -58,8 +58,9 @@ while IFS= read -r line; do
 	esac
 done <out.stdout
 [ "$(grep -c '^case ' out.stdout)" = "$(wc -l <cases.txt)" ] && pass "every case ran" || fail "cases missing"
-expect_out "unknown test named" stdout "unknown test 'bogus' \(tests: alloc, map, cpu, sync\)"
-expect_out "unknown heap named with what exists" stdout "no heap matches 'nonesuch' \(here: reserved, system, udmabuf, memfd\)"
+expect_out "unknown test named" stdout "unknown test 'bogus' \(tests: alloc, map, cpu, sync, import, fence\)"
+expect_out "unknown heap named with what exists" stdout \
+	"no heap matches 'nonesuch' \(here: reserved, system, udmabuf, drm-dumb:vkms, v4l2-mmap:vim2m, v4l2-mmap:vivid-000-vid-cap, memfd\)"
 expect_out "budget refusal names the numbers" stdout "plan needs up to 128M .* budget is 1M"
 expect_out "as nobody, run exits 3 with one line" stdout '^nobody \[run\] rc=3 stderr_lines=1 :: .*nothing to test.*Permission denied'
 expect_out "as nobody, --heaps system exits 3" stdout '^nobody \[run --heaps system\] rc=3 stderr_lines=1 '
