@@ -20,11 +20,12 @@
  *   gem_close_latency                   DRM_IOCTL_GEM_CLOSE of the handle: the last reference,
  *                                        so the unmap and detach happen here
  * The framebuffer is DHB_GEOM_DEFAULT_WIDTH pixels wide, doubled until it has at most
- * FB_MAX_LINES lines (drivers limit both dimensions; vkms to 8192), and only as many lines as
- * the buffer fills completely. No commit is made: scanout (vkms vmaps the buffer at each
+ * FB_MAX_LINES lines or halved until it has at least FB_MIN_LINES (drivers limit both
+ * dimensions: vkms to 10..8192), and only as many lines as the buffer fills completely. No commit is made: scanout (vkms vmaps the buffer at each
  * commit) belongs to the pipelines.
  */
 #define FB_MAX_LINES 4096
+#define FB_MIN_LINES 32
 #define FB_MAX_WIDTH 8192
 
 struct drm_state {
@@ -38,16 +39,20 @@ struct drm_state {
 	int first, cached, addfb, rmfb, close;
 };
 
-/* The framebuffer that fits in @size bytes, or -ERANGE when not even one pixel does. */
+/*
+ * The framebuffer that fits in @size bytes: FB_MIN_LINES lines at least (drivers refuse tiny
+ * ones: vkms below 10x10), so a small buffer gets a narrower picture; -ERANGE when not even
+ * that fits.
+ */
 static int fb_geom(uint64_t size, struct dhb_geom *g)
 {
 	uint32_t width = DHB_GEOM_DEFAULT_WIDTH;
 
 	while (width < FB_MAX_WIDTH && size / ((uint64_t)width * 4) > FB_MAX_LINES)
 		width *= 2;
-	if (size < (uint64_t)width * 4)
-		width = (uint32_t)(size / 4);
-	if (!width)
+	while (width > FB_MIN_LINES && size / ((uint64_t)width * 4) < FB_MIN_LINES)
+		width /= 2;
+	if (size / ((uint64_t)width * 4) < FB_MIN_LINES)
 		return -ERANGE;
 	g->width = width;
 	g->bpp = 32;
