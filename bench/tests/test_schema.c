@@ -7,6 +7,7 @@
 
 #include "dhb/frag.h"
 #include "dhb/stats.h"
+#include "doctable.h"
 #include "testsink.h"
 
 #ifndef DHB_SCHEMA_MD
@@ -23,46 +24,10 @@ static char *read_doc(void)
 	return tu_slurp(DHB_SCHEMA_MD);
 }
 
-/*
- * Column names from the Markdown table between the markers <!-- dhb:@table:begin --> and
- * <!-- dhb:@table:end --> of @doc (@path, for messages): the first cell of each row after the
- * heading and the |---| line, without blanks and backticks. @doc is cut at the end marker.
- */
+/* The first cells of the table @table of @doc (doctable.h), at most MAX_COLS. */
 static size_t doc_table(char *doc, const char *path, const char *table, char **names)
 {
-	char begin[64], fin[64], *p, *end, *line, *next, *cell, *q;
-	size_t n = 0;
-	int row = 0;
-
-	snprintf(begin, sizeof(begin), "<!-- dhb:%s:begin -->", table);
-	snprintf(fin, sizeof(fin), "<!-- dhb:%s:end -->", table);
-	p = strstr(doc, begin);
-	cr_assert_not_null(p, "no %s in %s", begin, path);
-	end = strstr(p, fin);
-	cr_assert_not_null(end, "no %s in %s", fin, path);
-	*end = '\0';
-	for (line = strchr(p, '\n'); line; line = next) {
-		line++;
-		next = strchr(line, '\n');
-		if (next)
-			*next = '\0';
-		if (line[0] != '|')
-			continue;
-		if (row++ < 2) /* heading and separator */
-			continue;
-		cell = line + 1;
-		q = strchr(cell, '|');
-		cr_assert_not_null(q, "bad table line: %s", line);
-		*q = '\0';
-		while (*cell == ' ' || *cell == '`')
-			cell++;
-		q = cell + strlen(cell);
-		while (q > cell && (q[-1] == ' ' || q[-1] == '`'))
-			*--q = '\0';
-		cr_assert_lt(n, MAX_COLS);
-		names[n++] = cell;
-	}
-	return n;
+	return doc_table_names(doc, path, table, names, MAX_COLS);
 }
 
 static size_t doc_columns(char *doc, char **names)
