@@ -16,33 +16,6 @@
 #define MAX_DEVICES 64
 #define DRI_DIR	    "/dev/dri"
 #define DEV_DIR	    "/dev"
-#define GEOM_MAX    16384u
-
-int dhb_geom_from_size(uint64_t size, uint32_t width, uint32_t bpp, uint32_t fourcc,
-		       struct dhb_geom *g)
-{
-	uint64_t pitch, height;
-
-	if (!size || !bpp || bpp % 8 || width > GEOM_MAX)
-		return -EINVAL;
-	if (!width)
-		width = DHB_GEOM_DEFAULT_WIDTH;
-	pitch = (uint64_t)width * (bpp / 8);
-	if (size < pitch) {
-		/* Less than a line: one line of as many whole pixels as it takes. */
-		width = (uint32_t)((size + bpp / 8 - 1) / (bpp / 8));
-		pitch = (uint64_t)width * (bpp / 8);
-	}
-	height = (size + pitch - 1) / pitch;
-	if (height > GEOM_MAX)
-		return -EINVAL;
-	g->width = width;
-	g->height = (uint32_t)height;
-	g->bpp = bpp;
-	g->pitch = (uint32_t)pitch;
-	g->fourcc = fourcc;
-	return 0;
-}
 
 /* Node number of "cardN" / "videoN" after @prefix, or -1. */
 static int node_number(const char *name, const char *prefix)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: size and size-list parsing on any text, and the formatter's exact round trip.
+// libFuzzer target: size and size-list parsing on any text, the formatter's exact round trip, and
+// the geometry parser (run --geometry).
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/geom.h"
 #include "dhb/size.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -162,6 +164,38 @@ static void fuzz_one(const char *s, size_t short_errlen)
 	check(!l.v && !l.n);
 }
 
+/*
+ * A geometry (dhb/geom.h): accepted ones are in range, a height comes with a width and a
+ * format, and a whole picture prints as text that reads back the same; refused ones leave the
+ * result zeroed with a one-line message.
+ */
+static void fuzz_geom(const char *s)
+{
+	struct dhb_geom g, back;
+	char err[ERRLEN], txt[DHB_GEOM_FMT_LEN];
+	uint32_t bpp;
+
+	err[0] = '\0';
+	if (dhb_geom_parse(s, &g, err, sizeof(err))) {
+		check(!g.width && !g.height && !g.bpp && !g.fourcc);
+		check(memchr(err, '\0', sizeof(err)) && err[0]);
+		check(!strchr(err, '\n') || strchr(s, '\n'));
+		check(dhb_geom_parse(s, &back, NULL, 0) == -EINVAL);
+		return;
+	}
+	check(g.width <= DHB_GEOM_MAX && g.height <= DHB_GEOM_MAX && !g.pitch);
+	check(g.width || g.fourcc);
+	check(!g.height || (g.width && g.fourcc));
+	check(!g.fourcc || (!dhb_fourcc_info(g.fourcc, &bpp, NULL) && bpp == g.bpp));
+	check(is_digit(s[0]) || s[0] == '@');
+	if (!g.height)
+		return;
+	check(dhb_geom_bytes(&g) >= (uint64_t)g.width * g.height);
+	check(dhb_geom_format(&g, txt, sizeof(txt)) == 0);
+	check(dhb_geom_parse(txt, &back, NULL, 0) == 0);
+	check(!memcmp(&g, &back, sizeof(g)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t v = 0;
@@ -180,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	fuzz_one(s, size ? (size_t)(data[size - 1] % 8) + 1 : 1);
+	fuzz_geom(s);
 	free(s);
 	return 0;
 }

@@ -42,6 +42,100 @@ Test(geom, bad)
 	cr_assert_eq(dhb_geom_from_size(1ull << 40, 0, 32, 0, &g), -EINVAL);
 }
 
+Test(geom, from_size_asked_width)
+{
+	struct dhb_geom g;
+
+	/* a width asked for is kept, even when the size is less than a line */
+	cr_assert_eq(dhb_geom_from_size(100, 1920, 32, 0, &g), 0);
+	cr_assert_eq(g.width, 1920);
+	cr_assert_eq(g.height, 1);
+}
+
+Test(geom, parse)
+{
+	struct dhb_geom g;
+	char err[400];
+
+	cr_assert_eq(dhb_geom_parse("1920x1080@XR24", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(g.width, 1920);
+	cr_expect_eq(g.height, 1080);
+	cr_expect_eq(g.bpp, 32);
+	cr_expect_eq(g.fourcc, 0x34325258);
+	cr_expect_eq(dhb_geom_bytes(&g), 1920ull * 1080 * 4);
+	/* a whole picture without a format is XR24 */
+	cr_assert_eq(dhb_geom_parse("640x480", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(g.fourcc, 0x34325258);
+	cr_expect_eq(dhb_geom_bytes(&g), 640 * 480 * 4);
+	/* a width alone, a format alone */
+	cr_assert_eq(dhb_geom_parse("1280", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect(g.width == 1280 && !g.height && !g.fourcc && !g.bpp);
+	cr_assert_eq(dhb_geom_parse("@YUYV", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect(!g.width && !g.height && g.bpp == 16);
+	/* planar formats count every plane; a short fourcc is padded with spaces */
+	cr_assert_eq(dhb_geom_parse("1920x1080@NV12", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(dhb_geom_bytes(&g), 1920ull * 1080 * 3 / 2);
+	cr_assert_eq(dhb_geom_parse("16x16@C8", &g, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(g.fourcc, (uint32_t)('C' | '8' << 8 | ' ' << 16 | ' ' << 24));
+	cr_expect_eq(dhb_geom_bytes(&g), 256);
+	cr_assert_eq(dhb_geom_parse("16384x16384", &g, err, sizeof(err)), 0, "%s", err);
+}
+
+Test(geom, parse_bad)
+{
+	static const char *const bad[] = {
+		"",	      "x",
+		"0x10",	      "10x0",
+		"010",	      "16385",
+		"10x16385",   "x1080",
+		"1920x",      "1920y1080",
+		"1920x1080@", "@",
+		"@XR2",	      "@XR245",
+		"@xr24",      "1920 x 1080",
+		" 1920",      "1920@XR24 ",
+		"-1",	      "1e3",
+		"@X-24",      "99999999999999999999",
+	};
+	struct dhb_geom g;
+	char err[400];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		cr_expect_eq(dhb_geom_parse(bad[i], &g, err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_expect(err[0] && !strchr(err, '\n'), "%s: %s", bad[i], err);
+		cr_expect(!g.width && !g.height && !g.fourcc, "%s", bad[i]);
+	}
+	/* the message names the text and, for a format, what is known */
+	dhb_geom_parse("@ABCD", &g, err, sizeof(err));
+	cr_expect(strstr(err, "ABCD") && strstr(err, "XR24") && strstr(err, "NV12"), "%s", err);
+	cr_expect_eq(dhb_geom_parse("1x1", &g, NULL, 0), 0);
+	cr_expect_eq(dhb_geom_parse("x", &g, NULL, 0), -EINVAL);
+}
+
+Test(geom, format)
+{
+	struct dhb_geom g = {1920, 1080, 32, 7680, 0x34325258};
+	char buf[DHB_GEOM_FMT_LEN];
+
+	cr_assert_eq(dhb_geom_format(&g, buf, sizeof(buf)), 0);
+	cr_expect_str_eq(buf, "1920x1080@XR24");
+	g.fourcc = 'C' | '8' << 8 | ' ' << 16 | ' ' << 24;
+	dhb_geom_format(&g, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1920x1080@C8");
+	g.fourcc = 0x01020304;
+	dhb_geom_format(&g, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1920x1080@????");
+	g.fourcc = 0;
+	dhb_geom_format(&g, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1920x1080");
+	cr_expect_eq(dhb_geom_format(&g, buf, 5), -ENOSPC);
+	g = (struct dhb_geom){DHB_GEOM_MAX, DHB_GEOM_MAX, 32, 0, 0x34325258};
+	cr_expect_eq(dhb_geom_format(&g, buf, sizeof(buf)), 0);
+	cr_expect_eq(dhb_fourcc_info(0x34325258, NULL, NULL), 0);
+	cr_expect_eq(dhb_fourcc_info(0, NULL, NULL), -ENOENT);
+}
+
 static void dev(struct dhb_device *d, enum dhb_dev_kind kind, const char *name, const char *path,
 		const char *driver)
 {
@@ -116,7 +210,7 @@ Test(backends, v4l2_mmap)
 	const struct dhb_backend_ops *ops = dhb_backend_find("v4l2-mmap");
 
 	cr_assert_not_null(ops);
-	cr_assert_eq(ops->caps, DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP);
+	cr_assert_eq(ops->caps, DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY);
 	cr_assert_not_null(ops->supported);
 	cr_assert(strstr(ops->access_rule, "video4linux"));
 	cr_assert_eq(dhb_backend_validate(ops, NULL, 0), 0);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dhb/backend.h"
+#include "dhb/geom.h"
 
 /*
  * Devices
@@ -102,40 +103,6 @@ struct dhb_device_set {
 };
 
 /**
- * struct dhb_geom - the picture a buffer holds, for devices that need one.
- * @width: pixels per line.
- * @height: lines.
- * @bpp: bits per pixel.
- * @pitch: bytes per line.
- * @fourcc: DRM fourcc (DRM_FORMAT_XRGB8888) or V4L2 pixel format, as the user says.
- */
-struct dhb_geom {
-	uint32_t width;
-	uint32_t height;
-	uint32_t bpp;
-	uint32_t pitch;
-	uint32_t fourcc;
-};
-
-/* Width of the picture dhb_geom_from_size() derives when nothing else is asked for. */
-#define DHB_GEOM_DEFAULT_WIDTH 1024
-
-/**
- * dhb_geom_from_size() - the smallest picture of @width pixels at @bpp that holds @size bytes.
- * @size: bytes.
- * @width: pixels per line (0: DHB_GEOM_DEFAULT_WIDTH, or fewer when @size is smaller than a
- *         line).
- * @bpp: bits per pixel, a multiple of 8.
- * @fourcc: recorded in @g.
- * @g: result; pitch = width * bpp / 8, height = ceil(size / pitch).
- *
- * Return: 0, or -EINVAL (no size, @bpp not a multiple of 8, a dimension beyond 16384 lines or
- * pixels).
- */
-int dhb_geom_from_size(uint64_t size, uint32_t width, uint32_t bpp, uint32_t fourcc,
-		       struct dhb_geom *g);
-
-/**
  * dhb_devices_probe() - find every DRM card and V4L2 video node, open and query each.
  * @out: array of devices, malloc'd; release with dhb_devices_release().
  * @n: number of devices.
@@ -228,9 +195,15 @@ int dhb_v4l2_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries);
  */
 int dhb_v4l2_fit_format(int fd, const struct dhb_v4l2_queue *q, uint64_t max_bytes,
 			struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries);
-/* Set @q's format to hold at least @min_bytes (the smallest such frame); -ERANGE when none. */
+/*
+ * Set @q's format to hold at least @min_bytes (the smallest such frame); -ERANGE when none.
+ * @want (may be NULL) narrows the search: its fourcc is the format (-ENOENT when @q does not
+ * offer it), a width alone the frame's width, a width and a height the frame (-ERANGE when the
+ * driver answers another size; @g then holds its answer).
+ */
 int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_bytes,
-			  struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries);
+			  const struct dhb_geom *want, struct dhb_geom *g, uint32_t *sizeimage,
+			  uint64_t *retries);
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
 		     uint64_t *retries);
 /*
