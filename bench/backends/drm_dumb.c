@@ -12,9 +12,11 @@
 
 /*
  * One instance per DRM card that creates dumb buffers and exports them ("drm-dumb:vkms"): the
- * buffers a display driver makes itself, beside the heaps. A buffer of N bytes is a 32-bit
- * XRGB8888 picture DHB_GEOM_DEFAULT_WIDTH pixels wide and as many lines as N needs
- * (dhb_geom_from_size()); the driver rounds its pitch and size up, never down. The dma-buf is
+ * buffers a display driver makes itself, beside the heaps. A buffer of N bytes is a picture
+ * (DHB_CAP_GEOMETRY): by default 32-bit XRGB8888, DHB_GEOM_DEFAULT_WIDTH pixels wide and as many
+ * lines as N needs (dhb_geom_from_size()); run --geometry sets the width, the format (one plane
+ * of whole bytes per pixel: a dumb buffer has a bpp, not a layout) or the whole picture, which
+ * must then hold N bytes. The driver rounds its pitch and size up, never down. The dma-buf is
  * all that is kept: the GEM handle is closed right after the export (the dma-buf holds the
  * object), so freeing is one close(), as for a heap's buffer.
  */
@@ -68,16 +70,59 @@ static void drm_dumb_release(struct dhb_instance *inst)
 	inst->dev_fd = -1;
 }
 
+/* The picture for a buffer of @size bytes: what was asked, the rest derived; else why in @why. */
+static int dumb_geom(const struct dhb_instance *inst, uint64_t size, struct dhb_geom *g, char *why,
+		     size_t len)
+{
+	const struct dhb_geom *w = &inst->want;
+	uint32_t fourcc = w->fourcc ? w->fourcc : DRM_FORMAT_XRGB8888, bpp = 0;
+	char pic[DHB_GEOM_FMT_LEN];
+	unsigned int planes = 0;
+
+	if (dhb_fourcc_info(fourcc, &bpp, &planes) || planes != 1 || bpp % 8) {
+		snprintf(why, len,
+			 "%s: a dumb buffer is one plane of whole bytes per pixel; %.4s is not",
+			 inst->name, (const char *)&fourcc);
+		return -EOPNOTSUPP;
+	}
+	if (!w->height)
+		return dhb_geom_from_size(size, w->width, bpp, fourcc, g);
+	*g = (struct dhb_geom){w->width, w->height, bpp, w->width * (bpp / 8), fourcc};
+	if (dhb_geom_bytes(g) >= size)
+		return 0;
+	dhb_geom_format(g, pic, sizeof(pic));
+	snprintf(why, len, "%s: a %s picture holds %llu bytes, less than %llu", inst->name, pic,
+		 (unsigned long long)dhb_geom_bytes(g), (unsigned long long)size);
+	return -ERANGE;
+}
+
+static const char *drm_dumb_supported(const struct dhb_instance *inst, uint64_t size, char *buf,
+				      size_t len)
+{
+	struct dhb_geom g;
+	int ret;
+
+	buf[0] = '\0';
+	ret = dumb_geom(inst, size, &g, buf, len);
+	if (ret && !buf[0])
+		snprintf(buf, len, "%s: no picture of %llu bytes %u pixels wide (at most %u lines)",
+			 inst->name, (unsigned long long)size,
+			 inst->want.width ? inst->want.width : DHB_GEOM_DEFAULT_WIDTH,
+			 DHB_GEOM_MAX);
+	return ret ? buf : NULL;
+}
+
 static int drm_dumb_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_buf *buf)
 {
 	struct dhb_device *d = inst->priv;
 	struct dhb_geom g;
+	char why[8];
 	uint64_t got;
 	uint32_t handle;
 	int ret, r2;
 
 	dhb_buf_init(buf, inst);
-	ret = dhb_geom_from_size(size, 0, 32, DRM_FORMAT_XRGB8888, &g);
+	ret = dumb_geom(inst, size, &g, why, sizeof(why));
 	if (ret)
 		return ret;
 	ret = dhb_drm_dumb_create(d, &g, &handle, &got);
@@ -88,8 +133,10 @@ static int drm_dumb_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_b
 		goto out_close;
 	}
 	ret = dhb_drm_prime_export(d, handle, &buf->fd);
-	if (!ret)
+	if (!ret) {
 		buf->size = size;
+		inst->got = g;
+	}
 out_close:
 	r2 = dhb_drm_gem_close(d, handle);
 	if (r2 && !ret) {
@@ -105,8 +152,9 @@ out_count:
 
 const struct dhb_backend_ops dhb_backend_drm_dumb = {
 	.name = "drm-dumb",
-	.help = "DRM dumb buffers (DRM_IOCTL_MODE_CREATE_DUMB, XRGB8888) exported with PRIME",
-	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP,
+	.help = "DRM dumb buffers (DRM_IOCTL_MODE_CREATE_DUMB, XRGB8888 unless --geometry says) "
+		"exported with PRIME",
+	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY,
 	.access_rule = "SUBSYSTEM==\"drm\", KERNEL==\"card*\", GROUP=\"video\", MODE=\"0660\"",
 	.probe = drm_dumb_probe,
 	.release = drm_dumb_release,
@@ -115,4 +163,5 @@ const struct dhb_backend_ops dhb_backend_drm_dumb = {
 	.map = dhb_mmap_fd,
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,
+	.supported = drm_dumb_supported,
 };

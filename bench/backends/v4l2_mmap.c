@@ -11,13 +11,17 @@
 
 /*
  * One instance per V4L2 node with a capture queue that makes MMAP buffers (a capture or m2m
- * node that is not a codec: a codec's buffers follow its bitstream's format), named "v4l2-mmap:DEVICE" after the device (dhb/device.h's naming rules). An allocation
+ * node that is not a codec: a codec's buffers follow its bitstream's format), named
+ * "v4l2-mmap:DEVICE" after the device (dhb/device.h's naming rules). An allocation
  * opens the node on a descriptor of its own, sets the smallest frame format that holds the size
- * (dhb_v4l2_cover_format(): the buffer is that frame, so it may be larger than asked for), asks
+ * (dhb_v4l2_cover_format(): the buffer is that frame, so it may be larger than asked for), or
+ * the frame run --geometry asks for (DHB_CAP_GEOMETRY: a format, a width, or a whole frame,
+ * which the driver must give as asked; else the item is a skip saying what it gives), asks
  * for one MMAP buffer (REQBUFS), exports it as a dma-buf (VIDIOC_EXPBUF) and closes the node:
  * the dma-buf keeps the memory (vb2 counts the export as a user of it). So alloc_latency here
  * includes opening the node, the format search and the REQBUFS that frees the buffers a driver
- * allocated beyond the first (some allocate two at least). vb2's vmalloc and dma-contig
+ * allocated beyond the first (some allocate two at least). The plan's memory budget counts the
+ * frame, not the size (the footprint hook). vb2's vmalloc and dma-contig
  * allocators hand out zeroed memory. Mapping and sync go through the dma-buf like a heap's.
  */
 
@@ -97,30 +101,71 @@ static int open_node(const struct dhb_instance *inst, struct dhb_device *d,
 	return ret;
 }
 
-/* Whether the node makes a frame of @size bytes or more: a skip with the largest when not. */
+/* Why the node makes no frame of @size bytes (dhb_v4l2_cover_format() returned @ret), into @buf. */
+static void no_frame(const struct dhb_instance *inst, int fd, const struct dhb_v4l2_queue *q,
+		     uint64_t size, int ret, const struct dhb_geom *g, uint32_t si, char *buf,
+		     size_t len)
+{
+	const struct dhb_geom *w = &inst->want;
+	char got[DHB_GEOM_FMT_LEN];
+	struct dhb_geom big;
+	uint32_t big_si;
+
+	dhb_geom_format(g, got, sizeof(got));
+	if (ret == -ENOENT)
+		snprintf(buf, len, "%s offers no %.4s frames", inst->name,
+			 (const char *)&w->fourcc);
+	else if (ret == -ERANGE && w->height)
+		snprintf(buf, len, "%s gives %s (%u bytes) when asked for %ux%u", inst->name, got,
+			 si, w->width, w->height);
+	else if (ret == -ERANGE && w->width)
+		snprintf(buf, len,
+			 "%s makes no frame %u pixels wide of %llu bytes or more (it answers %s)",
+			 inst->name, w->width, (unsigned long long)size, got);
+	else if (ret == -ERANGE && !dhb_v4l2_fit_format(fd, q, size, &big, &big_si, NULL))
+		snprintf(buf, len,
+			 "%s makes no frame of %llu bytes or more (the largest: %.4s %ux%u, %u "
+			 "bytes)",
+			 inst->name, (unsigned long long)size, (const char *)&big.fourcc, big.width,
+			 big.height, big_si);
+	else
+		snprintf(buf, len, "%s: no frame format of %llu bytes or more: %s", inst->name,
+			 (unsigned long long)size, strerror(-ret));
+}
+
+/* Whether the node makes the frame asked for, of @size bytes or more: a skip with why when not. */
 static const char *v4l2_mmap_supported(const struct dhb_instance *inst, uint64_t size, char *buf,
 				       size_t len)
 {
 	const struct dhb_v4l2_queue *q;
 	struct dhb_device d;
-	struct dhb_geom g;
-	uint32_t si;
+	struct dhb_geom g = {0};
+	uint32_t si = 0;
 	int ret;
 
 	if (open_node(inst, &d, &q))
 		return NULL; /* the allocation will say what is wrong */
-	ret = dhb_v4l2_cover_format(d.fd, q, size, &g, &si, NULL);
-	if (ret == -ERANGE && !dhb_v4l2_fit_format(d.fd, q, size, &g, &si, NULL))
-		snprintf(buf, len,
-			 "%s makes no frame of %llu bytes or more (the largest: %.4s %ux%u, %u "
-			 "bytes)",
-			 inst->name, (unsigned long long)size, (const char *)&g.fourcc, g.width,
-			 g.height, si);
-	else if (ret)
-		snprintf(buf, len, "%s: no frame format of %llu bytes or more: %s", inst->name,
-			 (unsigned long long)size, strerror(-ret));
+	ret = dhb_v4l2_cover_format(d.fd, q, size, &inst->want, &g, &si, NULL);
+	if (ret)
+		no_frame(inst, d.fd, q, size, ret, &g, si, buf, len);
 	dhb_v4l2_close(d.fd);
 	return ret ? buf : NULL;
+}
+
+/* The frame a buffer of @size bytes is, for the plan's budget: 0 when the node does not say. */
+static uint64_t v4l2_mmap_footprint(const struct dhb_instance *inst, uint64_t size)
+{
+	const struct dhb_v4l2_queue *q;
+	struct dhb_device d;
+	struct dhb_geom g;
+	uint32_t si = 0;
+
+	if (open_node(inst, &d, &q))
+		return 0;
+	if (dhb_v4l2_cover_format(d.fd, q, size, &inst->want, &g, &si, NULL))
+		si = 0;
+	dhb_v4l2_close(d.fd);
+	return si;
 }
 
 static int v4l2_mmap_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_buf *buf)
@@ -135,15 +180,17 @@ static int v4l2_mmap_alloc(struct dhb_instance *inst, uint64_t size, struct dhb_
 	ret = open_node(inst, &d, &q);
 	if (ret)
 		return ret;
-	ret = dhb_v4l2_cover_format(d.fd, q, size, &g, &si, &inst->ioctl_retries);
+	ret = dhb_v4l2_cover_format(d.fd, q, size, &inst->want, &g, &si, &inst->ioctl_retries);
 	if (ret)
 		goto out_close;
 	ret = dhb_v4l2_reqbufs(d.fd, q, V4L2_MEMORY_MMAP, &count, &inst->ioctl_retries);
 	if (ret)
 		goto out_close;
 	ret = count ? dhb_v4l2_expbuf(d.fd, q, 0, &buf->fd, &inst->ioctl_retries) : -ENOMEM;
-	if (!ret)
+	if (!ret) {
 		buf->size = si;
+		inst->got = g;
+	}
 	/* The export keeps its buffer; REQBUFS 0 frees the others now rather than at close. */
 	dhb_v4l2_reqbufs(d.fd, q, V4L2_MEMORY_MMAP, &none, &inst->ioctl_retries);
 out_close:
@@ -154,7 +201,7 @@ out_close:
 const struct dhb_backend_ops dhb_backend_v4l2_mmap = {
 	.name = "v4l2-mmap",
 	.help = "a V4L2 capture or m2m node's own buffer (REQBUFS MMAP), exported (VIDIOC_EXPBUF)",
-	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP,
+	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY,
 	.access_rule = "SUBSYSTEM==\"video4linux\", KERNEL==\"video[0-9]*\", GROUP=\"video\", "
 		       "MODE=\"0660\"",
 	.probe = v4l2_mmap_probe,
@@ -165,4 +212,5 @@ const struct dhb_backend_ops dhb_backend_v4l2_mmap = {
 	.unmap = dhb_munmap_fd,
 	.sync = dhb_sync_dmabuf,
 	.supported = v4l2_mmap_supported,
+	.footprint = v4l2_mmap_footprint,
 };

@@ -34,51 +34,6 @@ static int usage_error(const char *msg)
 	return DHB_EXIT_USAGE;
 }
 
-static bool has_dma_heap(const struct dhb_instance *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Whether the selection leaves something to test. With the default selection a usable
- * dma-heap is required; with an explicit one, a usable dma-buf source among the selected when
- * any was selected (e.g. "--heaps system,memfd" as a user without access is nothing to test),
- * else any usable selected source ("--heaps memfd").
- */
-static bool testable(const struct dhb_instance *v, size_t n, const bool *sel, bool explicit_sel,
-		     char *why, size_t len)
-{
-	bool want_dmabuf = !explicit_sel, have = false, have_dmabuf = false;
-	size_t i, used = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!sel[i])
-			continue;
-		if (dhb_instance_is_dmabuf(&v[i]) && explicit_sel)
-			want_dmabuf = true;
-		if (v[i].err) {
-			if (used < len)
-				used += (size_t)snprintf(
-					why + used, len - used, "%s%s: %s", used ? ", " : "",
-					*v[i].path ? v[i].path : v[i].name, strerror(-v[i].err));
-			continue;
-		}
-		have = true;
-		if (explicit_sel ? dhb_instance_is_dmabuf(&v[i])
-				 : dhb_instance_has_caps(&v[i], DHB_CAP_HEAP_NODE))
-			have_dmabuf = true;
-	}
-	if (!used || (!explicit_sel && !has_dma_heap(v, n)))
-		snprintf(why, len, "no DMA-BUF heap: /dev/dma_heap is missing or empty");
-	return want_dmabuf ? have_dmabuf : have;
-}
-
 /* The JSON environment beyond the run identity: measurement facts, skips and errors. */
 static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
 			  const struct dhb_runner *r, uint64_t budget, const struct run_settings *s,
@@ -426,7 +381,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	if (!st->sel)
 		return DHB_EXIT_FAIL;
 	ret = dhb_plan_select_heaps(s->heaps, st->inst, st->n_inst, st->sel, err, sizeof(err));
-	if (ret == -ENOENT && !has_dma_heap(st->inst, st->n_inst)) {
+	if (ret == -ENOENT && !dhb_run_has_dma_heap(st->inst, st->n_inst)) {
 		fprintf(stderr,
 			"dmaheap-bench run: nothing to test: %s; no DMA-BUF heap on this "
 			"system (/dev/dma_heap is missing or empty)\n",
@@ -435,8 +390,11 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	}
 	if (ret)
 		return usage_error(err);
-	if (!testable(st->inst, st->n_inst, st->sel, s->heaps && strcmp(s->heaps, "all"), why,
-		      sizeof(why))) {
+	if (dhb_run_geometry(s->geometry, dhb_opts_given(&st->line, "sizes"), &st->sizes, st->inst,
+			     st->n_inst, st->sel, err, sizeof(err)))
+		return usage_error(err);
+	if (!dhb_run_testable(st->inst, st->n_inst, st->sel, s->heaps && strcmp(s->heaps, "all"),
+			      why, sizeof(why))) {
 		fprintf(stderr,
 			"dmaheap-bench run: nothing to test: %s (dmaheap-bench list shows "
 			"how to grant access)\n",

@@ -15,6 +15,7 @@ struct dhb_kv;
  * @devices: --devices, comma list of device names, nodes, drivers or globs, "all" for every one.
  * @tests: --tests, comma list of test names (default: every test of the registry).
  * @sizes: --sizes, size list (dhb_sizes_parse_list()).
+ * @geometry: --geometry, the picture asked of sources that make pictures (dhb/geom.h), or NULL.
  * @iterations: --iterations, measured iterations per (heap, test, size).
  * @duration: --duration, seconds per (heap, test, size) instead of a count; 0 = unset.
  * @warmup: --warmup, unrecorded iterations first.
@@ -33,6 +34,7 @@ struct run_settings {
 	const char *devices;
 	const char *tests;
 	const char *sizes;
+	const char *geometry;
 	uint64_t iterations;
 	double duration;
 	uint64_t warmup;
@@ -124,6 +126,46 @@ struct dhb_test;
 int dhb_run_devices(const char *list, const struct dhb_test *const *tests, size_t n_tests,
 		    struct dhb_device **v, size_t *n, bool **sel, char *err, size_t errlen);
 struct dhb_section_cost;
+struct dhb_instance;
+struct dhb_size_list;
+
+/* Whether one of @v is a DMA-BUF heap node (DHB_CAP_HEAP_NODE). */
+bool dhb_run_has_dma_heap(const struct dhb_instance *v, size_t n);
+
+/**
+ * dhb_run_testable() - whether the selection leaves something to test.
+ * @v: sources.
+ * @n: number of @v.
+ * @sel: selected sources.
+ * @explicit_sel: --heaps named sources (not "all").
+ * @why: when not, why (the unusable selected sources and their errors), one line.
+ * @len: size of @why.
+ *
+ * With the default selection a usable dma-heap is required; with an explicit one, a usable
+ * dma-buf source among the selected when any was selected (e.g. "--heaps system,memfd" as a
+ * user without access is nothing to test), else any usable selected source ("--heaps memfd").
+ */
+bool dhb_run_testable(const struct dhb_instance *v, size_t n, const bool *sel, bool explicit_sel,
+		      char *why, size_t len);
+
+/**
+ * dhb_run_geometry() - apply --geometry: the picture asked of every selected source that makes
+ * pictures (DHB_CAP_GEOMETRY, struct dhb_instance.want); a whole picture (a width and a height)
+ * becomes the run's one size.
+ * @spec: --geometry, or NULL (nothing to do).
+ * @sizes_given: --sizes was on the command line (refused with a whole picture).
+ * @sizes: the run's sizes, replaced by the picture's bytes for a whole picture.
+ * @v: sources.
+ * @n: number of @v.
+ * @sel: selected sources.
+ * @err: one-line message.
+ * @errlen: size of @err.
+ *
+ * Return: 0, or -EINVAL (a bad geometry, no selected source makes pictures, --sizes with a
+ * whole picture; a usage error).
+ */
+int dhb_run_geometry(const char *spec, bool sizes_given, struct dhb_size_list *sizes,
+		     struct dhb_instance *v, size_t n, const bool *sel, char *err, size_t errlen);
 
 /**
  * dhb_run_counter_env() - the counter facts of a run as JSON environment pairs: what was

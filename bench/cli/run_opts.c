@@ -94,6 +94,13 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(sizes),
 	 .def = DHB_PLAN_DEFAULT_SIZES,
 	 .help = "buffer sizes, binary units: 4K,1M or ranges 4K..64M"},
+	{.name = "geometry",
+	 .metavar = "WxH@FMT",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(geometry),
+	 .def_text = "derived from each size",
+	 .help = "the picture of drm-dumb and v4l2-mmap buffers: WIDTH[xHEIGHT][@FOURCC]; a "
+		 "whole picture sets the size"},
 	{.name = "iterations",
 	 .metavar = "N",
 	 .type = DHB_OPT_UINT,

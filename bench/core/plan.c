@@ -114,13 +114,23 @@ const char *dhb_plan_skip_reason(const struct dhb_test *t, const struct dhb_inst
 	return why;
 }
 
+/* @t's buffers of @bytes each plus its malloc blocks of @size, saturated at UINT64_MAX. */
+static uint64_t peak_of(const struct dhb_test *t, uint64_t size, uint64_t bytes)
+{
+	uint64_t a, b;
+
+	if (bytes && t->buffers > UINT64_MAX / bytes)
+		return UINT64_MAX;
+	if (size && t->malloc_buffers > UINT64_MAX / size)
+		return UINT64_MAX;
+	a = (uint64_t)t->buffers * bytes;
+	b = (uint64_t)t->malloc_buffers * size;
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 uint64_t dhb_plan_item_peak(const struct dhb_test *t, uint64_t size)
 {
-	uint64_t k = (uint64_t)t->buffers + t->malloc_buffers;
-
-	if (size && k > UINT64_MAX / size)
-		return UINT64_MAX;
-	return k * size;
+	return peak_of(t, size, size);
 }
 
 /* Fill @it for (@t, @inst, @dev, @size): its peak, and why it is skipped when it is. */
@@ -145,6 +155,13 @@ static void plan_item(struct dhb_plan_item *it, const struct dhb_test *t, struct
 	} else {
 		it->skip = dhb_plan_skip_reason(t, inst, dev, size, page_size, it->skip_buf,
 						sizeof(it->skip_buf));
+	}
+	/* A source whose buffer of this size is larger (a frame) is counted at what it takes. */
+	if (!it->skip && inst->ops->footprint) {
+		uint64_t bytes = inst->ops->footprint(inst, size);
+
+		if (bytes > size)
+			it->peak_bytes = peak_of(t, size, bytes);
 	}
 }
 

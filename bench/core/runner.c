@@ -141,7 +141,9 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 {
 	struct dhb_stats_summary time_eq;
 	struct dhb_row row = {0};
-	char params[sizeof(m->params) + DHB_NAME_LEN + 16];
+	char params[sizeof(m->params) + DHB_NAME_LEN + DHB_GEOM_FMT_LEN + 24];
+	char geom[DHB_GEOM_FMT_LEN];
+	size_t used;
 	int ret;
 
 	if (!m->st.n)
@@ -170,12 +172,21 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	row.backend = *m->backend ? m->backend : it->inst->ops->name;
 	row.size_bytes = it->size;
 	row.metric = m->name;
-	/* A device's rows name it first in their parameters: device=NAME. */
+	/*
+	 * A device's rows name it first in their parameters (device=NAME), then the picture of a
+	 * source whose buffers are pictures (geom=WxH@FOURCC), then the test's own.
+	 */
+	used = 0;
+	params[0] = '\0';
 	if (it->dev)
-		snprintf(params, sizeof(params), "device=%s%s%s", it->dev->name,
-			 *m->params ? ";" : "", m->params);
-	else
-		snprintf(params, sizeof(params), "%s", m->params);
+		used += (size_t)snprintf(params, sizeof(params), "device=%s", it->dev->name);
+	if (!*m->heap && it->inst->got.width && used < sizeof(params)) {
+		dhb_geom_format(&it->inst->got, geom, sizeof(geom));
+		used += (size_t)snprintf(params + used, sizeof(params) - used, "%sgeom=%s",
+					 used ? ";" : "", geom);
+	}
+	if (*m->params && used < sizeof(params))
+		snprintf(params + used, sizeof(params) - used, "%s%s", used ? ";" : "", m->params);
 	row.params = *params ? params : NULL;
 	row.unit = m->unit;
 	warn_row(r, &row);
@@ -210,6 +221,7 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	int ret, r2 = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&it->inst->got, 0, sizeof(it->inst->got)); /* this item's buffers set it */
 	ctx.inst = it->inst;
 	ctx.dev = it->dev;
 	ctx.devs = r->devs;

@@ -64,6 +64,31 @@ static void fmt_value(char *buf, size_t len, double v, const char *unit)
 	snprintf(buf, len, u && v < 100 ? "%.3g%s" : "%.0f%s", v, units[u]);
 }
 
+/*
+ * @params without its picture (geom=...): a source's picture follows the size, so its rows
+ * share the table of the sources without one.
+ */
+static const char *no_geom(const char *params, char *buf, size_t len)
+{
+	const char *g = strstr(params, "geom="), *end;
+
+	if (!g || (g != params && g[-1] != ';'))
+		return params;
+	end = strchr(g, ';');
+	if (end)
+		snprintf(buf, len, "%.*s%s", (int)(g - params), params, end + 1);
+	else
+		snprintf(buf, len, "%.*s", g > params ? (int)(g - params - 1) : 0, params);
+	return buf;
+}
+
+static bool same_params(const char *a, const char *b)
+{
+	char x[160], y[160];
+
+	return !strcmp(no_geom(a, x, sizeof(x)), no_geom(b, y, sizeof(y)));
+}
+
 static const struct dhb_stored_row *find(const struct dhb_row_store *s, const char *metric,
 					 const char *params, const char *heap, uint64_t size)
 {
@@ -73,7 +98,7 @@ static const struct dhb_stored_row *find(const struct dhb_row_store *s, const ch
 		const struct dhb_stored_row *r = &s->v[i];
 
 		if (r->row.size_bytes == size && !strcmp(r->metric, metric) &&
-		    !strcmp(r->params, params) && !strcmp(r->heap, heap))
+		    same_params(r->params, params) && !strcmp(r->heap, heap))
 			return r;
 	}
 	return NULL;
@@ -97,7 +122,7 @@ static void print_table(FILE *fp, const struct dhb_row_store *s, size_t h, const
 
 	for (i = 0; i < s->n; i++) {
 		r = &s->v[i];
-		if (strcmp(r->metric, heads[h].metric) || strcmp(r->params, params))
+		if (strcmp(r->metric, heads[h].metric) || !same_params(r->params, params))
 			continue;
 		unit = r->unit;
 		for (j = 0; j < nh && strcmp(heaps[j], r->heap); j++)
@@ -161,20 +186,23 @@ static void print_table(FILE *fp, const struct dhb_row_store *s, size_t h, const
 /* One table per distinct parameter string that heads[@h]'s pattern matches, in row order. */
 static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 {
+	char buf[160];
+	const char *params;
 	size_t i, j;
 
 	for (i = 0; i < s->n; i++) {
 		const struct dhb_stored_row *r = &s->v[i];
 
-		if (strcmp(r->metric, heads[h].metric) || fnmatch(heads[h].params, r->params, 0))
+		params = no_geom(r->params, buf, sizeof(buf));
+		if (strcmp(r->metric, heads[h].metric) || fnmatch(heads[h].params, params, 0))
 			continue;
 		for (j = 0; j < i; j++) {
 			if (!strcmp(s->v[j].metric, r->metric) &&
-			    !strcmp(s->v[j].params, r->params))
+			    same_params(s->v[j].params, r->params))
 				break;
 		}
 		if (j == i)
-			print_table(fp, s, h, r->params);
+			print_table(fp, s, h, params);
 	}
 }
 

@@ -197,6 +197,20 @@ static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *re
 	return best ? best : first ? first : compressed;
 }
 
+/* Whether @q offers @pixfmt (VIDIOC_ENUM_FMT). */
+static bool offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries)
+{
+	struct v4l2_fmtdesc f = {.type = q->type};
+
+	for (f.index = 0; f.index < 256; f.index++) {
+		if (dhb_v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &f, retries))
+			return false;
+		if (f.pixelformat == pixfmt)
+			return true;
+	}
+	return false;
+}
+
 /* TRY (or, with @set, S_FMT) @pixfmt at @w x @h on @q; the driver's answer in @g, *@si. */
 static int try_size(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint32_t w, uint32_t h,
 		    bool set, struct dhb_geom *g, uint32_t *si, uint64_t *retries)
@@ -230,16 +244,13 @@ static int try_size(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uin
  * driver's answers: the largest frame not above @max (when @fit) or the smallest not below
  * @min (when !@fit). Drivers round and clamp, so their answer is what counts, not the request.
  */
-static int search_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint64_t bytes,
-			 struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
+static int search_format(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, bool fit,
+			 uint64_t bytes, struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
 {
 	struct dhb_geom cur, best = {0};
-	uint32_t pixfmt, si, best_si = 0, w;
+	uint32_t si, best_si = 0, w;
 	int ret;
 
-	pixfmt = pick_pixfmt(fd, q, retries);
-	if (!pixfmt)
-		return -EOPNOTSUPP;
 	for (w = 16; w <= 16384; w += w / 8 + 8) {
 		ret = try_size(fd, q, pixfmt, w, w / 2 ? w / 2 : 1, false, &cur, &si, retries);
 		if (ret == -EINVAL || ret == -ERANGE)
@@ -259,16 +270,65 @@ static int search_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint6
 	return fit ? (*sizeimage <= bytes ? 0 : -ERANGE) : (*sizeimage >= bytes ? 0 : -ERANGE);
 }
 
+/*
+ * The frame asked for: a width and a height as they are, a width alone with the lines @bytes
+ * needs at the format's bpp (32 when the format is not in dhb_fourcc_info()'s table). The
+ * driver's answer must keep what was asked and hold @bytes.
+ */
+static int asked_format(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt,
+			const struct dhb_geom *want, uint64_t bytes, struct dhb_geom *g,
+			uint32_t *sizeimage, uint64_t *retries)
+{
+	uint32_t bpp = 32, h = want->height;
+	int ret;
+
+	if (!h) {
+		dhb_fourcc_info(pixfmt, &bpp, NULL);
+		h = (uint32_t)((bytes * 8 + (uint64_t)want->width * bpp - 1) /
+			       ((uint64_t)want->width * bpp));
+		if (!h || h > DHB_GEOM_MAX)
+			return -ERANGE;
+	}
+	ret = try_size(fd, q, pixfmt, want->width, h, true, g, sizeimage, retries);
+	if (ret)
+		return ret;
+	if (g->width != want->width || (want->height && g->height != want->height) ||
+	    g->fourcc != pixfmt || *sizeimage < bytes)
+		return -ERANGE;
+	return 0;
+}
+
+static int choose_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint64_t bytes,
+			 const struct dhb_geom *want, struct dhb_geom *g, uint32_t *sizeimage,
+			 uint64_t *retries)
+{
+	uint32_t pixfmt;
+
+	if (want && want->fourcc) {
+		pixfmt = want->fourcc;
+		if (!offers(fd, q, pixfmt, retries))
+			return -ENOENT;
+	} else {
+		pixfmt = pick_pixfmt(fd, q, retries);
+	}
+	if (!pixfmt)
+		return -EOPNOTSUPP;
+	if (want && want->width)
+		return asked_format(fd, q, pixfmt, want, bytes, g, sizeimage, retries);
+	return search_format(fd, q, pixfmt, fit, bytes, g, sizeimage, retries);
+}
+
 int dhb_v4l2_fit_format(int fd, const struct dhb_v4l2_queue *q, uint64_t max_bytes,
 			struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
 {
-	return search_format(fd, q, true, max_bytes, g, sizeimage, retries);
+	return choose_format(fd, q, true, max_bytes, NULL, g, sizeimage, retries);
 }
 
 int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_bytes,
-			  struct dhb_geom *g, uint32_t *sizeimage, uint64_t *retries)
+			  const struct dhb_geom *want, struct dhb_geom *g, uint32_t *sizeimage,
+			  uint64_t *retries)
 {
-	return search_format(fd, q, false, min_bytes, g, sizeimage, retries);
+	return choose_format(fd, q, false, min_bytes, want, g, sizeimage, retries);
 }
 
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,

@@ -131,6 +131,15 @@ bad "run: empty --json" 2 '^dmaheap-bench run: --json: empty value$' "${R[@]}" -
 bad "run: a bad size after --json" 2 '^dmaheap-bench run: --sizes: ' "${R0[@]}" --heaps memfd --json j.json \
 	--sizes 0
 bad "run: over the budget, --json untouched" 2 'plan needs up to' "${R[@]}" --json j.json --max-mem 1K
+bad "run: a bad --geometry, --json untouched" 2 \
+	'^dmaheap-bench run: --geometry: "640y480": unexpected "y480"' "${R[@]}" --json j.json --geometry 640y480
+bad "run: an unknown --geometry format lists the known" 2 \
+	'^dmaheap-bench run: --geometry: "@ABCD": unknown format ABCD \(known: XR24, .*NV12' "${R[@]}" --geometry @ABCD
+bad "run: a whole picture with --sizes" 2 \
+	'^dmaheap-bench run: --geometry 640x480 sets the buffer size \(1228800 bytes\): give --sizes only with a width alone$' \
+	"${R[@]}" --json j.json --geometry 640x480
+bad "run: --geometry with no source that makes pictures" 2 \
+	'^dmaheap-bench run: --geometry: no selected source makes pictures' "${R[@]}" --json j.json --geometry 640
 bad "run: nothing to test, --json untouched" 3 'nothing to test' "${R0[@]}" --heaps nonesuch --json j.json
 # --devices: a list that names no device is a usage error, before any output file is touched.
 bad "run: --devices naming nothing, --json untouched" 2 \

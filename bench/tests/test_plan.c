@@ -218,6 +218,40 @@ Test(plan, peak_skips_and_order)
 	dhb_sizes_free(&sl);
 }
 
+/* A source whose buffers are frames four times the size asked for. */
+static uint64_t four_times(const struct dhb_instance *inst, uint64_t size)
+{
+	(void)inst;
+	return 4 * size;
+}
+
+Test(plan, footprint_counts_what_a_buffer_takes)
+{
+	const struct dhb_test *t[2];
+	struct dhb_backend_ops frames;
+	struct dhb_instance v[5];
+	struct dhb_size_list sl;
+	bool sel[5] = {0, 0, 0, 0, 1};
+	struct dhb_plan p;
+	char err[256];
+	size_t n, nt;
+
+	machine(v, &n);
+	frames = *v[4].ops; /* memfd, with a footprint */
+	frames.footprint = four_times;
+	v[4].ops = &frames;
+	cr_assert_eq(select_tests("cpu", t, &nt, err, sizeof(err)), 0);
+	cr_assert_eq(dhb_sizes_parse_list("1M", &sl, err, sizeof(err)), 0);
+	cr_assert_eq(dhb_plan_build(&p, v, n, sel, NULL, t, nt, &sl, 4096), 0);
+	cr_assert_eq(p.n, 1);
+	/* cpu: one buffer (a 4M frame) and three malloc blocks of the size */
+	cr_expect_eq(p.peak_bytes, (4ULL << 20) + 3 * (1ULL << 20));
+	cr_expect_eq(dhb_plan_check_budget(&p, 6ULL << 20, err, sizeof(err)), -E2BIG);
+	cr_expect_eq(dhb_plan_check_budget(&p, 7ULL << 20, err, sizeof(err)), 0);
+	dhb_plan_free(&p);
+	dhb_sizes_free(&sl);
+}
+
 Test(plan, budget_refuses_before_allocating)
 {
 	struct dhb_instance v[5];

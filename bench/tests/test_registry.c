@@ -150,6 +150,11 @@ Test(registry, validation_rejects_broken_tables)
 	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "DHB_CAP_HEAP_NODE without DHB_CAP_DMABUF"), "%s", err);
 	bad = good;
+	bad.caps = DHB_CAP_MMAP | DHB_CAP_GEOMETRY;
+	bad.sync = NULL;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "DHB_CAP_GEOMETRY without DHB_CAP_DMABUF"), "%s", err);
+	bad = good;
 	bad.caps |= 1u << 31;
 	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "unknown capability"), "%s", err);

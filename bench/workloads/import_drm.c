@@ -19,10 +19,12 @@
  *                                        over the handle (ADDFB2) and its removal (RMFB)
  *   gem_close_latency                   DRM_IOCTL_GEM_CLOSE of the handle: the last reference,
  *                                        so the unmap and detach happen here
- * The framebuffer is DHB_GEOM_DEFAULT_WIDTH pixels wide, doubled until it has at most
- * FB_MAX_LINES lines or halved until it has at least FB_MIN_LINES (drivers limit both
- * dimensions: vkms to 10..8192), and only as many lines as the buffer fills completely. No commit is made: scanout (vkms vmaps the buffer at each
- * commit) belongs to the pipelines.
+ * The framebuffer is the buffer's picture when run --geometry asked its source (drm-dumb,
+ * v4l2-mmap) for one in a format the card scans out; else an XRGB8888 one DHB_GEOM_DEFAULT_WIDTH pixels wide,
+ * doubled until it has at most FB_MAX_LINES lines or halved until it has at least FB_MIN_LINES
+ * (drivers limit both dimensions: vkms to 10..8192), and only as many lines as the buffer fills
+ * completely. No commit is made: scanout (vkms vmaps the buffer at each commit) belongs to the
+ * pipelines.
  */
 #define FB_MAX_LINES 4096
 #define FB_MIN_LINES 32
@@ -64,6 +66,24 @@ static int fb_geom(uint64_t size, struct dhb_geom *g)
 	return 0;
 }
 
+/*
+ * The framebuffer over @buf: the buffer's own picture when run --geometry asked its source for
+ * one (DHB_CAP_GEOMETRY) in a format a plane of @dev scans out, else fb_geom()'s XRGB8888 one.
+ * False when there is none.
+ */
+static bool fb_for(struct dhb_device *dev, const struct dhb_buf *buf, struct dhb_geom *g)
+{
+	const struct dhb_instance *inst = buf->inst;
+	const struct dhb_geom *pic = &inst->got;
+
+	if ((inst->want.width || inst->want.fourcc) && pic->width && pic->fourcc &&
+	    dhb_drm_has_format(dev, pic->fourcc)) {
+		*g = *pic;
+		return true;
+	}
+	return dhb_drm_has_format(dev, DRM_FORMAT_XRGB8888) && !fb_geom(buf->size, g);
+}
+
 int dhb_import_drm_try(struct dhb_device *dev, struct dhb_buf *buf, struct dhb_import_trial *t)
 {
 	struct dhb_geom g;
@@ -77,7 +97,7 @@ int dhb_import_drm_try(struct dhb_device *dev, struct dhb_buf *buf, struct dhb_i
 		t->step = "DRM_IOCTL_PRIME_FD_TO_HANDLE";
 		return 0;
 	}
-	if (dhb_drm_has_format(dev, DRM_FORMAT_XRGB8888) && !fb_geom(buf->size, &g)) {
+	if (fb_for(dev, buf, &g)) {
 		snprintf(t->detail, sizeof(t->detail), "framebuffer XRGB8888 %ux%u", g.width,
 			 g.height);
 		ret = dhb_drm_addfb(dev, handle, &g, &fb);
@@ -111,14 +131,19 @@ static const char *drm_supported(const struct dhb_instance *inst, const struct d
 
 static void drm_metrics(struct dhb_ctx *ctx, struct drm_state *s)
 {
+	char fmt[24] = "format=XRGB8888";
+
 	s->first = dhb_ctx_metric(ctx, "prime_import_latency", DHB_METRIC_NS, NULL, "import=first");
 	s->cached =
 		dhb_ctx_metric(ctx, "prime_import_latency", DHB_METRIC_NS, NULL, "import=cached");
 	s->close = dhb_ctx_metric(ctx, "gem_close_latency", DHB_METRIC_NS, NULL, NULL);
 	if (!s->has_fb)
 		return;
-	s->addfb = dhb_ctx_metric(ctx, "addfb_latency", DHB_METRIC_NS, NULL, "format=XRGB8888");
-	s->rmfb = dhb_ctx_metric(ctx, "rmfb_latency", DHB_METRIC_NS, NULL, "format=XRGB8888");
+	/* A picture asked for with --geometry may have another format: its fourcc then. */
+	if (s->fb.fourcc != DRM_FORMAT_XRGB8888)
+		snprintf(fmt, sizeof(fmt), "format=%.4s", (const char *)&s->fb.fourcc);
+	s->addfb = dhb_ctx_metric(ctx, "addfb_latency", DHB_METRIC_NS, NULL, fmt);
+	s->rmfb = dhb_ctx_metric(ctx, "rmfb_latency", DHB_METRIC_NS, NULL, fmt);
 }
 
 static int drm_setup(struct dhb_ctx *ctx)
@@ -145,8 +170,7 @@ static int drm_setup(struct dhb_ctx *ctx)
 		ctx->state = NULL;
 		return dhb_import_refused(ctx, &t);
 	}
-	s->has_fb =
-		dhb_drm_has_format(ctx->dev, DRM_FORMAT_XRGB8888) && !fb_geom(s->buf.size, &s->fb);
+	s->has_fb = fb_for(ctx->dev, &s->buf, &s->fb);
 	drm_metrics(ctx, s);
 	return 0;
 }

@@ -102,7 +102,7 @@ static void no_fit(struct dhb_device *dev, struct vq *v, uint64_t size, struct d
 	struct dhb_geom g;
 	uint32_t si;
 
-	if (dhb_v4l2_cover_format(v->fd, v->q, 1, &g, &si, &dev->ioctl_retries))
+	if (dhb_v4l2_cover_format(v->fd, v->q, 1, NULL, &g, &si, &dev->ioctl_retries))
 		snprintf(t->detail, sizeof(t->detail), "%s: no frame format fits %llu bytes",
 			 v->q->name, (unsigned long long)size);
 	else

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dhb/geom.h"
 #include "dhb/ioctl.h"
 
 /*
@@ -44,7 +45,13 @@
  * the reference heap does). Implies DHB_CAP_HEAP_NODE.
  */
 #define DHB_CAP_HEAP_ATTRS (1u << 6)
-#define DHB_CAP_ALL	   ((1u << 7) - 1)
+/*
+ * Buffers are pictures (dhb/geom.h): the backend takes the geometry asked for in
+ * struct dhb_instance.want (run --geometry) and records each buffer's in .got, which rows carry
+ * in their params (geom=WIDTHxHEIGHT@FORMAT). Backends without it ignore both.
+ */
+#define DHB_CAP_GEOMETRY (1u << 7)
+#define DHB_CAP_ALL	 ((1u << 8) - 1)
 
 /*
  * Properties of a heap implied by its name (struct dhb_instance.props), after the upstream
@@ -83,6 +90,8 @@ struct dhb_backend_ops;
  * @ioctl_retries: EINTR/EAGAIN retries of ioctls made through this instance.
  * @priv: the backend's own state for the instance (e.g. the device it allocates from), freed by
  *        its release hook; NULL for most.
+ * @want: with DHB_CAP_GEOMETRY, the picture asked for; zero fields are derived from the size.
+ * @got: with DHB_CAP_GEOMETRY, the picture of the last buffer allocated (zero: none yet).
  */
 struct dhb_instance {
 	const struct dhb_backend_ops *ops;
@@ -93,6 +102,8 @@ struct dhb_instance {
 	int dev_fd;
 	uint64_t ioctl_retries;
 	void *priv;
+	struct dhb_geom want;
+	struct dhb_geom got;
 };
 
 /**
@@ -131,6 +142,9 @@ struct dhb_buf {
  * @supported: NULL when @inst can give buffers of @size bytes, else why not (the plan skips
  *             the item with this reason, dhb_plan_skip_reason()); a reason built at run time
  *             goes into @buf (@len bytes). May be NULL (every size).
+ * @footprint: the bytes a buffer of @size really takes when that can be more than @size (a
+ *             V4L2 frame is the smallest that holds it), for the plan's memory budget; 0 when
+ *             not known. May be NULL (buffers are the size asked for).
  */
 struct dhb_backend_ops {
 	const char *name;
@@ -147,6 +161,7 @@ struct dhb_backend_ops {
 	int (*sync)(struct dhb_buf *buf, uint64_t flags);
 	const char *(*supported)(const struct dhb_instance *inst, uint64_t size, char *buf,
 				 size_t len);
+	uint64_t (*footprint)(const struct dhb_instance *inst, uint64_t size);
 };
 
 /**

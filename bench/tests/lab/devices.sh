@@ -32,6 +32,18 @@ kill -INT $pid
 wait $pid
 echo "rc-int=$?"
 echo "left-int=$(live)"
+# --geometry: a whole picture is the size of every source and the picture of the sources that
+# make pictures (and of their framebuffer on vkms); a width alone leaves the height to the size;
+# a picture a source cannot make is a skip saying why.
+"$bin" run --tests alloc,import --devices vkms --heaps 'system,drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap' \
+	--geometry 640x480@XR24 --iterations 5 --warmup 1 --csv geom.csv --table none
+echo "rc-geom=$?"
+"$bin" run --tests alloc --heaps 'drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap' --geometry 1280 \
+	--sizes 1M --iterations 5 --csv geomw.csv --table none
+echo "rc-geomw=$?"
+"$bin" run --tests alloc --heaps 'drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap' \
+	--geometry 100x100@NV12 --iterations 5 --table none 2>geomskip.err
+echo "rc-geomskip=$?"
 # A device that disappears mid-run (vivid unbound while the import test streams from it): that
 # item fails with one line (a failed item writes no rows), the next test still runs, nothing is
 # left. Last: vivid stays gone.
@@ -49,7 +61,7 @@ for k in 6.12 6.1; do
 	# shellcheck disable=SC2034,SC2054 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --with-ref-heap --kernel-arg vivid.n_devs=2
 		--kernel-arg vivid.allocators=0,1)
-	rm -f list.txt matrix.json matrix.txt import.csv gone.csv gone.err
+	rm -f list.txt matrix.json matrix.txt import.csv gone.csv gone.err geom.csv geomw.csv geomskip.err
 	guest sh ./guest.sh "$BIN"
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: list exits 0" stdout '^rc-list=0$'
@@ -74,10 +86,10 @@ for k in 6.12 6.1; do
 	for src in system reserved memory@40000000-contiguous udmabuf drm-dumb:vkms; do
 		for dev in vkms vgem; do
 			expect_out "$k: $src into $dev: first and cached PRIME import rows" import.csv \
-				",import,$src,[a-z-]+,8388608,prime_import_latency,device=$dev;import=cached,"
+				",import,$src,[a-z-]+,8388608,prime_import_latency,device=$dev;(geom=[0-9x]+@XR24;)?import=cached,"
 		done
 		expect_out "$k: $src into vkms: ADDFB2 row" import.csv \
-			",import,$src,[a-z-]+,8388608,addfb_latency,device=vkms;format=XRGB8888,"
+			",import,$src,[a-z-]+,8388608,addfb_latency,device=vkms;(geom=[0-9x]+@XR24;)?format=XRGB8888,"
 	done
 	expect_out "$k: per-import page faults and task-clock (counter rows)" import.csv \
 		',import,system,dma-heap,8388608,prime_import_latency.task-clock,device=vkms;import=first,'
@@ -91,6 +103,24 @@ for k in 6.12 6.1; do
 	expect_out "$k: buffers live before SIGINT" stdout '^live-int=[1-9]'
 	expect_out "$k: SIGINT mid-import: exit 130" stdout '^rc-int=130$'
 	expect_out "$k: SIGINT mid-import: nothing left" stdout '^left-int=0$'
+	expect_out "$k: --geometry 640x480@XR24 exits 0" stdout '^rc-geom=0$'
+	expect_out "$k: ... a heap gets the picture's bytes, no picture in its row" geom.csv \
+		',alloc,system,dma-heap,1228800,alloc_latency,,'
+	for src in drm-dumb:vkms v4l2-mmap:vivid-000-vid-cap; do
+		expect_out "$k: ... $src makes the picture and its rows say so" geom.csv \
+			",alloc,$src,[a-z0-9-]+,1228800,alloc_latency,geom=640x480@XR24,"
+		expect_out "$k: ... $src's picture is the framebuffer on vkms" geom.csv \
+			",import,$src,[a-z0-9-]+,1228800,addfb_latency,device=vkms;geom=640x480@XR24;format=XRGB8888,"
+	done
+	expect_out "$k: --geometry 1280 exits 0" stdout '^rc-geomw=0$'
+	expect_out "$k: ... drm-dumb: 1280 pixels, the lines 1M needs" geomw.csv \
+		',alloc,drm-dumb:vkms,drm-dumb,1048576,alloc_latency,geom=1280x205@XR24,'
+	expect_out "$k: ... vivid: a frame 1280 pixels wide" geomw.csv \
+		',alloc,v4l2-mmap:vivid-000-vid-cap,v4l2-mmap,1048576,alloc_latency,geom=1280x[0-9]+@XR24,'
+	expect_out "$k: a picture drm-dumb cannot make is a skip with why" geomskip.err \
+		'^skip: alloc on drm-dumb:vkms.*: a dumb buffer is one plane of whole bytes per pixel; NV12 is not'
+	expect_out "$k: a frame vivid does not make is a skip with what it makes" geomskip.err \
+		'^skip: alloc on v4l2-mmap:vivid-000-vid-cap.*(gives [0-9]+x[0-9]+@NV12 .* when asked for 100x100|offers no NV12 frames)'
 	expect_out "$k: a device gone mid-run fails its item (status 1)" stdout '^rc-gone=1$'
 	if [ "$(grep -c '^error: ' gone.err)" = 1 ] &&
 		grep -qE '^error: import on system into vivid-000-vid-cap, size 1M: .*No such device' gone.err; then
