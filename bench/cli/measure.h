@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// What the measuring commands (run, pipeline) share: their output files, perf counters, environment.
+#ifndef DHB_CLI_MEASURE_H
+#define DHB_CLI_MEASURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dhb/counters.h"
+#include "dhb/outfile.h"
+#include "dhb/section.h"
+#include "dhb/sink.h"
+
+struct dhb_env;
+struct dhb_opts_line;
+struct dhb_run_info;
+struct dhb_runner;
+struct run_reps;
+
+enum { MEASURE_CSV, MEASURE_JSON, MEASURE_SAMPLES, MEASURE_N_PATHS };
+
+/* Pairs measure_env() writes at most. */
+#define MEASURE_MAX_ENV 32
+
+/**
+ * struct measure - a measuring command's outputs and counters. The caller sets the fields up to
+ * @events (its settings) in a zeroed structure; the rest is the helpers'.
+ * @cmd: the command's name, for messages ("run").
+ * @csv: --csv FILE (rows appended as they are made), or NULL.
+ * @json: --json FILE (written whole at the end), or NULL.
+ * @samples: --samples FILE (written whole, as the rows are made), or NULL.
+ * @table: --table full|summary|none.
+ * @events: --events, or NULL for the software events.
+ * @paths: the output paths as checked.
+ * @human: where the table and summary go: stdout, or stderr when a file goes to stdout.
+ */
+struct measure {
+	const char *cmd;
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *table;
+	const char *events;
+	struct dhb_outfile_arg paths[MEASURE_N_PATHS];
+	FILE *human;
+	struct dhb_sink csv_sink;
+	bool csv_open;
+	struct dhb_outfile samples_file;
+	struct dhb_sink samples_sink;
+	bool samples_open;
+	struct dhb_event_list ev;
+	struct dhb_counters counters;
+	struct dhb_section_cost cost;
+	char counter_names[DHB_COUNTERS_WHY_LEN * 2];
+	char counter_floors[DHB_COUNTERS_WHY_LEN * 2];
+};
+
+/*
+ * The output paths, all checked before any is written (dhb/outfile.h), and where the table goes.
+ * 0, or -errno with one line in @err (a usage error).
+ */
+int measure_check_paths(struct measure *m, char *err, size_t errlen);
+
+/*
+ * The perf counters every timed section reads (dhb/counters.h), with what a section costs,
+ * handed to @r: an unknown or malformed --events is a usage error, a tracepoint this process
+ * may not count is "nothing to test" (both one line); what cannot be counted otherwise is said
+ * once and the command goes on. Returns an exit status, or -1 to go on.
+ */
+int measure_counters(struct measure *m, struct dhb_runner *r);
+
+/*
+ * Open the CSV (appended to) and samples files for @r's rows once everything is checked.
+ * Returns an exit status (one line said), or -1 to go on.
+ */
+int measure_open(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run);
+
+/* Print the timer and counting overheads on the human stream, unless --table none. */
+void measure_overheads(const struct measure *m, const struct dhb_runner *r);
+
+/*
+ * The JSON environment beyond the run identity: measurement facts, the counters' facts. @kv and
+ * @buf have room for MEASURE_MAX_ENV pairs. Returns the number of pairs.
+ */
+size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
+		   const struct dhb_runner *r, uint64_t budget, int cpu, uint64_t retries, int sig);
+
+/*
+ * The end: the JSON document, the table and summary, then the CSV and samples files closed;
+ * @reps (NULL for none) gives each row its pass's timestamp. Every failure is said in one line.
+ * Returns 0 or the first -errno.
+ */
+int measure_finish(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run,
+		   struct dhb_opts_line *line, const struct dhb_kv *env, size_t n_env,
+		   struct run_reps *reps);
+
+/* Release what is still open (after an early exit): counters, sinks, the temporary files. */
+void measure_free(struct measure *m);
+
+#endif /* DHB_CLI_MEASURE_H */
