@@ -216,6 +216,25 @@ int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index,
 /* Dequeue a DMABUF buffer of @q into *@index (blocking unless @fd was opened non-blocking). */
 int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
 			  uint64_t *retries);
+/**
+ * struct dhb_v4l2_done - what VIDIOC_DQBUF says of the buffer it hands back.
+ * @index: buffer index.
+ * @sequence: the driver's frame counter (a gap: frames it had no buffer for).
+ * @flags: V4L2_BUF_FLAG_* (V4L2_BUF_FLAG_ERROR: the contents are not a good frame).
+ * @bytesused: bytes of data (the first plane's).
+ * @timestamp_ns: the driver's timestamp of the frame in CLOCK_MONOTONIC ns, when it says its
+ *                timestamps are monotonic (V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC); else 0.
+ */
+struct dhb_v4l2_done {
+	uint32_t index;
+	uint32_t sequence;
+	uint32_t flags;
+	uint32_t bytesused;
+	uint64_t timestamp_ns;
+};
+/* dhb_v4l2_dqbuf_dmabuf() with what the driver says of the frame. */
+int dhb_v4l2_dqbuf_done(int fd, const struct dhb_v4l2_queue *q, struct dhb_v4l2_done *done,
+			uint64_t *retries);
 int dhb_v4l2_streamon(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries);
 /* VIDIOC_STREAMOFF: every queued buffer comes back dequeued (vb2 keeps their attachments). */
 int dhb_v4l2_streamoff(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries);
