@@ -236,7 +236,8 @@ int dhb_run_main(int argc, char **argv)
 			    sig);
 	n_env += run_reps_env(&st->reps, env + n_env);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
-	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, &st->reps);
+	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, &st->reps,
+			     dhb_summary_print);
 	if (sig)
 		status = 128 + sig;
 	else if (r->failures || ret)

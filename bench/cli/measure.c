@@ -10,7 +10,6 @@
 #include "dhb/exit.h"
 #include "dhb/opts.h"
 #include "dhb/runner.h"
-#include "dhb/summary.h"
 #include "measure.h"
 #include "run.h"
 
@@ -239,7 +238,8 @@ static int write_json(struct measure *m, struct dhb_runner *r, struct dhb_run_in
 }
 
 /* The table and the summary; a write error on standard output is reported here. */
-static int write_human(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run)
+static int write_human(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run,
+		       measure_summary_fn summary)
 {
 	struct dhb_sink_config tcfg = {.run = run, .fp = m->human};
 	const struct dhb_row_store *store = &r->store;
@@ -257,7 +257,7 @@ static int write_human(struct measure *m, struct dhb_runner *r, struct dhb_run_i
 	}
 	errno = 0;
 	if (strcmp(m->table, "none"))
-		dhb_summary_print(m->human, store);
+		summary(m->human, store);
 	r2 = dhb_outfile_flush(m->human);
 	if (!ret)
 		ret = r2;
@@ -304,13 +304,13 @@ static int close_samples(struct measure *m)
 
 int measure_finish(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run,
 		   struct dhb_opts_line *line, const struct dhb_kv *env, size_t n_env,
-		   struct run_reps *reps)
+		   struct run_reps *reps, measure_summary_fn summary)
 {
 	int ret = 0, r2;
 
 	if (m->json)
 		ret = write_json(m, r, run, line, env, n_env, reps);
-	r2 = write_human(m, r, run);
+	r2 = write_human(m, r, run, summary);
 	ret = ret ? ret : r2;
 	r2 = close_csv(m);
 	ret = ret ? ret : r2;

@@ -87,14 +87,19 @@ void measure_overheads(const struct measure *m, const struct dhb_runner *r);
 size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
 		   const struct dhb_runner *r, uint64_t budget, int cpu, uint64_t retries, int sig);
 
+struct dhb_row_store;
+
+/* What prints the summary after the table (dhb_summary_print() for run). */
+typedef void (*measure_summary_fn)(FILE *fp, const struct dhb_row_store *s);
+
 /*
- * The end: the JSON document, the table and summary, then the CSV and samples files closed;
+ * The end: the JSON document, the table and @summary, then the CSV and samples files closed;
  * @reps (NULL for none) gives each row its pass's timestamp. Every failure is said in one line.
  * Returns 0 or the first -errno.
  */
 int measure_finish(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run,
 		   struct dhb_opts_line *line, const struct dhb_kv *env, size_t n_env,
-		   struct run_reps *reps);
+		   struct run_reps *reps, measure_summary_fn summary);
 
 /* Release what is still open (after an early exit): counters, sinks, the temporary files. */
 void measure_free(struct measure *m);

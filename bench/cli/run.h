@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dhb/opts.h"
+
 struct dhb_kv;
 
 /**
@@ -183,5 +185,12 @@ int dhb_run_geometry(const char *spec, bool sizes_given, struct dhb_size_list *s
 size_t dhb_run_counter_env(struct dhb_kv *kv, char (*buf)[96], char *names, char *floors,
 			   size_t len, const struct dhb_counters *c,
 			   const struct dhb_section_cost *cost);
+
+/*
+ * Completion values of run's --heaps and --devices (and of the commands that take the same):
+ * "all", then every buffer source, or every device, found here.
+ */
+void dhb_run_heap_names(dhb_opt_emit emit, void *arg);
+void dhb_run_device_names(dhb_opt_emit emit, void *arg);
 
 #endif /* DHB_CLI_RUN_H */

@@ -33,7 +33,7 @@ static void test_names(dhb_opt_emit emit, void *arg)
 }
 
 /* What --heaps takes: "all", and every buffer source found here (the backends' probes). */
-static void heap_names(dhb_opt_emit emit, void *arg)
+void dhb_run_heap_names(dhb_opt_emit emit, void *arg)
 {
 	struct dhb_instance *v = NULL;
 	size_t n = 0, i;
@@ -47,7 +47,7 @@ static void heap_names(dhb_opt_emit emit, void *arg)
 }
 
 /* What --devices takes: "all", and every device found here. */
-static void device_names(dhb_opt_emit emit, void *arg)
+void dhb_run_device_names(dhb_opt_emit emit, void *arg)
 {
 	struct dhb_device *v = NULL;
 	size_t n = 0, i;
@@ -70,7 +70,7 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(heaps),
 	 .def = "all",
 	 .complete = DHB_COMPLETE_LIST,
-	 .values = heap_names,
+	 .values = dhb_run_heap_names,
 	 .help = "heap names or fnmatch globs, plus udmabuf and memfd (comma list)"},
 	{.name = "devices",
 	 .metavar = "LIST",
@@ -78,7 +78,7 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(devices),
 	 .def = "all",
 	 .complete = DHB_COMPLETE_LIST,
-	 .values = device_names,
+	 .values = dhb_run_device_names,
 	 .help = "devices the import tests use: names, nodes (card1, video3), drivers or globs"},
 	{.name = "tests",
 	 .metavar = "LIST",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Bad input to run and frag, on the host (no heap needed): one stderr line, the right status, and
-# every file left as it was, with nothing added. Usage: badinput.sh DMAHEAP-BENCH
+# Bad input to run, frag, pipeline and the analysis commands, on the host (no heap needed): one
+# stderr line, the right status, and every file left as it was, with nothing added.
+# Usage: badinput.sh DMAHEAP-BENCH
 # shellcheck source=../../scripts/tests/lib.sh
 . "$(dirname "$0")/../../scripts/tests/lib.sh"
 set -u
@@ -333,6 +334,37 @@ if "$BIN" "${R[@]}" --table none --csv good.csv >/dev/null 2>&1 &&
 else
 	fail "store and compare fixtures" "the memfd run or the first store add failed"
 fi
+
+# --- pipeline: what is refused before any device is touched -------------------------------------
+P=(pipeline --frames 1 --events none)
+bad "pipeline: --source without a kind" 2 '^dmaheap-bench pipeline: --source vivid: capture:DEVICE' \
+	"${P[@]}" --source vivid
+bad "pipeline: --source capture: without a device" 2 '^dmaheap-bench pipeline: --source capture:: capture:DEVICE' \
+	"${P[@]}" --source capture:
+bad "pipeline: the decoder source is not in this version" 2 \
+	'^dmaheap-bench pipeline: --source decoder:s.fwht: the decoder source is not in this version' \
+	"${P[@]}" --source decoder:s.fwht --json j.json
+bad "pipeline: --size is a width and a height" 2 '^dmaheap-bench pipeline: --size 640: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640
+bad "pipeline: --size 0x480" 2 '^dmaheap-bench pipeline: --size 0x480: WIDTHxHEIGHT' "${P[@]}" --size 0x480
+bad "pipeline: --size with a sign" 2 '^dmaheap-bench pipeline: --size 640x-480: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640x-480
+bad "pipeline: --size with a format" 2 '^dmaheap-bench pipeline: --size 640x480@NV12: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640x480@NV12
+bad "pipeline: --size beyond 16384" 2 '^dmaheap-bench pipeline: --size 20000x480: WIDTHxHEIGHT' \
+	"${P[@]}" --size 20000x480
+bad "pipeline: --buffers 1" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 1
+bad "pipeline: --buffers 33" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 33
+bad "pipeline: --frames 0" 2 '^dmaheap-bench pipeline: --frames' pipeline --frames 0
+bad "pipeline: run's --heaps is not an option" 2 '^dmaheap-bench pipeline: .*--heaps' "${P[@]}" --heaps system
+bad "pipeline: --table wide" 2 '^dmaheap-bench pipeline: --table' "${P[@]}" --table wide
+bad "pipeline: --csv and --json the same file" 2 '^dmaheap-bench pipeline: --json F: the same file as --csv F$' \
+	"${P[@]}" --csv F --json F
+bad "pipeline: --samples is a directory" 2 '^dmaheap-bench pipeline: --samples sub: Is a directory$' \
+	"${P[@]}" --samples sub
+bad "pipeline: a display that is not here, --json untouched" 2 \
+	'^dmaheap-bench pipeline: --display no-such-card: no device matches' "${P[@]}" --display no-such-card \
+	--json j.json
 
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
 if ! command -v valgrind >/dev/null; then

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+// The pipeline command: V4L2 capture -> KMS scanout through each buffer source's dma-bufs, per frame.
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dhb/backend.h"
+#include "dhb/device.h"
+#include "dhb/env.h"
+#include "dhb/err.h"
+#include "dhb/exit.h"
+#include "dhb/opts.h"
+#include "dhb/pipeline.h"
+#include "dhb/plan.h"
+#include "dhb/runner.h"
+#include "dhb/signals.h"
+#include "dhb/size.h"
+#include "measure.h"
+#include "run.h"
+
+/**
+ * struct pipeline_settings - what pipeline's command line sets (pipeline_opts[]).
+ * @source: --source KIND:DEVICE, or NULL for the first capture node.
+ * @display: --display CARD, or NULL for the first KMS card.
+ * @heap: --heap LIST, the buffer sources (names or globs, as run's --heaps).
+ * @buffers: --buffers, frame buffers in flight.
+ * @frames: --frames, measured frames per source.
+ * @warmup: --warmup, frames shown before measuring.
+ * @size: --size WxH, or NULL.
+ * @csv: --csv FILE, or NULL.
+ * @json: --json FILE, or NULL.
+ * @samples: --samples FILE, or NULL.
+ * @events: --events LIST, or NULL.
+ * @table: --table full|summary|none.
+ * @help: --help.
+ */
+struct pipeline_settings {
+	const char *source;
+	const char *display;
+	const char *heap;
+	uint64_t buffers;
+	uint64_t frames;
+	uint64_t warmup;
+	const char *size;
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *events;
+	const char *table;
+	bool help;
+};
+
+#define PREFIX_CAPTURE "capture:"
+#define PREFIX_DECODER "decoder:"
+
+struct pipeline_state {
+	struct pipeline_settings set;
+	struct dhb_opts_line line;
+	struct measure out;
+	struct dhb_env env;
+	struct dhb_device *devs;
+	size_t n_devs;
+	struct dhb_pipe_config cfg;
+	struct dhb_pipe *pipe;
+	struct dhb_instance *inst;
+	size_t n_inst;
+	bool *sel;
+	struct dhb_plan_item *items;
+	size_t n_items;
+	uint64_t budget;
+	struct dhb_runner runner;
+	struct dhb_run_info run;
+	char ts[32];
+};
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "dmaheap-bench pipeline: %s\n", msg);
+	return DHB_EXIT_USAGE;
+}
+
+/* Whether @d can be the display; why not into @why. */
+static bool display_fits(const struct dhb_device *d, char *why, size_t len)
+{
+	if (d->kind != DHB_DEV_DRM)
+		snprintf(why, len, "%s is not a DRM card", d->name);
+	else if (d->err)
+		snprintf(why, len, "%s: %s", d->name, strerror(-d->err));
+	else if (!(d->caps & DHB_DEVCAP_KMS))
+		snprintf(why, len, "%s has no KMS (no CRTC): not a display", d->name);
+	else if (!(d->caps & DHB_DEVCAP_PRIME_IMPORT))
+		snprintf(why, len, "%s imports no dma-buf (no PRIME import)", d->name);
+	else
+		return true;
+	return false;
+}
+
+/* Whether @d can be the capture source; why not into @why. */
+static bool capture_fits(const struct dhb_device *d, char *why, size_t len)
+{
+	if (d->kind != DHB_DEV_V4L2)
+		snprintf(why, len, "%s is not a V4L2 node", d->name);
+	else if (d->err)
+		snprintf(why, len, "%s: %s", d->name, strerror(-d->err));
+	else if (d->caps & (DHB_DEVCAP_M2M | DHB_DEVCAP_CODEC))
+		snprintf(why, len,
+			 "%s is memory to memory (a codec or converter), not a capture node",
+			 d->name);
+	else if (!(d->caps & DHB_DEVCAP_CAPTURE))
+		snprintf(why, len, "%s has no video capture queue", d->name);
+	else if (!(d->caps & DHB_DEVCAP_DMABUF))
+		snprintf(why, len, "%s's capture queue takes no DMABUF buffers", d->name);
+	else
+		return true;
+	return false;
+}
+
+/*
+ * The one device @name selects (NULL: the first that fits) among @v that fits; NULL with one
+ * line in @err (for @opt) when none does or several do.
+ */
+static struct dhb_device *pick(const char *opt, const char *name, struct dhb_device *v, size_t n,
+			       bool (*fits)(const struct dhb_device *, char *, size_t), char *err,
+			       size_t errlen)
+{
+	struct dhb_device *one = NULL;
+	char why[160] = "", names[160] = "";
+	size_t i, found = 0, used = 0;
+	bool *sel;
+
+	sel = calloc(n ? n : 1, sizeof(*sel));
+	if (!sel) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (name && dhb_devices_select(name, v, n, sel, why, sizeof(why))) {
+		/* its message speaks of run's option */
+		snprintf(err, errlen, "%s %s: %s", opt, name,
+			 strncmp(why, "--devices: ", 11) ? why : why + 11);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((name && !sel[i]) || !fits(&v[i], name ? why : names, name ? sizeof(why) : 0))
+			continue;
+		if (!one)
+			one = &v[i];
+		found++;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "", v[i].name);
+		if (!name)
+			break;
+	}
+	if (found == 1)
+		goto out;
+	if (found > 1)
+		snprintf(err, errlen, "%s %s: selects %zu devices (%s); name one", opt, name, found,
+			 names);
+	else if (name)
+		snprintf(err, errlen, "%s %s: %s", opt, name, why);
+	else
+		snprintf(err, errlen, "%s: no device here fits (dmaheap-bench list shows them)",
+			 opt);
+	one = NULL;
+out:
+	free(sel);
+	return one;
+}
+
+/* --source and --display: which devices, and the frame size asked for. */
+static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
+{
+	const struct pipeline_settings *s = &st->set;
+	const char *src = NULL;
+	char extra;
+	size_t i;
+	int ret;
+
+	if (s->source && !strncmp(s->source, PREFIX_DECODER, strlen(PREFIX_DECODER)))
+		return dhb_err(-EINVAL, err, errlen,
+			       "--source %s: the decoder source is not in this version; "
+			       "capture:DEVICE is",
+			       s->source);
+	if (s->source) {
+		if (strncmp(s->source, PREFIX_CAPTURE, strlen(PREFIX_CAPTURE)) ||
+		    !s->source[strlen(PREFIX_CAPTURE)])
+			return dhb_err(-EINVAL, err, errlen,
+				       "--source %s: capture:DEVICE (a V4L2 capture node: a name, "
+				       "a node such as video0, a driver or a glob)",
+				       s->source);
+		src = s->source + strlen(PREFIX_CAPTURE);
+	}
+	if (s->size &&
+	    (sscanf(s->size, "%" SCNu32 "x%" SCNu32 "%c", &st->cfg.width, &st->cfg.height,
+		    &extra) != 2 ||
+	     !st->cfg.width || !st->cfg.height || st->cfg.width > DHB_GEOM_MAX ||
+	     st->cfg.height > DHB_GEOM_MAX || strchr(s->size, '+') || strchr(s->size, '-')))
+		return dhb_err(-EINVAL, err, errlen,
+			       "--size %s: WIDTHxHEIGHT, each 1..%u (a mode of the display)",
+			       s->size, DHB_GEOM_MAX);
+	/* DRM cards are probed first: the display's descriptor is the card's first, its master. */
+	ret = dhb_devices_probe(&st->devs, &st->n_devs);
+	if (ret)
+		return dhb_err(-EIO, err, errlen, "probing devices: %s", strerror(-ret));
+	st->cfg.display =
+		pick("--display", s->display, st->devs, st->n_devs, display_fits, err, errlen);
+	if (!st->cfg.display)
+		return -EINVAL;
+	st->cfg.source = pick("--source", src, st->devs, st->n_devs, capture_fits, err, errlen);
+	if (!st->cfg.source)
+		return -EINVAL;
+	/*
+	 * Only the display stays open (its descriptor is the master); the stages open the source
+	 * themselves, and libv4l2 holds at most 16 nodes open at once.
+	 */
+	for (i = 0; i < st->n_devs; i++) {
+		if (&st->devs[i] != st->cfg.display)
+			dhb_device_close(&st->devs[i]);
+	}
+	st->cfg.source_kind = DHB_PIPE_CAPTURE;
+	st->cfg.buffers = (unsigned int)s->buffers;
+	st->cfg.timeout_ms = DHB_PIPE_TIMEOUT_MS;
+	return 0;
+}
+
+/* The plan: one item per selected buffer source; skips said now. Returns an exit status or -1. */
+static int plan(struct pipeline_state *st)
+{
+	uint64_t size = dhb_pipe_frame_bytes(st->pipe), peak;
+	char err[512], b[DHB_SIZE_FMT_LEN], f[DHB_SIZE_FMT_LEN];
+	struct dhb_plan_item *it;
+	size_t i;
+	int ret;
+
+	ret = dhb_instances_probe(&st->inst, &st->n_inst);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench pipeline: probing: %s\n", strerror(-ret));
+		return DHB_EXIT_FAIL;
+	}
+	st->sel = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->sel));
+	st->items = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->items));
+	if (!st->sel || !st->items)
+		return DHB_EXIT_FAIL;
+	if (dhb_plan_select_heaps(st->set.heap, st->inst, st->n_inst, st->sel, err, sizeof(err)))
+		return usage_error(err);
+	peak = st->cfg.buffers * size;
+	st->budget = dhb_plan_budget_default(st->env.mem_available, st->env.mem_total);
+	if (peak > st->budget) {
+		dhb_size_format(peak, f, sizeof(f));
+		dhb_size_format(st->budget, b, sizeof(b));
+		snprintf(err, sizeof(err),
+			 "--buffers %u frames of %" PRIu64
+			 " bytes need %s at once, over the memory "
+			 "budget of %s (half of MemAvailable); use fewer --buffers or a smaller "
+			 "--size",
+			 st->cfg.buffers, size, f, b);
+		return usage_error(err);
+	}
+	for (i = 0; i < st->n_inst; i++) {
+		if (!st->sel[i])
+			continue;
+		it = &st->items[st->n_items++];
+		it->test = &dhb_pipeline_test;
+		it->inst = &st->inst[i];
+		it->size = size;
+		it->peak_bytes = peak;
+		it->arg = st->pipe;
+		if (st->inst[i].err)
+			snprintf(it->skip_buf, sizeof(it->skip_buf), "%s",
+				 strerror(-st->inst[i].err));
+		it->skip = st->inst[i].err
+				   ? it->skip_buf
+				   : dhb_pipe_skip_reason(st->pipe, &st->inst[i], st->env.page_size,
+							  it->skip_buf, sizeof(it->skip_buf));
+		if (it->skip)
+			fprintf(stderr, "skip: pipeline on %s: %s\n", it->inst->name, it->skip);
+	}
+	return -1;
+}
+
+/* Everything that can be refused before a frame moves: returns an exit status or -1. */
+static int prepare(struct pipeline_state *st, int argc, char **argv)
+{
+	struct pipeline_settings *s = &st->set;
+	char err[512];
+	int ret;
+
+	ret = dhb_opts_start(&dhb_cmd_pipeline, argc, argv, s, &st->line);
+	if (ret >= 0)
+		return ret;
+	st->out = (struct measure){.cmd = "pipeline",
+				   .csv = s->csv,
+				   .json = s->json,
+				   .samples = s->samples,
+				   .table = s->table,
+				   .events = s->events};
+	if (measure_check_paths(&st->out, err, sizeof(err)))
+		return usage_error(err);
+	if (choose_devices(st, err, sizeof(err)))
+		return usage_error(err);
+	ret = dhb_pipe_open(&st->cfg, &st->pipe, err, sizeof(err));
+	if (ret == -EINVAL || ret == -EOPNOTSUPP)
+		return usage_error(err);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench pipeline: %s\n", err);
+		return DHB_EXIT_FAIL;
+	}
+	dhb_env_probe(&st->env);
+	ret = plan(st);
+	if (ret >= 0)
+		return ret;
+	ret = measure_counters(&st->out, &st->runner);
+	if (ret >= 0)
+		return ret;
+	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
+	return measure_open(&st->out, &st->runner, &st->run);
+}
+
+/* The frames of every source, one item each; the number of items that made rows. */
+static size_t run_items(struct pipeline_state *st)
+{
+	struct dhb_runner *r = &st->runner;
+	size_t i, total = 0, done = 0, ran = 0, rows;
+
+	for (i = 0; i < st->n_items; i++)
+		total += !st->items[i].skip;
+	for (i = 0; i < st->n_items && !*r->stop; i++) {
+		if (st->items[i].skip)
+			continue;
+		rows = r->store.n;
+		dhb_runner_run(r, &st->items[i], done++, total);
+		ran += r->store.n > rows;
+		if ((r->csv && r->csv->err) || (r->samples && r->samples->err))
+			break; /* a file cannot be written: stop wasting time */
+	}
+	return ran;
+}
+
+static int pipeline_main(int argc, char **argv)
+{
+	struct pipeline_state *st = calloc(1, sizeof(*st));
+	struct dhb_kv env[MEASURE_MAX_ENV];
+	char envbuf[MEASURE_MAX_ENV][96];
+	struct dhb_runner *r;
+	uint64_t retries = 0;
+	size_t i, n_env, ran;
+	int status, ret, sig;
+
+	if (!st)
+		return DHB_EXIT_FAIL;
+	r = &st->runner;
+	status = prepare(st, argc, argv);
+	if (status >= 0)
+		goto out_free;
+	r->clk = dhb_stats_clock();
+	r->page_size = st->env.page_size;
+	r->iterations = st->set.frames;
+	r->warmup = st->set.warmup;
+	r->verbose_progress = isatty(STDERR_FILENO);
+	r->stop = dhb_signals_install();
+	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
+		r->timer_ns = -1;
+	measure_overheads(&st->out, r);
+	ran = run_items(st);
+	sig = (int)*r->stop;
+	for (i = 0; i < st->n_inst; i++)
+		retries += st->inst[i].ioctl_retries;
+	for (i = 0; i < st->n_devs; i++)
+		retries += st->devs[i].ioctl_retries;
+	n_env = measure_env(&st->out, env, envbuf, &st->env, r, st->budget, -1, retries, sig);
+	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
+	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, NULL,
+			     dhb_pipe_summary_print);
+	if (sig)
+		status = 128 + sig;
+	else if (r->failures || ret)
+		status = DHB_EXIT_FAIL;
+	else
+		status = ran ? DHB_EXIT_OK : DHB_EXIT_NOTHING;
+out_free:
+	measure_free(&st->out);
+	dhb_opts_line_free(&st->line);
+	dhb_runner_fini(r);
+	free(st->items);
+	dhb_pipe_close(st->pipe);
+	dhb_instances_release(st->inst, st->n_inst);
+	free(st->sel);
+	dhb_devices_release(st->devs, st->n_devs);
+	free(st);
+	return status;
+}
+
+/* What --source takes: capture: and each capture node found here. */
+static void source_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_device *v = NULL;
+	char name[DHB_NAME_LEN + sizeof(PREFIX_CAPTURE)], why[8];
+	size_t n = 0, i;
+
+	if (dhb_devices_probe_kind(DHB_DEV_V4L2, &v, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!capture_fits(&v[i], why, sizeof(why)))
+			continue;
+		snprintf(name, sizeof(name), PREFIX_CAPTURE "%s", v[i].name);
+		emit(arg, name);
+	}
+	dhb_devices_release(v, n);
+}
+
+/* What --display takes: each KMS card found here. */
+static void display_names(dhb_opt_emit emit, void *arg)
+{
+	struct dhb_device *v = NULL;
+	size_t n = 0, i;
+	char why[8];
+
+	if (dhb_devices_probe_kind(DHB_DEV_DRM, &v, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (display_fits(&v[i], why, sizeof(why)))
+			emit(arg, v[i].name);
+	}
+	dhb_devices_release(v, n);
+}
+
+#define OFF(field) offsetof(struct pipeline_settings, field)
+
+static const struct dhb_opt pipeline_opts[] = {
+	{.name = "source",
+	 .metavar = "capture:DEV",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(source),
+	 .def_text = "the first V4L2 capture node that takes DMABUF buffers",
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = source_names,
+	 .help = "where frames come from: capture:DEVICE, a V4L2 capture node (a name, node, "
+		 "driver or glob)"},
+	{.name = "display",
+	 .metavar = "CARD",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(display),
+	 .def_text = "the first DRM card with KMS",
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = display_names,
+	 .help = "where frames go: a DRM card with KMS (a name such as vkms, a node, a glob)"},
+	{.name = "heap",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(heap),
+	 .def = "system",
+	 .complete = DHB_COMPLETE_LIST,
+	 .values = dhb_run_heap_names,
+	 .help = "buffer sources, one run of the pipeline each: heaps, drm-dumb:CARD, "
+		 "v4l2-mmap:DEV (names or globs, comma list)"},
+	{.name = "buffers",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(buffers),
+	 .def = "4",
+	 .min = DHB_PIPE_MIN_BUFFERS,
+	 .max = DHB_PIPE_MAX_BUFFERS,
+	 .help = "frame buffers in flight (one on screen, the rest with the source)"},
+	{.name = "frames",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(frames),
+	 .def = "300",
+	 .min = 1,
+	 .max = 100000000,
+	 .help = "measured frames per buffer source"},
+	{.name = "warmup",
+	 .metavar = "N",
+	 .type = DHB_OPT_UINT,
+	 .off = OFF(warmup),
+	 .def = "2",
+	 .max = 100000,
+	 .help = "frames shown before measuring"},
+	{.name = "size",
+	 .metavar = "WxH",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(size),
+	 .def_text = "the display's preferred mode, else its largest smaller mode the source gives",
+	 .help = "the frame size: a mode of the display that the source gives exactly"},
+	{.name = "csv",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(csv),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
+	{.name = "json",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(json),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write rows, settings and environment to FILE as JSON"},
+	{.name = "samples",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write every sample of every row (every frame) to FILE as CSV"},
+	{.name = "events",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(events),
+	 .def_text = "the software events only",
+	 .help = "tracepoints to count per frame besides the software events, or none"},
+	{.name = "table",
+	 .metavar = "MODE",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(table),
+	 .def = "full",
+	 .choices = "full|summary|none",
+	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
+};
+
+const struct dhb_opts_cmd dhb_cmd_pipeline = {
+	.name = "pipeline",
+	.summary = "frames from V4L2 capture to KMS scanout, zero-copy, timed per frame",
+	.usage = "pipeline [OPTIONS]",
+	.about = "Runs the pipeline once per buffer source (--heap): the source's dma-bufs go to "
+		 "the\n"
+		 "capture node (V4L2_MEMORY_DMABUF) and, imported once, to the display (atomic\n"
+		 "commits with fences); each frame's stages are timed, its CPU cost counted and "
+		 "the\n"
+		 "CPU's mappings of frame buffers measured (results/SCHEMA.md, test pipeline).",
+	.opts = pipeline_opts,
+	.n_opts = sizeof(pipeline_opts) / sizeof(pipeline_opts[0]),
+	.main = pipeline_main,
+};

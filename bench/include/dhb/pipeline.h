@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Zero-copy pipelines (bench/pipelines/): a source stage and a sink stage passing dma-buf frames.
+#ifndef DHB_PIPELINE_H
+#define DHB_PIPELINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dhb/device.h"
+#include "dhb/geom.h"
+#include "dhb/store.h"
+#include "dhb/workload.h"
+
+/*
+ * Pipelines
+ * ---------
+ * A pipeline moves frames from a source stage (a V4L2 capture node) to a sink stage (a KMS
+ * display) through buffers of one buffer source (a heap, drm-dumb, v4l2-mmap: any
+ * struct dhb_instance that gives dma-bufs), without the CPU touching them. Each stage is one
+ * ops table (struct dhb_stage_ops, bench/pipelines/stage.h) and the frames between them are
+ * records (struct dhb_frame): a dma-buf per plane, the format, a fence, timestamps.
+ *
+ * dhb_pipe_open() opens both stages and agrees on a format once (the display's modes, the
+ * source's frame sizes); then every buffer source is one plan item the core's runner runs
+ * with dhb_pipeline_test (item->arg is the pipe): its setup allocates the buffers and starts
+ * both stages on them, each iteration is one frame (dequeued from the source, committed to the
+ * display, back to the source once the display lets it go), its teardown stops both stages
+ * and releases every buffer, handle, framebuffer and fence. So the same pipeline runs on
+ * every source side by side, and a signal (ctx->stop) ends the frame loop with the rows so far.
+ */
+
+/* Where the frames come from (struct dhb_pipe_config.source_kind). */
+enum dhb_pipe_source {
+	DHB_PIPE_CAPTURE = 1, /* a V4L2 capture node (vivid), V4L2_MEMORY_DMABUF buffers */
+};
+
+/* How long a stage may keep the pipeline waiting for a frame or a flip before it fails. */
+#define DHB_PIPE_TIMEOUT_MS 5000
+
+/* Bounds of struct dhb_pipe_config.buffers. */
+#define DHB_PIPE_MIN_BUFFERS 2
+#define DHB_PIPE_MAX_BUFFERS 32
+
+/**
+ * struct dhb_pipe_config - what the pipeline is asked to do.
+ * @source_kind: the source stage.
+ * @source: the source device (a V4L2 node with a capture queue); its path is opened again by
+ *          the stage, non-blocking.
+ * @display: the display (a DRM card with KMS), open; the pipe uses its descriptor, which must
+ *           be able to hold DRM master (opened before any other on the card).
+ * @buffers: frame buffers, DHB_PIPE_MIN_BUFFERS .. DHB_PIPE_MAX_BUFFERS.
+ * @width: frame width asked for (--size), 0 to let the pipe choose.
+ * @height: frame height asked for, 0 with @width.
+ * @timeout_ms: the longest wait for a frame or a flip (DHB_PIPE_TIMEOUT_MS when 0).
+ */
+struct dhb_pipe_config {
+	enum dhb_pipe_source source_kind;
+	const struct dhb_device *source;
+	struct dhb_device *display;
+	unsigned int buffers;
+	uint32_t width;
+	uint32_t height;
+	int timeout_ms;
+};
+
+struct dhb_pipe;
+
+/**
+ * dhb_pipe_open() - open both stages and agree on the frame format.
+ * @cfg: what to do; must outlive the pipe.
+ * @out: the pipe; release with dhb_pipe_close().
+ * @err: one line on failure: what refused what, and what it offers instead.
+ * @errlen: size of @err.
+ *
+ * The frame is XRGB8888 (V4L2 XBGR32: the same bytes) at a size both stages give exactly: the
+ * one asked for, else the display's preferred mode, else its largest mode not larger than that
+ * the source gives; the display runs that mode over the whole screen (6.1's vkms requires the
+ * primary plane to cover the CRTC). The source is asked for the display's refresh rate.
+ *
+ * Return: 0; -EINVAL when what was asked cannot be (a size without a mode, a size the source
+ * refuses); -EOPNOTSUPP when a stage's device cannot take part (no atomic KMS, no free primary
+ * plane for XRGB8888, no DMABUF capture queue, no XBGR32); -EBUSY when another client holds the
+ * display (DRM master); another -errno when a device fails.
+ */
+int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char *err,
+		  size_t errlen);
+
+/**
+ * dhb_pipe_close() - close both stages and free the pipe; safe on NULL.
+ * @p: pipe.
+ */
+void dhb_pipe_close(struct dhb_pipe *p);
+
+/**
+ * dhb_pipe_frame_bytes() - the bytes of one frame buffer (the source's sizeimage).
+ * @p: pipe.
+ *
+ * Return: bytes.
+ */
+uint64_t dhb_pipe_frame_bytes(const struct dhb_pipe *p);
+
+/**
+ * dhb_pipe_describe() - the pipeline in the params form of its rows:
+ * "source=NODE;display=CARD;buffers=N;geom=WxH@XR24;rate=HZ".
+ * @p: pipe.
+ * @buf: result.
+ * @len: size of @buf.
+ */
+void dhb_pipe_describe(const struct dhb_pipe *p, char *buf, size_t len);
+
+/*
+ * The pipeline as a test the core's runner runs (never in the workloads' registry): item->arg
+ * is the pipe, item->inst the buffer source, item->size dhb_pipe_frame_bytes(). Its metrics
+ * are results/SCHEMA.md's pipeline rows.
+ */
+extern const struct dhb_test dhb_pipeline_test;
+
+/**
+ * dhb_pipe_skip_reason() - why the pipe cannot run on @inst, or NULL when it can: not a
+ * dma-buf, or a picture the source cannot make (drm-dumb, v4l2-mmap are asked for the frame).
+ * @p: pipe.
+ * @inst: a usable buffer source; its picture request (struct dhb_instance.want) is set.
+ * @page_size: CPU page size.
+ * @buf: room for a reason built at run time.
+ * @len: size of @buf.
+ *
+ * Return: NULL, or the reason (a skip).
+ */
+const char *dhb_pipe_skip_reason(const struct dhb_pipe *p, struct dhb_instance *inst,
+				 long page_size, char *buf, size_t len);
+
+/**
+ * dhb_pipe_summary_print() - the pipeline rows of @s, one line per buffer source: frames, fps,
+ * end-to-end p50 and p99, the stages' latencies, task-clock and page faults per frame, late and
+ * dropped frames, the most CPU-mapped frame-buffer bytes.
+ * @fp: stream; write errors stay in it.
+ * @s: rows; nothing is printed without pipeline rows.
+ */
+void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s);
+
+/**
+ * dhb_pipe_mapped_bytes() - bytes of the given files mapped into this process now
+ * (/proc/self/maps), the measure behind the cpu_frame_bytes rows.
+ * @ids: the files, as (st_dev, st_ino) pairs: ids[2 * i], ids[2 * i + 1].
+ * @n: number of files.
+ * @bytes: result.
+ *
+ * Return: 0 or -errno (the maps file cannot be read).
+ */
+int dhb_pipe_mapped_bytes(const uint64_t *ids, size_t n, uint64_t *bytes);
+
+#endif /* DHB_PIPELINE_H */

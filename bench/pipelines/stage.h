@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// The pipelines' own interface: frame records, the stage ops tables and the pipe they share.
+#ifndef DHB_PIPELINES_STAGE_H
+#define DHB_PIPELINES_STAGE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhb/backend.h"
+#include "dhb/geom.h"
+#include "dhb/pipeline.h"
+
+#define DHB_FRAME_MAX_PLANES 4
+
+/**
+ * struct dhb_frame_times - when a frame passed each point, CLOCK_MONOTONIC ns (0: not yet).
+ * @queued: given to the source empty (VIDIOC_QBUF).
+ * @captured: the source's own timestamp of the frame (the V4L2 buffer's, when monotonic).
+ * @dequeued: handed back by the source full (VIDIOC_DQBUF returned).
+ * @committed: the atomic commit that shows it was issued.
+ * @flipped: on screen: the page-flip event's timestamp (the vblank it was latched at).
+ */
+struct dhb_frame_times {
+	uint64_t queued;
+	uint64_t captured;
+	uint64_t dequeued;
+	uint64_t committed;
+	uint64_t flipped;
+};
+
+/**
+ * struct dhb_frame - one frame buffer and what is known of the frame in it.
+ * @index: its place in the pipe's pool (the V4L2 buffer index too).
+ * @n_planes: planes.
+ * @fd: a dma-buf per plane (the pool's: stages never close them).
+ * @offset: byte offset of each plane in its dma-buf.
+ * @pitch: bytes per line of each plane.
+ * @length: bytes of each plane's dma-buf.
+ * @geom: the picture (DRM fourcc), the same for every frame of a pipe.
+ * @size: bytes of the frame's data (the source's sizeimage).
+ * @fence_fd: a sync_file that signals when the contents are ready, or -1; whoever receives the
+ *            frame owns it (the sink passes it to the display as IN_FENCE_FD and closes it).
+ * @sequence: the source's frame number.
+ * @broken: the source says the contents are no good frame (V4L2_BUF_FLAG_ERROR).
+ * @late: vblanks the flip came after the first one the commit could make.
+ * @t: timestamps.
+ */
+struct dhb_frame {
+	unsigned int index;
+	unsigned int n_planes;
+	int fd[DHB_FRAME_MAX_PLANES];
+	uint32_t offset[DHB_FRAME_MAX_PLANES];
+	uint32_t pitch[DHB_FRAME_MAX_PLANES];
+	uint64_t length;
+	struct dhb_geom geom;
+	uint64_t size;
+	int fence_fd;
+	uint32_t sequence;
+	bool broken;
+	uint32_t late;
+	struct dhb_frame_times t;
+};
+
+/* A display mode the sink offers: its size and refresh (mHz). */
+struct dhb_pipe_mode {
+	uint32_t width;
+	uint32_t height;
+	uint32_t refresh_mhz;
+	bool preferred;
+};
+
+#define DHB_PIPE_MAX_MODES 128
+
+struct dhb_stage;
+
+/**
+ * struct dhb_stage_ops - one kind of stage.
+ * @name: "capture", "kms".
+ * @init: open the device and agree on the format (struct dhb_pipe.fmt): a sink lists what it
+ *        shows (modes), the source then picks; no buffers yet. 0 or -errno, why in the pipe's
+ *        err.
+ * @start: take the pool's @n frames (import them, REQBUFS) and start (STREAMON, the mode set);
+ *         on failure it has released what it took. -EOPNOTSUPP: the device refuses the
+ *         source's buffers (a skip).
+ * @queue: hand @f to the stage: an empty buffer to fill (source), a frame to show (sink).
+ * @dequeue: take a frame back: a full one (source, waiting for it), or (sink, waiting for the
+ *           flip of the frame last queued) the frame the display let go, NULL when none.
+ *           -EINTR when the pipe's stop flag was raised while waiting; -ETIMEDOUT.
+ * @stop: stop and release what start took (STREAMOFF, the display restored, framebuffers and
+ *        handles); safe after a failed or partial start, and twice.
+ * @fini: close what init opened; safe twice.
+ */
+struct dhb_stage_ops {
+	const char *name;
+	int (*init)(struct dhb_stage *s);
+	int (*start)(struct dhb_stage *s, struct dhb_frame *frames, unsigned int n);
+	int (*queue)(struct dhb_stage *s, struct dhb_frame *f);
+	int (*dequeue)(struct dhb_stage *s, struct dhb_frame **f);
+	int (*stop)(struct dhb_stage *s);
+	void (*fini)(struct dhb_stage *s);
+};
+
+/**
+ * struct dhb_stage - a stage of a pipe.
+ * @ops: its kind.
+ * @pipe: the pipe.
+ * @priv: the stage's own state.
+ */
+struct dhb_stage {
+	const struct dhb_stage_ops *ops;
+	struct dhb_pipe *pipe;
+	void *priv;
+};
+
+/**
+ * struct dhb_pipe_format - what the stages agreed on.
+ * @geom: the picture (DRM fourcc; pitch is the source's bytesperline).
+ * @size: bytes of a frame (sizeimage).
+ * @rate_num: the source's frame rate, frames per @rate_den seconds; 0 when it does not say.
+ * @rate_den: see @rate_num.
+ * @mode: the display mode (same size as @geom).
+ */
+struct dhb_pipe_format {
+	struct dhb_geom geom;
+	uint64_t size;
+	uint32_t rate_num;
+	uint32_t rate_den;
+	struct dhb_pipe_mode mode;
+};
+
+/**
+ * struct dhb_pipe - two stages and their frames.
+ * @cfg: the configuration.
+ * @src: the source stage.
+ * @sink: the sink stage.
+ * @modes: the sink's modes (after its init).
+ * @n_modes: number of @modes.
+ * @fmt: the format (after both inits).
+ * @stop: raised asynchronously to end waits (the run's signal flag), or NULL.
+ * @retries: ioctl retries of the stages (EINTR/EAGAIN).
+ * @source_name: the buffer source of the running item ("system"), for messages.
+ * @err: why the last hook failed, one line.
+ */
+struct dhb_pipe {
+	const struct dhb_pipe_config *cfg;
+	struct dhb_stage src;
+	struct dhb_stage sink;
+	struct dhb_pipe_mode modes[DHB_PIPE_MAX_MODES];
+	size_t n_modes;
+	struct dhb_pipe_format fmt;
+	const volatile sig_atomic_t *stop;
+	uint64_t retries;
+	const char *source_name;
+	char err[256];
+};
+
+/* The stages (capture.c, kms.c). */
+extern const struct dhb_stage_ops dhb_stage_capture;
+extern const struct dhb_stage_ops dhb_stage_kms;
+
+/**
+ * dhb_pipe_wait() - poll @fd for @events, up to the pipe's timeout, in slices that look at the
+ * stop flag.
+ * @p: pipe.
+ * @fd: descriptor.
+ * @events: POLLIN ...
+ * @timeout_ms: the bound (the pipe's when <= 0).
+ *
+ * Return: 0 when ready; -EINTR once the stop flag is raised; -ETIMEDOUT; -EIO on POLLERR.
+ */
+int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms);
+
+/**
+ * dhb_pipe_fail() - note why a stage failed in the pipe's err and pass the error on.
+ * @p: pipe.
+ * @err: -errno.
+ * @fmt: printf format of what failed, then its arguments; ": ENAME (message)" follows.
+ *
+ * Return: @err.
+ */
+int dhb_pipe_fail(struct dhb_pipe *p, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* CLOCK_MONOTONIC now, ns: the clock of V4L2 timestamps, DRM events and fences. */
+uint64_t dhb_pipe_now(void);
+
+/**
+ * dhb_pipe_candidates() - the display modes to offer the source, best first: the size asked
+ * for (@width x @height) only, else the preferred mode and then every mode no larger than it,
+ * larger areas first; among modes of one size the preferred one, then the refresh nearest
+ * 60 Hz. One mode per size.
+ * @modes: the display's modes.
+ * @n: number of @modes.
+ * @width: the size asked for, 0 for none.
+ * @height: see @width.
+ * @out: indexes into @modes, room for @n.
+ *
+ * Return: the number of indexes written.
+ */
+size_t dhb_pipe_candidates(const struct dhb_pipe_mode *modes, size_t n, uint32_t width,
+			   uint32_t height, size_t *out);
+
+#endif /* DHB_PIPELINES_STAGE_H */
