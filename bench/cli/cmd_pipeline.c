@@ -114,7 +114,10 @@ static bool capture_fits(const struct dhb_device *d, char *why, size_t len)
 	else if (!(d->caps & DHB_DEVCAP_CAPTURE))
 		snprintf(why, len, "%s has no video capture queue", d->name);
 	else if (!(d->caps & DHB_DEVCAP_DMABUF))
-		snprintf(why, len, "%s's capture queue takes no DMABUF buffers", d->name);
+		snprintf(why, len,
+			 "%s's capture queue takes no DMABUF buffers, or another process is using "
+			 "it (VIDIOC_REQBUFS)",
+			 d->name);
 	else
 		return true;
 	return false;
@@ -122,14 +125,16 @@ static bool capture_fits(const struct dhb_device *d, char *why, size_t len)
 
 /*
  * The one device @name selects (NULL: the first that fits) among @v that fits; NULL with one
- * line in @err (for @opt) when none does or several do.
+ * line in @err when none does or several do. @opt is the option as given ("--source
+ * capture:vivid"), @kind the kind of device it takes.
  */
-static struct dhb_device *pick(const char *opt, const char *name, struct dhb_device *v, size_t n,
+static struct dhb_device *pick(const char *opt, const char *name, enum dhb_dev_kind kind,
+			       struct dhb_device *v, size_t n,
 			       bool (*fits)(const struct dhb_device *, char *, size_t), char *err,
 			       size_t errlen)
 {
 	struct dhb_device *one = NULL;
-	char why[160] = "", names[160] = "";
+	char why[200] = "", names[160] = "", tmp[200];
 	size_t i, found = 0, used = 0;
 	bool *sel;
 
@@ -140,13 +145,18 @@ static struct dhb_device *pick(const char *opt, const char *name, struct dhb_dev
 	}
 	if (name && dhb_devices_select(name, v, n, sel, why, sizeof(why))) {
 		/* its message speaks of run's option */
-		snprintf(err, errlen, "%s %s: %s", opt, name,
+		snprintf(err, errlen, "%s: %s", opt,
 			 strncmp(why, "--devices: ", 11) ? why : why + 11);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((name && !sel[i]) || !fits(&v[i], name ? why : names, name ? sizeof(why) : 0))
+		if (name ? !sel[i] : v[i].kind != kind)
 			continue;
+		if (!fits(&v[i], tmp, sizeof(tmp))) {
+			if (!*why)
+				snprintf(why, sizeof(why), "%s", tmp);
+			continue;
+		}
 		if (!one)
 			one = &v[i];
 		found++;
@@ -159,13 +169,10 @@ static struct dhb_device *pick(const char *opt, const char *name, struct dhb_dev
 	if (found == 1)
 		goto out;
 	if (found > 1)
-		snprintf(err, errlen, "%s %s: selects %zu devices (%s); name one", opt, name, found,
-			 names);
-	else if (name)
-		snprintf(err, errlen, "%s %s: %s", opt, name, why);
+		snprintf(err, errlen, "%s: selects %zu devices (%s); name one", opt, found, names);
 	else
-		snprintf(err, errlen, "%s: no device here fits (dmaheap-bench list shows them)",
-			 opt);
+		snprintf(err, errlen, "%s: %s", opt,
+			 *why ? why : "no such device here (dmaheap-bench list shows them)");
 	one = NULL;
 out:
 	free(sel);
@@ -177,7 +184,7 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 {
 	const struct pipeline_settings *s = &st->set;
 	const char *src = NULL;
-	char extra;
+	char extra, opt[160];
 	size_t i;
 	int ret;
 
@@ -207,11 +214,16 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 	ret = dhb_devices_probe(&st->devs, &st->n_devs);
 	if (ret)
 		return dhb_err(-EIO, err, errlen, "probing devices: %s", strerror(-ret));
+	snprintf(opt, sizeof(opt), "--display%s%s", s->display ? " " : "",
+		 s->display ? s->display : "");
 	st->cfg.display =
-		pick("--display", s->display, st->devs, st->n_devs, display_fits, err, errlen);
+		pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs, display_fits, err, errlen);
 	if (!st->cfg.display)
 		return -EINVAL;
-	st->cfg.source = pick("--source", src, st->devs, st->n_devs, capture_fits, err, errlen);
+	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
+		 s->source ? s->source : "");
+	st->cfg.source =
+		pick(opt, src, DHB_DEV_V4L2, st->devs, st->n_devs, capture_fits, err, errlen);
 	if (!st->cfg.source)
 		return -EINVAL;
 	/*
@@ -288,6 +300,7 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 {
 	struct pipeline_settings *s = &st->set;
 	char err[512];
+	size_t i;
 	int ret;
 
 	ret = dhb_opts_start(&dhb_cmd_pipeline, argc, argv, s, &st->line);
@@ -314,6 +327,10 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 	ret = plan(st);
 	if (ret >= 0)
 		return ret;
+	for (i = 0; i < st->n_items && st->items[i].skip; i++)
+		;
+	if (i == st->n_items)
+		return DHB_EXIT_NOTHING; /* every source skipped, each said why */
 	ret = measure_counters(&st->out, &st->runner);
 	if (ret >= 0)
 		return ret;

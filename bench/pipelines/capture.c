@@ -93,14 +93,18 @@ static int choose_frame(struct dhb_stage *s, struct capture *c)
 	const struct dhb_pipe_config *cfg = p->cfg;
 	size_t idx[DHB_PIPE_MAX_MODES], n, i;
 	struct dhb_geom want = {.fourcc = V4L2_PIX_FMT_XBGR32}, g = {0};
-	char sizes[160];
+	char sizes[64];
 	uint32_t si = 0;
 	int ret = -ERANGE;
 
 	n = dhb_pipe_candidates(p->modes, p->n_modes, cfg->width, cfg->height, idx);
-	if (!n)
-		return dhb_pipe_fail(p, -EINVAL, "%s has no %ux%u mode", cfg->display->name,
-				     cfg->width, cfg->height);
+	if (!n) {
+		n = dhb_pipe_candidates(p->modes, p->n_modes, 0, 0, idx);
+		list_sizes(p, idx, n < 6 ? n : 6, sizes, sizeof(sizes));
+		snprintf(p->err, sizeof(p->err), "%s has no %ux%u mode (it has %s%s)",
+			 cfg->display->name, cfg->width, cfg->height, sizes, n > 6 ? ", ..." : "");
+		return -EINVAL;
+	}
 	for (i = 0; i < n; i++) {
 		want.width = p->modes[idx[i]].width;
 		want.height = p->modes[idx[i]].height;

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Lab test, both kernels: vivid -> vkms through system, CMA (reserved) and drm-dumb buffers side
+# by side, every frame measured, nothing mapped by the CPU; v4l2-mmap, udmabuf (refused on 6.1)
+# and memfd (not a dma-buf); SIGINT and SIGTERM mid-pipeline leave no buffer and the display as
+# it was; a display held by another pipeline and bad input end with one line.
+BIN=$1
+SCHEMA=$2
+. "$(dirname "$0")/lib.sh"
+HERE=$(dirname "$0")
+FRAMES=60
+
+cat >guest.sh <<'GUEST'
+bin=$1 frames=$2
+live() { awk '/^Total [0-9]+ objects/ { print $2 }' /sys/kernel/debug/dma_buf/bufinfo; }
+vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
+# What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
+state() {
+	grep -E '^(plane|crtc|connector)|^	(crtc=|fb=|crtc-pos=|src-pos=|enable=|active=|mode:)' \
+		"$vk/state"
+}
+# The reference: what any client leaves (the kernel gives the display back to the console,
+# fbdev's lastclose, when the card's last descriptor closes).
+"$bin" list >/dev/null
+state >state.before
+P="$bin pipeline --display vkms --size 640x480"
+$P --source capture:vivid-000-vid-cap --heap system,reserved,drm-dumb:vkms --buffers 4 \
+	--frames "$frames" --warmup 4 --csv p.csv --json p.json --samples p.samples \
+	--table summary >main.out 2>main.err
+echo "rc-main=$?"
+echo "left-main=$(live)"
+state >state.main
+$P --heap 'udmabuf,v4l2-mmap:vivid-000-vid-cap,memfd' --frames 8 --warmup 1 --csv o.csv \
+	--table none 2>other.err
+echo "rc-other=$?"
+$P --heap memfd 2>memfd.err
+echo "rc-memfd=$?"
+# A pipeline stopped by SIGINT; meanwhile another one finds the display taken. A descriptor
+# of the card held open past the pipeline's exit keeps the console away: the state after it
+# is what the pipeline restored itself.
+$P --heap reserved --frames 100000 --table none --csv int.csv 2>int.err &
+pid=$!
+sleep 4
+exec 7<"/dev/dri/card$(basename "$vk")"
+echo "live-int=$(live)"
+$P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
+echo "rc-busy=$?"
+kill -INT $pid
+wait $pid
+echo "rc-int=$?"
+echo "left-int=$(live)"
+state >state.int
+exec 7<&-
+$P --heap drm-dumb:vkms --frames 100000 --table none 2>term.err &
+pid=$!
+sleep 3
+kill -TERM $pid
+wait $pid
+echo "rc-term=$?"
+echo "left-term=$(live)"
+# Bad input that needs the devices: status 2, one line.
+bad() {
+	name=$1
+	shift
+	"$bin" pipeline --frames 1 "$@" >/dev/null 2>"bad-$name.err"
+	echo "rc-bad-$name=$? lines-bad-$name=$(wc -l <"bad-$name.err")"
+}
+bad nomode --size 1000x700
+bad nosize --size 1024x768
+bad vgem --display vgem
+bad m2m --source capture:vicodec-stateful-decoder
+bad output --source capture:vivid-000-vid-out
+bad two --source capture:vivid
+echo "left-end=$(live)"
+GUEST
+
+for k in 6.12 6.1; do
+	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
+	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
+	rm -f ./*.err ./*.out p.csv p.json p.samples o.csv int.csv state.*
+	guest sh ./guest.sh "$BIN" "$FRAMES"
+	expect_rc "$k: the guest script ran" 0
+	expect_out "$k: system, reserved and drm-dumb:vkms side by side (status 0)" stdout '^rc-main=0$'
+	if python3 "$HERE/check_pipeline.py" "$SCHEMA" p.csv p.json p.samples "$FRAMES" \
+		system reserved drm-dumb:vkms >check.out; then
+		pass "$k: $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped by the CPU"
+		sed "s/^# /# $k: /" check.out
+	else
+		fail "$k: $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped by the CPU" \
+			"$(cat check.out)"
+	fi
+	expect_out "$k: ... at 640x480 XRGB8888 (XBGR32), vivid asked for the display's rate" p.csv \
+		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,fps,1,'
+	expect_out "$k: ... the summary has a line per source" main.out '^  drm-dumb:vkms +60 '
+	expect_out "$k: ... nothing left" stdout '^left-main=0$'
+	if cmp -s state.before state.main && cmp -s state.before state.int; then
+		pass "$k: ... the display as it was, also before the console takes it back (debugfs state)"
+	else
+		fail "$k: ... the display as it was, also before the console takes it back (debugfs state)" \
+			"$(diff state.before state.main | head -8)" "$(diff state.before state.int | head -8)"
+	fi
+	expect_out "$k: v4l2-mmap, udmabuf and memfd (status 0)" stdout '^rc-other=0$'
+	expect_out "$k: ... v4l2-mmap's own buffers go through" o.csv \
+		',pipeline,v4l2-mmap:vivid-000-vid-cap,v4l2-mmap,1228800,cpu_frame_bytes,.*,bytes,8,0,0,'
+	expect_out "$k: ... memfd is a skip: not a dma-buf" other.err '^skip: pipeline on memfd: not a dma-buf$'
+	if [ "$k" = 6.1 ]; then
+		expect_out "$k: ... udmabuf refused by vivid (no vmap on 6.1): a skip naming the ioctl and list --matrix" \
+			other.err '^skip: pipeline on udmabuf, size 1200K: VIDIOC_QBUF: EFAULT \(Bad address\) \[vivid-000-vid-cap capture XR24 640x480 from udmabuf\] \(dmaheap-bench list --matrix'
+	else
+		expect_out "$k: ... udmabuf goes through (vmap since 6.2)" o.csv ',pipeline,udmabuf,udmabuf,1228800,fps,'
+	fi
+	expect_out "$k: only memfd: nothing to run (status 3)" stdout '^rc-memfd=3$'
+	expect_out "$k: ... with one line" memfd.err '^skip: pipeline on memfd: not a dma-buf$'
+	expect_out "$k: buffers live mid-pipeline" stdout '^live-int=[1-9]'
+	expect_out "$k: a display held by another pipeline: status 1" stdout '^rc-busy=1$'
+	if [ "$(wc -l <busy.err)" = 1 ] && grep -q 'vkms: another client holds DRM master' busy.err; then
+		pass "$k: ... with one line ($(cat busy.err))"
+	else
+		fail "$k: ... with one line" "$(cat busy.err)"
+	fi
+	expect_out "$k: SIGINT mid-pipeline: status 130" stdout '^rc-int=130$'
+	expect_out "$k: ... nothing left" stdout '^left-int=0$'
+	expect_out "$k: ... the rows so far kept" int.csv ',pipeline,reserved,dma-heap,1228800,frame_time,'
+	expect_out "$k: SIGTERM mid-pipeline: status 143" stdout '^rc-term=143$'
+	expect_out "$k: ... nothing left" stdout '^left-term=0$'
+	for c in "nomode:vkms has no 1000x700 mode \(it has 1024x768" \
+		"nosize:vivid-000-vid-cap gives [0-9]+x[0-9]+ when asked for 1024x768 XBGR32" \
+		"vgem:--display vgem: vgem has no KMS" \
+		"m2m:--source capture:vicodec-stateful-decoder: .* is memory to memory" \
+		"output:--source capture:vivid-000-vid-out: .* has no video capture queue" \
+		"two:--source capture:vivid: selects 2 devices \(vivid-000-vid-cap, vivid-001-vid-cap\)"; do
+		name=${c%%:*}
+		expect_out "$k: bad input ($name): status 2, one line" stdout "^rc-bad-$name=2 lines-bad-$name=1$"
+		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
+	done
+	expect_out "$k: nothing left at the end" stdout '^left-end=0$'
+done
+finish
