@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of the pipelines that need no device: the modes offered, the CPU-mapping measure,
+// the bounded wait.
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dhb/stats.h"
+#include "../pipelines/stage.h"
+
+static const struct dhb_pipe_mode modes[] = {
+	{1024, 768, 60004, true}, {1920, 1080, 60000, false}, {1280, 720, 60000, false},
+	{640, 480, 75000, false}, {800, 600, 60317, false},   {640, 480, 59940, false},
+	{640, 480, 72809, false}, {320, 200, 70000, false},
+};
+
+#define N_MODES (sizeof(modes) / sizeof(modes[0]))
+
+Test(pipeline, candidates_preferred_then_smaller)
+{
+	size_t out[N_MODES], n;
+
+	n = dhb_pipe_candidates(modes, N_MODES, 0, 0, out);
+	cr_assert_eq(n, 4, "the preferred size and the sizes no larger: %zu", n);
+	cr_assert_eq(out[0], 0, "the preferred first");
+	cr_assert_eq(out[1], 4, "then the larger area (800x600)");
+	cr_assert_eq(out[2], 5, "one 640x480: the refresh nearest 60 Hz");
+	cr_assert_eq(out[3], 7);
+}
+
+Test(pipeline, candidates_asked_size)
+{
+	size_t out[N_MODES];
+
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 640, 480, out), 1);
+	cr_assert_eq(out[0], 5);
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 1920, 1080, out), 1,
+		     "a size larger than the preferred one may be asked for");
+	cr_assert_eq(out[0], 1);
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 1000, 700, out), 0);
+	cr_assert_eq(dhb_pipe_candidates(modes, 0, 0, 0, out), 0);
+}
+
+Test(pipeline, candidates_without_a_preferred_mode)
+{
+	struct dhb_pipe_mode m[3] = {
+		{640, 480, 60000, false}, {1280, 720, 60000, false}, {1280, 720, 50000, false}};
+	size_t out[3];
+
+	cr_assert_eq(dhb_pipe_candidates(m, 3, 0, 0, out), 2, "every size, once");
+	cr_assert_eq(out[0], 1, "the largest first, at 60 Hz");
+	cr_assert_eq(out[1], 0);
+}
+
+/* A memfd of @pages pages and its (st_dev, st_ino). */
+static int memfd_of(size_t pages, uint64_t *ids)
+{
+	struct stat st;
+	int fd = memfd_create("dhb-test", MFD_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)(pages * 4096)), 0);
+	cr_assert_eq(fstat(fd, &st), 0);
+	ids[0] = st.st_dev;
+	ids[1] = st.st_ino;
+	return fd;
+}
+
+Test(pipeline, mapped_bytes_counts_the_files_mappings)
+{
+	uint64_t ids[4], bytes = 1;
+	long page = sysconf(_SC_PAGESIZE);
+	void *a, *b;
+	int fd = memfd_of(4, ids), other = memfd_of(1, ids + 2);
+
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 0, "nothing mapped yet");
+	a = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+	b = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	cr_assert_neq(b, MAP_FAILED);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 5 * (uint64_t)page, "both mappings: %llu", (unsigned long long)bytes);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids + 2, 1, &bytes), 0);
+	cr_assert_eq(bytes, 0, "another file's mappings do not count");
+	cr_assert_eq(munmap(a, 2 * (size_t)page), 0);
+	cr_assert_eq(munmap(b, 3 * (size_t)page), 0);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 0);
+	close(fd);
+	close(other);
+}
+
+Test(pipeline, wait_is_bounded_and_stops)
+{
+	struct dhb_pipe_config cfg = {.timeout_ms = 5000};
+	struct dhb_pipe p = {.cfg = &cfg};
+	volatile sig_atomic_t stop = 0;
+	uint64_t t0;
+	int fds[2];
+
+	cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
+	p.stop = &stop;
+	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 50), -ETIMEDOUT);
+	cr_assert_geq(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 50000000u);
+	stop = 2;
+	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0), -EINTR, "a raised flag ends the wait");
+	cr_assert_lt(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 1000000000u);
+	stop = 0;
+	cr_assert_eq(write(fds[1], "x", 1), 1);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0), 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+Test(pipeline, fail_names_the_errno)
+{
+	struct dhb_pipe p = {0};
+
+	cr_assert_eq(dhb_pipe_fail(&p, -EFAULT, "VIDIOC_QBUF %u", 3), -EFAULT);
+	cr_assert_str_eq(p.err, "VIDIOC_QBUF 3: EFAULT (Bad address)");
+}
