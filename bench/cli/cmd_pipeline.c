@@ -32,11 +32,7 @@
  * @frames: --frames, measured frames per source.
  * @warmup: --warmup, frames shown before measuring.
  * @size: --size WxH, or NULL.
- * @csv: --csv FILE, or NULL.
- * @json: --json FILE, or NULL.
- * @samples: --samples FILE, or NULL.
- * @events: --events LIST, or NULL.
- * @table: --table full|summary|none.
+ * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
  */
 struct pipeline_settings {
@@ -47,11 +43,7 @@ struct pipeline_settings {
 	uint64_t frames;
 	uint64_t warmup;
 	const char *size;
-	const char *csv;
-	const char *json;
-	const char *samples;
-	const char *events;
-	const char *table;
+	struct measure_settings out;
 	bool help;
 };
 
@@ -306,13 +298,7 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 	ret = dhb_opts_start(&dhb_cmd_pipeline, argc, argv, s, &st->line);
 	if (ret >= 0)
 		return ret;
-	st->out = (struct measure){.cmd = "pipeline",
-				   .csv = s->csv,
-				   .json = s->json,
-				   .samples = s->samples,
-				   .table = s->table,
-				   .events = s->events};
-	if (measure_check_paths(&st->out, err, sizeof(err)))
+	if (measure_init(&st->out, "pipeline", &s->out, err, sizeof(err)))
 		return usage_error(err);
 	if (choose_devices(st, err, sizeof(err)))
 		return usage_error(err);
@@ -374,15 +360,9 @@ static int pipeline_main(int argc, char **argv)
 	status = prepare(st, argc, argv);
 	if (status >= 0)
 		goto out_free;
-	r->clk = dhb_stats_clock();
-	r->page_size = st->env.page_size;
 	r->iterations = st->set.frames;
 	r->warmup = st->set.warmup;
-	r->verbose_progress = isatty(STDERR_FILENO);
-	r->stop = dhb_signals_install();
-	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
-		r->timer_ns = -1;
-	measure_overheads(&st->out, r);
+	measure_start(&st->out, r, st->env.page_size);
 	ran = run_items(st);
 	sig = (int)*r->stop;
 	for (i = 0; i < st->n_inst; i++)
@@ -412,38 +392,36 @@ out_free:
 	return status;
 }
 
-/* What --source takes: capture: and each capture node found here. */
-static void source_names(dhb_opt_emit emit, void *arg)
+/* The names of the devices of @kind that fit, each after @prefix, for completion. */
+static void emit_fitting(enum dhb_dev_kind kind,
+			 bool (*fits)(const struct dhb_device *, char *, size_t),
+			 const char *prefix, dhb_opt_emit emit, void *arg)
 {
+	char name[DHB_NAME_LEN + 16], why[8];
 	struct dhb_device *v = NULL;
-	char name[DHB_NAME_LEN + sizeof(PREFIX_CAPTURE)], why[8];
 	size_t n = 0, i;
 
-	if (dhb_devices_probe_kind(DHB_DEV_V4L2, &v, &n))
+	if (dhb_devices_probe_kind(kind, &v, &n))
 		return;
 	for (i = 0; i < n; i++) {
-		if (!capture_fits(&v[i], why, sizeof(why)))
+		if (!fits(&v[i], why, sizeof(why)))
 			continue;
-		snprintf(name, sizeof(name), PREFIX_CAPTURE "%s", v[i].name);
+		snprintf(name, sizeof(name), "%s%s", prefix, v[i].name);
 		emit(arg, name);
 	}
 	dhb_devices_release(v, n);
 }
 
+/* What --source takes: capture: and each capture node found here. */
+static void source_names(dhb_opt_emit emit, void *arg)
+{
+	emit_fitting(DHB_DEV_V4L2, capture_fits, PREFIX_CAPTURE, emit, arg);
+}
+
 /* What --display takes: each KMS card found here. */
 static void display_names(dhb_opt_emit emit, void *arg)
 {
-	struct dhb_device *v = NULL;
-	size_t n = 0, i;
-	char why[8];
-
-	if (dhb_devices_probe_kind(DHB_DEV_DRM, &v, &n))
-		return;
-	for (i = 0; i < n; i++) {
-		if (display_fits(&v[i], why, sizeof(why)))
-			emit(arg, v[i].name);
-	}
-	dhb_devices_release(v, n);
+	emit_fitting(DHB_DEV_DRM, display_fits, "", emit, arg);
 }
 
 #define OFF(field) offsetof(struct pipeline_settings, field)
@@ -504,37 +482,7 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .off = OFF(size),
 	 .def_text = "the display's preferred mode, else its largest smaller mode the source gives",
 	 .help = "the frame size: a mode of the display that the source gives exactly"},
-	{.name = "csv",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(csv),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
-	{.name = "json",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(json),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "write rows, settings and environment to FILE as JSON"},
-	{.name = "samples",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(samples),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "write every sample of every row (every frame) to FILE as CSV"},
-	{.name = "events",
-	 .metavar = "LIST",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(events),
-	 .def_text = "the software events only",
-	 .help = "tracepoints to count per frame besides the software events, or none"},
-	{.name = "table",
-	 .metavar = "MODE",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(table),
-	 .def = "full",
-	 .choices = "full|summary|none",
-	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	MEASURE_OPTS(struct pipeline_settings, out),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 

@@ -70,13 +70,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
 	if (ret >= 0)
 		return ret;
-	st->out = (struct measure){.cmd = "run",
-				   .csv = s->csv,
-				   .json = s->json,
-				   .samples = s->samples,
-				   .table = s->table,
-				   .events = s->events};
-	if (measure_check_paths(&st->out, err, sizeof(err)))
+	if (measure_init(&st->out, "run", &s->out, err, sizeof(err)))
 		return usage_error(err);
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
@@ -197,17 +191,11 @@ int dhb_run_main(int argc, char **argv)
 	status = prepare(st, argc, argv);
 	if (status >= 0)
 		goto out_free;
-	r->clk = dhb_stats_clock();
-	r->page_size = st->env.page_size;
 	r->iterations = st->set.iterations;
 	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
 	r->warmup = st->set.warmup;
 	r->devs = st->devs ? &st->devset : NULL;
-	r->verbose_progress = isatty(STDERR_FILENO);
-	r->stop = dhb_signals_install();
-	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
-		r->timer_ns = -1;
-	measure_overheads(&st->out, r);
+	measure_start(&st->out, r, st->env.page_size);
 	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;

@@ -5,24 +5,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
 #include "dhb/runner.h"
+#include "dhb/signals.h"
 #include "measure.h"
 #include "run.h"
 
-int measure_check_paths(struct measure *m, char *err, size_t errlen)
+int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set, char *err,
+		 size_t errlen)
 {
 	size_t i;
 	int ret;
 
-	m->paths[MEASURE_CSV] = (struct dhb_outfile_arg){"--csv", m->csv, DHB_OUTFILE_DASH, false};
+	memset(m, 0, sizeof(*m));
+	m->cmd = cmd;
+	m->set = set;
+
+	m->paths[MEASURE_CSV] =
+		(struct dhb_outfile_arg){"--csv", m->set->csv, DHB_OUTFILE_DASH, false};
 	m->paths[MEASURE_JSON] =
-		(struct dhb_outfile_arg){"--json", m->json, DHB_OUTFILE_DASH, false};
+		(struct dhb_outfile_arg){"--json", m->set->json, DHB_OUTFILE_DASH, false};
 	m->paths[MEASURE_SAMPLES] =
-		(struct dhb_outfile_arg){"--samples", m->samples, DHB_OUTFILE_DASH, false};
+		(struct dhb_outfile_arg){"--samples", m->set->samples, DHB_OUTFILE_DASH, false};
 	ret = dhb_outfile_check(m->paths, MEASURE_N_PATHS, err, errlen);
 	m->human = stdout;
 	for (i = 0; i < MEASURE_N_PATHS; i++) {
@@ -37,7 +45,7 @@ int measure_counters(struct measure *m, struct dhb_runner *r)
 	char err[512];
 	int ret;
 
-	ret = dhb_events_parse(m->events, &m->ev, err, sizeof(err));
+	ret = dhb_events_parse(m->set->events, &m->ev, err, sizeof(err));
 	if (!ret)
 		ret = dhb_events_resolve(&m->ev, NULL, err, sizeof(err));
 	if (!ret)
@@ -71,11 +79,11 @@ int measure_counters(struct measure *m, struct dhb_runner *r)
 static int open_csv(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run)
 {
 	struct dhb_sink_config cfg = {
-		.path = m->paths[MEASURE_CSV].std ? "-" : m->csv, .append = true, .run = run};
+		.path = m->paths[MEASURE_CSV].std ? "-" : m->set->csv, .append = true, .run = run};
 	int ret = dhb_sink_open(&m->csv_sink, &dhb_sink_csv_ops, &cfg);
 
 	if (ret) {
-		fprintf(stderr, "dmaheap-bench %s: --csv %s: %s\n", m->cmd, m->csv,
+		fprintf(stderr, "dmaheap-bench %s: --csv %s: %s\n", m->cmd, m->set->csv,
 			ret == -EPROTO ? "its header is another schema's; use a new file"
 				       : strerror(-ret));
 		return ret;
@@ -92,7 +100,7 @@ static int open_samples(struct measure *m, struct dhb_runner *r, struct dhb_run_
 	bool std = m->paths[MEASURE_SAMPLES].std;
 	int ret;
 
-	ret = dhb_outfile_open(&m->samples_file, m->samples, std);
+	ret = dhb_outfile_open(&m->samples_file, m->set->samples, std);
 	if (!ret) {
 		cfg.fp = m->samples_file.fp;
 		ret = dhb_sink_open(&m->samples_sink, &dhb_sink_samples_ops, &cfg);
@@ -101,7 +109,7 @@ static int open_samples(struct measure *m, struct dhb_runner *r, struct dhb_run_
 	}
 	if (ret) {
 		fprintf(stderr, "dmaheap-bench %s: writing %s: %s\n", m->cmd,
-			std ? "standard output" : m->samples, strerror(-ret));
+			std ? "standard output" : m->set->samples, strerror(-ret));
 		return ret;
 	}
 	m->samples_open = true;
@@ -111,16 +119,22 @@ static int open_samples(struct measure *m, struct dhb_runner *r, struct dhb_run_
 
 int measure_open(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run)
 {
-	if (m->csv && open_csv(m, r, run))
+	if (m->set->csv && open_csv(m, r, run))
 		return DHB_EXIT_USAGE;
-	if (m->samples && open_samples(m, r, run))
+	if (m->set->samples && open_samples(m, r, run))
 		return DHB_EXIT_FAIL;
 	return -1;
 }
 
-void measure_overheads(const struct measure *m, const struct dhb_runner *r)
+void measure_start(const struct measure *m, struct dhb_runner *r, long page_size)
 {
-	if (!strcmp(m->table, "none"))
+	r->clk = dhb_stats_clock();
+	r->page_size = page_size;
+	r->verbose_progress = isatty(STDERR_FILENO);
+	r->stop = dhb_signals_install();
+	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
+		r->timer_ns = -1;
+	if (!strcmp(m->set->table, "none"))
 		return;
 	fprintf(m->human,
 		"timer overhead: %.0f ns per timing (median of 10000 back-to-back "
@@ -209,7 +223,7 @@ static int write_json(struct measure *m, struct dhb_runner *r, struct dhb_run_in
 	}
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
-	ret = dhb_outfile_open(&of, m->json, std);
+	ret = dhb_outfile_open(&of, m->set->json, std);
 	if (reps && reps->n)
 		run->timestamp = reps->ts[0]; /* the environment's: the first pass's */
 	if (!ret) {
@@ -233,7 +247,7 @@ static int write_json(struct measure *m, struct dhb_runner *r, struct dhb_run_in
 	free(all_env);
 	if (ret)
 		fprintf(stderr, "dmaheap-bench %s: writing %s: %s\n", m->cmd,
-			std ? "standard output" : m->json, strerror(-ret));
+			std ? "standard output" : m->set->json, strerror(-ret));
 	return ret;
 }
 
@@ -247,7 +261,7 @@ static int write_human(struct measure *m, struct dhb_runner *r, struct dhb_run_i
 	size_t i;
 	int ret = 0, r2;
 
-	if (!strcmp(m->table, "full")) {
+	if (!strcmp(m->set->table, "full")) {
 		ret = dhb_sink_open(&sink, &dhb_sink_table_ops, &tcfg);
 		if (!ret) {
 			for (i = 0; i < store->n; i++)
@@ -256,7 +270,7 @@ static int write_human(struct measure *m, struct dhb_runner *r, struct dhb_run_i
 		}
 	}
 	errno = 0;
-	if (strcmp(m->table, "none"))
+	if (strcmp(m->set->table, "none"))
 		summary(m->human, store);
 	r2 = dhb_outfile_flush(m->human);
 	if (!ret)
@@ -278,7 +292,8 @@ static int close_csv(struct measure *m)
 	m->csv_open = false;
 	if (ret)
 		fprintf(stderr, "dmaheap-bench %s: writing %s: %s\n", m->cmd,
-			m->paths[MEASURE_CSV].std ? "standard output" : m->csv, strerror(-ret));
+			m->paths[MEASURE_CSV].std ? "standard output" : m->set->csv,
+			strerror(-ret));
 	return ret;
 }
 
@@ -297,7 +312,7 @@ static int close_samples(struct measure *m)
 		ret = dhb_outfile_commit(&m->samples_file);
 	if (ret)
 		fprintf(stderr, "dmaheap-bench %s: writing %s: %s\n", m->cmd,
-			m->paths[MEASURE_SAMPLES].std ? "standard output" : m->samples,
+			m->paths[MEASURE_SAMPLES].std ? "standard output" : m->set->samples,
 			strerror(-ret));
 	return ret;
 }
@@ -308,7 +323,7 @@ int measure_finish(struct measure *m, struct dhb_runner *r, struct dhb_run_info 
 {
 	int ret = 0, r2;
 
-	if (m->json)
+	if (m->set->json)
 		ret = write_json(m, r, run, line, env, n_env, reps);
 	r2 = write_human(m, r, run, summary);
 	ret = ret ? ret : r2;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "dhb/counters.h"
+#include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/section.h"
 #include "dhb/sink.h"
@@ -25,24 +26,71 @@ enum { MEASURE_CSV, MEASURE_JSON, MEASURE_SAMPLES, MEASURE_N_PATHS };
 #define MEASURE_MAX_ENV 32
 
 /**
- * struct measure - a measuring command's outputs and counters. The caller sets the fields up to
- * @events (its settings) in a zeroed structure; the rest is the helpers'.
- * @cmd: the command's name, for messages ("run").
+ * struct measure_settings - the options every measuring command has (MEASURE_OPTS()).
  * @csv: --csv FILE (rows appended as they are made), or NULL.
  * @json: --json FILE (written whole at the end), or NULL.
  * @samples: --samples FILE (written whole, as the rows are made), or NULL.
- * @table: --table full|summary|none.
  * @events: --events, or NULL for the software events.
+ * @table: --table full|summary|none.
+ */
+struct measure_settings {
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *events;
+	const char *table;
+};
+
+/*
+ * The option rows of the struct measure_settings @m of the settings structure @t, in the order
+ * --csv, --json, --samples, --events, --table (dhb/opts.h): MEASURE_OPTS(t, m) in a table.
+ */
+#define MEASURE_OPT_CSV(t, m)                                                             \
+	{                                                                                 \
+		.name = "csv", .metavar = "FILE", .type = DHB_OPT_STRING,                 \
+		.off = offsetof(t, m.csv), .complete = DHB_COMPLETE_FILE,                 \
+		.help = "append the rows to FILE as CSV (header only into an empty file)" \
+	}
+#define MEASURE_OPT_JSON(t, m)                                                 \
+	{                                                                      \
+		.name = "json", .metavar = "FILE", .type = DHB_OPT_STRING,     \
+		.off = offsetof(t, m.json), .complete = DHB_COMPLETE_FILE,     \
+		.help = "write rows, settings and environment to FILE as JSON" \
+	}
+#define MEASURE_OPT_SAMPLES(t, m)                                                       \
+	{                                                                               \
+		.name = "samples", .metavar = "FILE", .type = DHB_OPT_STRING,           \
+		.off = offsetof(t, m.samples), .complete = DHB_COMPLETE_FILE,           \
+		.help = "write every sample of every row (past 65536, its histogram's " \
+			"buckets) to FILE as CSV"                                       \
+	}
+#define MEASURE_OPT_EVENTS(t, m)                                                              \
+	{                                                                                     \
+		.name = "events", .metavar = "LIST", .type = DHB_OPT_STRING,                  \
+		.off = offsetof(t, m.events), .def_text = "the software events only",         \
+		.help = "tracepoints to count per timed section besides the software events " \
+			"(kmem:mm_page_alloc,...), or none to count nothing"                  \
+	}
+#define MEASURE_OPT_TABLE(t, m)                                                                \
+	{                                                                                      \
+		.name = "table", .metavar = "MODE", .type = DHB_OPT_CHOICE,                    \
+		.off = offsetof(t, m.table), .def = "full", .choices = "full|summary|none",    \
+		.help = "terminal output: full (every row, then the summary), summary or none" \
+	}
+#define MEASURE_OPTS(t, m)                                                        \
+	MEASURE_OPT_CSV(t, m), MEASURE_OPT_JSON(t, m), MEASURE_OPT_SAMPLES(t, m), \
+		MEASURE_OPT_EVENTS(t, m), MEASURE_OPT_TABLE(t, m)
+
+/**
+ * struct measure - a measuring command's outputs and counters; measure_init() sets it up.
+ * @cmd: the command's name, for messages ("run").
+ * @set: its options.
  * @paths: the output paths as checked.
  * @human: where the table and summary go: stdout, or stderr when a file goes to stdout.
  */
 struct measure {
 	const char *cmd;
-	const char *csv;
-	const char *json;
-	const char *samples;
-	const char *table;
-	const char *events;
+	const struct measure_settings *set;
 	struct dhb_outfile_arg paths[MEASURE_N_PATHS];
 	FILE *human;
 	struct dhb_sink csv_sink;
@@ -58,10 +106,12 @@ struct measure {
 };
 
 /*
- * The output paths, all checked before any is written (dhb/outfile.h), and where the table goes.
+ * Set @m up for command @cmd with the options @set (which must outlive it), and check the
+ * output paths, all before any is written (dhb/outfile.h): where the table goes follows.
  * 0, or -errno with one line in @err (a usage error).
  */
-int measure_check_paths(struct measure *m, char *err, size_t errlen);
+int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set, char *err,
+		 size_t errlen);
 
 /*
  * The perf counters every timed section reads (dhb/counters.h), with what a section costs,
@@ -77,8 +127,12 @@ int measure_counters(struct measure *m, struct dhb_runner *r);
  */
 int measure_open(struct measure *m, struct dhb_runner *r, struct dhb_run_info *run);
 
-/* Print the timer and counting overheads on the human stream, unless --table none. */
-void measure_overheads(const struct measure *m, const struct dhb_runner *r);
+/*
+ * Ready @r to measure: the clock and its overhead, @page_size, SIGINT and SIGTERM caught into
+ * its stop flag, a progress line per item on a terminal; the timer and counting overheads said
+ * on the human stream (unless --table none). The caller sets what to measure (iterations ...).
+ */
+void measure_start(const struct measure *m, struct dhb_runner *r, long page_size);
 
 /*
  * The JSON environment beyond the run identity: measurement facts, the counters' facts. @kv and

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dhb/opts.h"
+#include "measure.h"
 
 struct dhb_kv;
 
@@ -24,11 +25,7 @@ struct dhb_kv;
  * @repeat: --repeat, passes over the whole plan, each its own run (timestamp).
  * @cpu: --cpu, CPU to pin to, or -1.
  * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
- * @csv: --csv FILE (appended to), or NULL.
- * @json: --json FILE, or NULL.
- * @samples: --samples FILE, every sample of every row, or NULL.
- * @events: --events LIST, the perf events to count per timed section as given, or NULL.
- * @table: --table full|summary|none.
+ * @out: --csv, --json, --samples, --events, --table (MEASURE_OPTS()).
  * @help: --help.
  */
 struct run_settings {
@@ -43,11 +40,7 @@ struct run_settings {
 	uint64_t repeat;
 	int cpu;
 	uint64_t max_mem;
-	const char *csv;
-	const char *json;
-	const char *samples;
-	const char *events;
-	const char *table;
+	struct measure_settings out;
 	bool help;
 };
 
