@@ -197,8 +197,7 @@ static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *re
 	return best ? best : first ? first : compressed;
 }
 
-/* Whether @q offers @pixfmt (VIDIOC_ENUM_FMT). */
-static bool offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries)
+bool dhb_v4l2_offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries)
 {
 	struct v4l2_fmtdesc f = {.type = q->type};
 
@@ -306,7 +305,7 @@ static int choose_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint6
 
 	if (want && want->fourcc) {
 		pixfmt = want->fourcc;
-		if (!offers(fd, q, pixfmt, retries))
+		if (!dhb_v4l2_offers(fd, q, pixfmt, retries))
 			return -ENOENT;
 	} else {
 		pixfmt = pick_pixfmt(fd, q, retries);
@@ -382,10 +381,7 @@ int dhb_v4l2_dqbuf_done(int fd, const struct dhb_v4l2_queue *q, struct dhb_v4l2_
 	done->flags = b.flags;
 	done->bytesused = is_mplane(q->type) ? plane.bytesused : b.bytesused;
 	done->timestamp_ns =
-		(b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC
-			? (uint64_t)b.timestamp.tv_sec * 1000000000u +
-				  (uint64_t)b.timestamp.tv_usec * 1000u
-			: 0;
+		(uint64_t)b.timestamp.tv_sec * 1000000000u + (uint64_t)b.timestamp.tv_usec * 1000u;
 	return 0;
 }
 

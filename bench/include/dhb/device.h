@@ -204,6 +204,8 @@ int dhb_v4l2_fit_format(int fd, const struct dhb_v4l2_queue *q, uint64_t max_byt
 int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_bytes,
 			  const struct dhb_geom *want, struct dhb_geom *g, uint32_t *sizeimage,
 			  uint64_t *retries);
+/* Whether @q offers @pixfmt (VIDIOC_ENUM_FMT). */
+bool dhb_v4l2_offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries);
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
 		     uint64_t *retries);
 /*
@@ -222,8 +224,9 @@ int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *inde
  * @sequence: the driver's frame counter (a gap: frames it had no buffer for).
  * @flags: V4L2_BUF_FLAG_* (V4L2_BUF_FLAG_ERROR: the contents are not a good frame).
  * @bytesused: bytes of data (the first plane's).
- * @timestamp_ns: the driver's timestamp of the frame in CLOCK_MONOTONIC ns, when it says its
- *                timestamps are monotonic (V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC); else 0.
+ * @timestamp_ns: the buffer's timestamp in ns: the driver's, in CLOCK_MONOTONIC, when @flags
+ *                has V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC; the one given with the OUTPUT buffer
+ *                the frame came from when it has V4L2_BUF_FLAG_TIMESTAMP_COPY (m2m devices).
  */
 struct dhb_v4l2_done {
 	uint32_t index;
