@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The pipeline command: V4L2 capture -> KMS scanout through each buffer source's dma-bufs, per frame.
+// The pipeline command: V4L2 capture or decoder -> KMS scanout through each buffer source's
+// dma-bufs, per frame; and the stream its decoder source decodes (--make-stream).
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/videodev2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "dhb/err.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
+#include "dhb/outfile.h"
 #include "dhb/pipeline.h"
 #include "dhb/plan.h"
 #include "dhb/runner.h"
@@ -25,13 +28,14 @@
 
 /**
  * struct pipeline_settings - what pipeline's command line sets (pipeline_opts[]).
- * @source: --source KIND:DEVICE, or NULL for the first capture node.
+ * @source: --source capture:DEVICE or decoder:FILE, or NULL for the first capture node.
  * @display: --display CARD, or NULL for the first KMS card.
  * @heap: --heap LIST, the buffer sources (names or globs, as run's --heaps).
  * @buffers: --buffers, frame buffers in flight.
  * @frames: --frames, measured frames per source.
  * @warmup: --warmup, frames shown before measuring.
  * @size: --size WxH, or NULL.
+ * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
  * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
  */
@@ -43,6 +47,7 @@ struct pipeline_settings {
 	uint64_t frames;
 	uint64_t warmup;
 	const char *size;
+	const char *make_stream;
 	struct measure_settings out;
 	bool help;
 };
@@ -50,8 +55,14 @@ struct pipeline_settings {
 #define PREFIX_CAPTURE "capture:"
 #define PREFIX_DECODER "decoder:"
 
+/* The frame size --make-stream makes when --size does not say. */
+#define STREAM_WIDTH  1280
+#define STREAM_HEIGHT 720
+
 struct pipeline_state {
 	struct pipeline_settings set;
+	enum dhb_pipe_source kind;
+	const char *source_arg; /* the device asked for, NULL for the first; or the stream */
 	struct dhb_opts_line line;
 	struct measure out;
 	struct dhb_env env;
@@ -115,6 +126,42 @@ static bool capture_fits(const struct dhb_device *d, char *why, size_t len)
 	return false;
 }
 
+/* A memory-to-memory codec node of @d whose @queue (capture or output) offers FWHT. */
+static bool fwht_codec(const struct dhb_device *d, bool capture)
+{
+	unsigned int i;
+
+	if (d->kind != DHB_DEV_V4L2 || d->err || d->fd < 0 || !(d->caps & DHB_DEVCAP_M2M))
+		return false;
+	for (i = 0; i < d->n_queues; i++) {
+		if (!V4L2_TYPE_IS_CAPTURE(d->queues[i].type) == !capture &&
+		    dhb_v4l2_offers(d->fd, &d->queues[i], V4L2_PIX_FMT_FWHT, NULL))
+			return true;
+	}
+	return false;
+}
+
+/* Whether @d decodes FWHT statefully into DMABUF buffers; why not into @why. */
+static bool decoder_fits(const struct dhb_device *d, char *why, size_t len)
+{
+	if (!fwht_codec(d, false))
+		snprintf(why, len, "no stateful FWHT decoder here (vicodec)");
+	else if (!(d->caps & DHB_DEVCAP_DMABUF))
+		snprintf(why, len, "%s takes no DMABUF buffers", d->name);
+	else
+		return true;
+	return false;
+}
+
+/* Whether @d encodes into FWHT; why not into @why. */
+static bool encoder_fits(const struct dhb_device *d, char *why, size_t len)
+{
+	if (fwht_codec(d, true))
+		return true;
+	snprintf(why, len, "no stateful FWHT encoder here (vicodec)");
+	return false;
+}
+
 /*
  * The one device @name selects (NULL: the first that fits) among @v that fits; NULL with one
  * line in @err when none does or several do. @opt is the option as given ("--source
@@ -171,37 +218,62 @@ out:
 	return one;
 }
 
+/* --source: its kind and what follows "capture:" or "decoder:"; -EINVAL with why. */
+static int parse_source(struct pipeline_state *st, char *err, size_t errlen)
+{
+	const char *s = st->set.source;
+
+	st->kind = DHB_PIPE_CAPTURE;
+	if (!s)
+		return 0;
+	if (!strncmp(s, PREFIX_DECODER, strlen(PREFIX_DECODER)) && s[strlen(PREFIX_DECODER)]) {
+		st->kind = DHB_PIPE_DECODER;
+		st->source_arg = s + strlen(PREFIX_DECODER);
+		return 0;
+	}
+	if (!strncmp(s, PREFIX_CAPTURE, strlen(PREFIX_CAPTURE)) && s[strlen(PREFIX_CAPTURE)]) {
+		st->source_arg = s + strlen(PREFIX_CAPTURE);
+		return 0;
+	}
+	return dhb_err(-EINVAL, err, errlen,
+		       "--source %s: capture:DEVICE (a V4L2 capture node: a name, a node such as "
+		       "video0, a driver or a glob) or decoder:FILE (an FWHT stream)",
+		       s);
+}
+
+/* --size into @w x @h; -EINVAL with why. */
+static int parse_size(const char *size, uint32_t *w, uint32_t *h, char *err, size_t errlen)
+{
+	char extra;
+
+	if (sscanf(size, "%" SCNu32 "x%" SCNu32 "%c", w, h, &extra) != 2 || !*w || !*h ||
+	    *w > DHB_GEOM_MAX || *h > DHB_GEOM_MAX || strchr(size, '+') || strchr(size, '-'))
+		return dhb_err(-EINVAL, err, errlen, "--size %s: WIDTHxHEIGHT, each 1..%u", size,
+			       DHB_GEOM_MAX);
+	return 0;
+}
+
+/* Close every device but @keep: the stages open theirs, libv4l2 holds at most 16 at once. */
+static void close_others(struct pipeline_state *st, const struct dhb_device *keep)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_devs; i++) {
+		if (&st->devs[i] != keep)
+			dhb_device_close(&st->devs[i]);
+	}
+}
+
 /* --source and --display: which devices, and the frame size asked for. */
 static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 {
 	const struct pipeline_settings *s = &st->set;
-	const char *src = NULL;
-	char extra, opt[160];
-	size_t i;
+	bool decoder = st->kind == DHB_PIPE_DECODER;
+	char opt[160];
 	int ret;
 
-	if (s->source && !strncmp(s->source, PREFIX_DECODER, strlen(PREFIX_DECODER)))
-		return dhb_err(-EINVAL, err, errlen,
-			       "--source %s: the decoder source is not in this version; "
-			       "capture:DEVICE is",
-			       s->source);
-	if (s->source) {
-		if (strncmp(s->source, PREFIX_CAPTURE, strlen(PREFIX_CAPTURE)) ||
-		    !s->source[strlen(PREFIX_CAPTURE)])
-			return dhb_err(-EINVAL, err, errlen,
-				       "--source %s: capture:DEVICE (a V4L2 capture node: a name, "
-				       "a node such as video0, a driver or a glob)",
-				       s->source);
-		src = s->source + strlen(PREFIX_CAPTURE);
-	}
-	if (s->size &&
-	    (sscanf(s->size, "%" SCNu32 "x%" SCNu32 "%c", &st->cfg.width, &st->cfg.height,
-		    &extra) != 2 ||
-	     !st->cfg.width || !st->cfg.height || st->cfg.width > DHB_GEOM_MAX ||
-	     st->cfg.height > DHB_GEOM_MAX || strchr(s->size, '+') || strchr(s->size, '-')))
-		return dhb_err(-EINVAL, err, errlen,
-			       "--size %s: WIDTHxHEIGHT, each 1..%u (a mode of the display)",
-			       s->size, DHB_GEOM_MAX);
+	if (s->size && parse_size(s->size, &st->cfg.width, &st->cfg.height, err, errlen))
+		return -EINVAL;
 	/* DRM cards are probed first: the display's descriptor is the card's first, its master. */
 	ret = dhb_devices_probe(&st->devs, &st->n_devs);
 	if (ret)
@@ -214,22 +286,79 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 		return -EINVAL;
 	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
 		 s->source ? s->source : "");
-	st->cfg.source =
-		pick(opt, src, DHB_DEV_V4L2, st->devs, st->n_devs, capture_fits, err, errlen);
+	st->cfg.source = pick(opt, decoder ? NULL : st->source_arg, DHB_DEV_V4L2, st->devs,
+			      st->n_devs, decoder ? decoder_fits : capture_fits, err, errlen);
 	if (!st->cfg.source)
 		return -EINVAL;
-	/*
-	 * Only the display stays open (its descriptor is the master); the stages open the source
-	 * themselves, and libv4l2 holds at most 16 nodes open at once.
-	 */
-	for (i = 0; i < st->n_devs; i++) {
-		if (&st->devs[i] != st->cfg.display)
-			dhb_device_close(&st->devs[i]);
-	}
-	st->cfg.source_kind = DHB_PIPE_CAPTURE;
+	close_others(st, st->cfg.display);
+	st->cfg.source_kind = st->kind;
+	st->cfg.stream = decoder ? st->source_arg : NULL;
 	st->cfg.buffers = (unsigned int)s->buffers;
 	st->cfg.timeout_ms = DHB_PIPE_TIMEOUT_MS;
 	return 0;
+}
+
+/*
+ * --make-stream: the capture node's frames encoded into the file; the pipeline's own options
+ * do not apply. Returns the exit status.
+ */
+static int make_stream(struct pipeline_state *st)
+{
+	static const char *const not_here[] = {"display", "heap",    "buffers", "warmup", "csv",
+					       "json",	  "samples", "events",	"table"};
+	const struct pipeline_settings *s = &st->set;
+	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
+	char err[512], opt[160];
+	uint64_t bytes;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(not_here) / sizeof(not_here[0]); i++) {
+		if (dhb_opts_given(&st->line, not_here[i])) {
+			snprintf(err, sizeof(err),
+				 "--make-stream makes a stream only: --%s does not "
+				 "apply",
+				 not_here[i]);
+			return usage_error(err);
+		}
+	}
+	if (st->kind != DHB_PIPE_CAPTURE)
+		return usage_error("--make-stream encodes a capture node's frames: --source "
+				   "capture:DEVICE");
+	c.width = STREAM_WIDTH;
+	c.height = STREAM_HEIGHT;
+	if (s->size && parse_size(s->size, &c.width, &c.height, err, sizeof(err)))
+		return usage_error(err);
+	ret = dhb_devices_probe_kind(DHB_DEV_V4L2, &st->devs, &st->n_devs);
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench pipeline: probing devices: %s\n", strerror(-ret));
+		return DHB_EXIT_FAIL;
+	}
+	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
+		 s->source ? s->source : "");
+	c.source = pick(opt, st->source_arg, DHB_DEV_V4L2, st->devs, st->n_devs, capture_fits, err,
+			sizeof(err));
+	if (c.source)
+		c.encoder = pick("--make-stream", NULL, DHB_DEV_V4L2, st->devs, st->n_devs,
+				 encoder_fits, err, sizeof(err));
+	if (!c.source || !c.encoder)
+		return usage_error(err);
+	close_others(st, NULL);
+	c.stop = dhb_signals_install();
+	ret = dhb_stream_make(&c, &bytes, err, sizeof(err));
+	if (ret == -EINTR) {
+		fprintf(stderr, "dmaheap-bench pipeline: stopped by signal %d; no stream written\n",
+			(int)*c.stop);
+		return 128 + (int)*c.stop;
+	}
+	if (ret) {
+		fprintf(stderr, "dmaheap-bench pipeline: %s\n", err);
+		return ret == -EINVAL ? DHB_EXIT_USAGE : DHB_EXIT_FAIL;
+	}
+	printf("%s: %u frames %ux%u XBGR32 from %s, FWHT by %s, %" PRIu64 " bytes\n", c.path,
+	       c.frames, c.width, c.height, c.source->name, c.encoder->name, bytes);
+	ret = dhb_outfile_flush(stdout);
+	return ret ? DHB_EXIT_FAIL : DHB_EXIT_OK;
 }
 
 /* The plan: one item per selected buffer source; skips said now. Returns an exit status or -1. */
@@ -291,15 +420,26 @@ static int plan(struct pipeline_state *st)
 static int prepare(struct pipeline_state *st, int argc, char **argv)
 {
 	struct pipeline_settings *s = &st->set;
+	struct dhb_outfile_arg extra[MEASURE_MAX_EXTRA];
+	size_t i, n_extra = 0;
 	char err[512];
-	size_t i;
 	int ret;
 
 	ret = dhb_opts_start(&dhb_cmd_pipeline, argc, argv, s, &st->line);
 	if (ret >= 0)
 		return ret;
-	if (measure_init(&st->out, "pipeline", &s->out, err, sizeof(err)))
+	if (parse_source(st, err, sizeof(err)))
 		return usage_error(err);
+	if (st->kind == DHB_PIPE_DECODER)
+		extra[n_extra++] = (struct dhb_outfile_arg){"--source", st->source_arg,
+							    DHB_OUTFILE_INPUT, false};
+	if (s->make_stream)
+		extra[n_extra++] =
+			(struct dhb_outfile_arg){"--make-stream", s->make_stream, 0, false};
+	if (measure_init(&st->out, "pipeline", &s->out, extra, n_extra, err, sizeof(err)))
+		return usage_error(err);
+	if (s->make_stream)
+		return make_stream(st);
 	if (choose_devices(st, err, sizeof(err)))
 		return usage_error(err);
 	ret = dhb_pipe_open(&st->cfg, &st->pipe, err, sizeof(err));
@@ -428,14 +568,14 @@ static void display_names(dhb_opt_emit emit, void *arg)
 
 static const struct dhb_opt pipeline_opts[] = {
 	{.name = "source",
-	 .metavar = "capture:DEV",
+	 .metavar = "KIND:WHAT",
 	 .type = DHB_OPT_STRING,
 	 .off = OFF(source),
 	 .def_text = "the first V4L2 capture node that takes DMABUF buffers",
 	 .complete = DHB_COMPLETE_WORD,
 	 .values = source_names,
 	 .help = "where frames come from: capture:DEVICE, a V4L2 capture node (a name, node, "
-		 "driver or glob)"},
+		 "driver or glob), or decoder:FILE, an FWHT stream the stateful decoder decodes"},
 	{.name = "display",
 	 .metavar = "CARD",
 	 .type = DHB_OPT_STRING,
@@ -481,7 +621,15 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .type = DHB_OPT_STRING,
 	 .off = OFF(size),
 	 .def_text = "the display's preferred mode, else its largest smaller mode the source gives",
-	 .help = "the frame size: a mode of the display that the source gives exactly"},
+	 .help = "the frame size: a mode of the display that the source gives exactly (a "
+		 "decoder's: the stream's; --make-stream: 1280x720 unless given)"},
+	{.name = "make-stream",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(make_stream),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "instead of a pipeline, encode --frames frames of the capture source at --size "
+		 "into FILE (FWHT, the stateful encoder), for --source decoder:FILE"},
 	MEASURE_OPTS(struct pipeline_settings, out),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };

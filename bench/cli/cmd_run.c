@@ -70,7 +70,7 @@ static int prepare(struct run_state *st, int argc, char **argv)
 	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
 	if (ret >= 0)
 		return ret;
-	if (measure_init(&st->out, "run", &s->out, err, sizeof(err)))
+	if (measure_init(&st->out, "run", &s->out, NULL, 0, err, sizeof(err)))
 		return usage_error(err);
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,

@@ -15,8 +15,8 @@
 #include "measure.h"
 #include "run.h"
 
-int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set, char *err,
-		 size_t errlen)
+int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set,
+		 const struct dhb_outfile_arg *extra, size_t n_extra, char *err, size_t errlen)
 {
 	size_t i;
 	int ret;
@@ -31,9 +31,13 @@ int measure_init(struct measure *m, const char *cmd, const struct measure_settin
 		(struct dhb_outfile_arg){"--json", m->set->json, DHB_OUTFILE_DASH, false};
 	m->paths[MEASURE_SAMPLES] =
 		(struct dhb_outfile_arg){"--samples", m->set->samples, DHB_OUTFILE_DASH, false};
-	ret = dhb_outfile_check(m->paths, MEASURE_N_PATHS, err, errlen);
+	if (n_extra > MEASURE_MAX_EXTRA)
+		return -EINVAL;
+	for (i = 0; i < n_extra; i++)
+		m->paths[MEASURE_N_PATHS + i] = extra[i];
+	ret = dhb_outfile_check(m->paths, MEASURE_N_PATHS + n_extra, err, errlen);
 	m->human = stdout;
-	for (i = 0; i < MEASURE_N_PATHS; i++) {
+	for (i = 0; i < MEASURE_N_PATHS + n_extra; i++) {
 		if (m->paths[i].std)
 			m->human = stderr;
 	}

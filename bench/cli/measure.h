@@ -22,6 +22,9 @@ struct run_reps;
 
 enum { MEASURE_CSV, MEASURE_JSON, MEASURE_SAMPLES, MEASURE_N_PATHS };
 
+/* Paths of a command's own options that measure_init() checks with the outputs, at most. */
+#define MEASURE_MAX_EXTRA 2
+
 /* Pairs measure_env() writes at most. */
 #define MEASURE_MAX_ENV 32
 
@@ -91,7 +94,7 @@ struct measure_settings {
 struct measure {
 	const char *cmd;
 	const struct measure_settings *set;
-	struct dhb_outfile_arg paths[MEASURE_N_PATHS];
+	struct dhb_outfile_arg paths[MEASURE_N_PATHS + MEASURE_MAX_EXTRA];
 	FILE *human;
 	struct dhb_sink csv_sink;
 	bool csv_open;
@@ -107,11 +110,12 @@ struct measure {
 
 /*
  * Set @m up for command @cmd with the options @set (which must outlive it), and check the
- * output paths, all before any is written (dhb/outfile.h): where the table goes follows.
+ * output paths with @n_extra (at most MEASURE_MAX_EXTRA) paths of the command's own options,
+ * all before any is written (dhb/outfile.h): where the table goes follows.
  * 0, or -errno with one line in @err (a usage error).
  */
-int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set, char *err,
-		 size_t errlen);
+int measure_init(struct measure *m, const char *cmd, const struct measure_settings *set,
+		 const struct dhb_outfile_arg *extra, size_t n_extra, char *err, size_t errlen);
 
 /*
  * The perf counters every timed section reads (dhb/counters.h), with what a section costs,

@@ -269,7 +269,7 @@ static int capture_dequeue(struct dhb_stage *s, struct dhb_frame **out)
 	int ret;
 
 	for (;;) {
-		ret = dhb_pipe_wait(p, c->fd, POLLIN, 0);
+		ret = dhb_pipe_wait(p, c->fd, POLLIN, 0, NULL);
 		if (ret == -ETIMEDOUT)
 			return dhb_pipe_fail(p, ret, "%s: no frame came (poll, %u buffers queued)",
 					     name, c->n);
@@ -287,7 +287,10 @@ static int capture_dequeue(struct dhb_stage *s, struct dhb_frame **out)
 				     done.index, c->n);
 	f = &c->frames[done.index];
 	f->t.dequeued = dhb_pipe_now();
-	f->t.captured = done.timestamp_ns;
+	f->t.captured =
+		(done.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC
+			? done.timestamp_ns
+			: 0;
 	f->sequence = done.sequence;
 	f->broken = done.flags & V4L2_BUF_FLAG_ERROR;
 	f->fence_fd = -1;
@@ -343,6 +346,8 @@ static void capture_fini(struct dhb_stage *s)
 
 const struct dhb_stage_ops dhb_stage_capture = {
 	.name = "capture",
+	.latency_metric = "capture_latency",
+	.node_holds_frames = true,
 	.init = capture_init,
 	.start = capture_start,
 	.queue = capture_queue,

@@ -427,7 +427,7 @@ static int wait_flip(struct dhb_pipe *p, struct kms *k, int timeout_ms)
 	int ret;
 
 	while (!k->flipped) {
-		ret = dhb_pipe_wait(p, k->fd, POLLIN, timeout_ms);
+		ret = dhb_pipe_wait(p, k->fd, POLLIN, timeout_ms, NULL);
 		if (ret)
 			return ret;
 		if (drmHandleEvent(k->fd, &ev))

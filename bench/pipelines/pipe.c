@@ -34,7 +34,7 @@ int dhb_pipe_fail(struct dhb_pipe *p, int err, const char *fmt, ...)
 	return err;
 }
 
-int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms)
+int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms, short *revents)
 {
 	struct pollfd pfd = {.fd = fd, .events = events};
 	uint64_t end, now;
@@ -51,6 +51,8 @@ int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms)
 			return -ETIMEDOUT;
 		slice = (int)((end - now + 999999) / 1000000);
 		ret = poll(&pfd, 1, slice < WAIT_SLICE_MS ? slice : WAIT_SLICE_MS);
+		if (ret > 0 && revents)
+			*revents = pfd.revents;
 		if (ret > 0)
 			return pfd.revents & (POLLERR | POLLNVAL) ? -EIO : 0;
 		if (ret < 0 && errno != EINTR)
@@ -124,8 +126,9 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	int ret;
 
 	*out = NULL;
-	if (cfg->source_kind != DHB_PIPE_CAPTURE || cfg->buffers < DHB_PIPE_MIN_BUFFERS ||
-	    cfg->buffers > DHB_PIPE_MAX_BUFFERS) {
+	if ((cfg->source_kind != DHB_PIPE_CAPTURE && cfg->source_kind != DHB_PIPE_DECODER) ||
+	    (cfg->source_kind == DHB_PIPE_DECODER && !cfg->stream) ||
+	    cfg->buffers < DHB_PIPE_MIN_BUFFERS || cfg->buffers > DHB_PIPE_MAX_BUFFERS) {
 		snprintf(err, errlen, "internal error: a pipe configuration out of bounds");
 		return -EINVAL;
 	}
@@ -133,7 +136,10 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	if (!p)
 		return -ENOMEM;
 	p->cfg = cfg;
-	p->src = (struct dhb_stage){.ops = &dhb_stage_capture, .pipe = p};
+	p->src =
+		(struct dhb_stage){.ops = cfg->source_kind == DHB_PIPE_DECODER ? &dhb_stage_decoder
+									       : &dhb_stage_capture,
+				   .pipe = p};
 	p->sink = (struct dhb_stage){.ops = &dhb_stage_kms, .pipe = p};
 	/* The sink first: the source picks among the display's modes. */
 	ret = p->sink.ops->init(&p->sink);

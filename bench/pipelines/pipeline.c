@@ -31,7 +31,7 @@
 
 /* The metrics, in the order of their rows. */
 enum {
-	M_CAPTURE,
+	M_SOURCE,
 	M_TO_COMMIT,
 	M_COMMIT_FLIP,
 	M_END_TO_END,
@@ -49,7 +49,7 @@ static const struct {
 	enum dhb_metric_kind kind;
 	const char *unit;
 } metrics[N_METRICS] = {
-	[M_CAPTURE] = {"capture_latency", DHB_METRIC_NS, NULL},
+	[M_SOURCE] = {"(the source stage's latency_metric)", DHB_METRIC_NS, NULL},
 	[M_TO_COMMIT] = {"dqbuf_to_commit_latency", DHB_METRIC_NS, NULL},
 	[M_COMMIT_FLIP] = {"commit_to_flip_latency", DHB_METRIC_NS, NULL},
 	[M_END_TO_END] = {"end_to_end_latency", DHB_METRIC_NS, NULL},
@@ -184,7 +184,7 @@ static int alloc_pool(struct dhb_ctx *ctx, struct pipe_run *r)
 	}
 	if (!fstat(p->cfg->display->fd, &st))
 		add_id(r, &st);
-	if (!stat(p->cfg->source->path, &st))
+	if (p->src.ops->node_holds_frames && !stat(p->cfg->source->path, &st))
 		add_id(r, &st);
 	return 0;
 }
@@ -237,8 +237,9 @@ static int pipeline_setup(struct dhb_ctx *ctx)
 	}
 	dhb_pipe_describe(p, params, sizeof(params));
 	for (i = 0; i < N_METRICS && !ret; i++) {
-		r->m[i] = dhb_ctx_metric(ctx, metrics[i].name, metrics[i].kind, metrics[i].unit,
-					 params);
+		r->m[i] = dhb_ctx_metric(
+			ctx, i == M_SOURCE ? p->src.ops->latency_metric : metrics[i].name,
+			metrics[i].kind, metrics[i].unit, params);
 		if (r->m[i] < 0)
 			ret = r->m[i];
 	}
@@ -276,7 +277,7 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	uint64_t born = t->captured && t->captured < t->dequeued ? t->captured : t->dequeued;
 
 	if (t->queued && t->dequeued >= t->queued)
-		dhb_ctx_record(ctx, r->m[M_CAPTURE], t->dequeued - t->queued);
+		dhb_ctx_record(ctx, r->m[M_SOURCE], t->dequeued - t->queued);
 	if (t->committed >= t->dequeued)
 		dhb_ctx_record(ctx, r->m[M_TO_COMMIT], t->committed - t->dequeued);
 	if (t->flipped >= t->committed)

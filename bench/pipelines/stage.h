@@ -77,7 +77,11 @@ struct dhb_stage;
 
 /**
  * struct dhb_stage_ops - one kind of stage.
- * @name: "capture", "kms".
+ * @name: "capture", "decoder", "kms".
+ * @latency_metric: a source's QBUF -> DQBUF metric ("capture_latency", "decode_latency").
+ * @node_holds_frames: a source whose node's own mappings would be frame buffers (a capture
+ *                     node's MMAP buffers; not a decoder's, which are bitstream), so that
+ *                     cpu_frame_bytes counts them.
  * @init: open the device and agree on the format (struct dhb_pipe.fmt): a sink lists what it
  *        shows (modes), the source then picks; no buffers yet. 0 or -errno, why in the pipe's
  *        err.
@@ -94,6 +98,8 @@ struct dhb_stage;
  */
 struct dhb_stage_ops {
 	const char *name;
+	const char *latency_metric;
+	bool node_holds_frames;
 	int (*init)(struct dhb_stage *s);
 	int (*start)(struct dhb_stage *s, struct dhb_frame *frames, unsigned int n);
 	int (*queue)(struct dhb_stage *s, struct dhb_frame *f);
@@ -156,8 +162,9 @@ struct dhb_pipe {
 	char err[256];
 };
 
-/* The stages (capture.c, kms.c). */
+/* The stages (capture.c, decoder.c, kms.c). */
 extern const struct dhb_stage_ops dhb_stage_capture;
+extern const struct dhb_stage_ops dhb_stage_decoder;
 extern const struct dhb_stage_ops dhb_stage_kms;
 
 /**
@@ -167,10 +174,11 @@ extern const struct dhb_stage_ops dhb_stage_kms;
  * @fd: descriptor.
  * @events: POLLIN ...
  * @timeout_ms: the bound (the pipe's when <= 0).
+ * @revents: what poll() said when ready, may be NULL.
  *
  * Return: 0 when ready; -EINTR once the stop flag is raised; -ETIMEDOUT; -EIO on POLLERR.
  */
-int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms);
+int dhb_pipe_wait(struct dhb_pipe *p, int fd, short events, int timeout_ms, short *revents);
 
 /**
  * dhb_pipe_fail() - note why a stage failed in the pipe's err and pass the error on.
@@ -201,5 +209,76 @@ uint64_t dhb_pipe_now(void);
  */
 size_t dhb_pipe_candidates(const struct dhb_pipe_mode *modes, size_t n, uint32_t width,
 			   uint32_t height, size_t *out);
+
+/**
+ * struct dhb_fwht_stream - the frames of an FWHT stream (fwht.c).
+ * @off: where each frame (its header) starts in the stream.
+ * @len: each frame's bytes, header included.
+ * @n: frames.
+ * @max_len: the largest frame.
+ * @width: the frames' width (one for the stream).
+ * @height: their height.
+ * @flags_first: the first frame's V4L2_FWHT_FL_* flags.
+ * @components: the first frame's components (1 + the flags' COMPONENTS_NUM): 4 for 32-bit RGB.
+ * @pixenc: the first frame's pixel encoding (V4L2_FWHT_FL_PIXENC_YUV, _RGB, _HSV).
+ */
+struct dhb_fwht_stream {
+	size_t *off;
+	size_t *len;
+	size_t n;
+	size_t max_len;
+	uint32_t width;
+	uint32_t height;
+	uint32_t flags_first;
+	uint32_t components;
+	uint32_t pixenc;
+};
+
+/**
+ * dhb_fwht_scan() - find the frames of a stream by their headers.
+ * @data: the stream.
+ * @size: its bytes.
+ * @s: result; release with dhb_fwht_free().
+ * @err: on failure, one line: not FWHT, where it is cut short or damaged, a size change.
+ * @errlen: size of @err.
+ *
+ * Return: 0, -EINVAL (@err says why) or -ENOMEM.
+ */
+int dhb_fwht_scan(const uint8_t *data, size_t size, struct dhb_fwht_stream *s, char *err,
+		  size_t errlen);
+void dhb_fwht_free(struct dhb_fwht_stream *s);
+
+#define DHB_MMAPQ_MAX 8
+
+/**
+ * struct dhb_mmapq - a V4L2 queue of MMAP buffers the CPU fills or reads (mmapq.c): a decoder's
+ * bitstream, the stream maker's frames. The caller sets @fd and @q in a zeroed one.
+ * @fd: the node (libv4l2's descriptor).
+ * @q: the queue.
+ * @addr: each buffer's mapping.
+ * @len: each buffer's bytes.
+ * @n: buffers.
+ * @reqbufs: buffers requested.
+ * @streaming: streamed on (the caller sets it after VIDIOC_STREAMON).
+ */
+struct dhb_mmapq {
+	int fd;
+	const struct dhb_v4l2_queue *q;
+	void *addr[DHB_MMAPQ_MAX];
+	size_t len[DHB_MMAPQ_MAX];
+	unsigned int n;
+	bool reqbufs;
+	bool streaming;
+};
+
+/* REQBUFS @count (at most DHB_MMAPQ_MAX) MMAP buffers and map each: 0 or -errno. */
+int dhb_mmapq_alloc(struct dhb_mmapq *m, unsigned int count, uint64_t *retries);
+/* QBUF buffer @i with @bytesused bytes (an OUTPUT queue's data) and timestamp @stamp_ns. */
+int dhb_mmapq_qbuf(struct dhb_mmapq *m, unsigned int i, uint32_t bytesused, uint64_t stamp_ns,
+		   uint64_t *retries);
+/* DQBUF, non-blocking: the buffer's index, its bytes and flags (may be NULL); -EAGAIN: none. */
+int dhb_mmapq_dqbuf(struct dhb_mmapq *m, unsigned int *i, uint32_t *bytesused, uint32_t *flags);
+/* STREAMOFF, unmap, REQBUFS 0: the first -errno; safe on a queue never set up, and twice. */
+int dhb_mmapq_free(struct dhb_mmapq *m, uint64_t *retries);
 
 #endif /* DHB_PIPELINES_STAGE_H */

@@ -24,12 +24,24 @@ static const struct dhb_stored_row *find(const struct dhb_row_store *s, const ch
 	return NULL;
 }
 
-/* One cell: @what of @metric's row (p50, p99, max or n), "-" without the row. */
+/*
+ * One cell: @what of @metric's row (p50, p99, max or n), "-" without the row; @metric may name
+ * alternatives ("capture_latency|decode_latency": the source stage's).
+ */
 static void cell(const struct dhb_row_store *s, const char *heap, const char *params,
 		 const char *metric, char what, char *buf, size_t len)
 {
-	const struct dhb_stored_row *r = find(s, heap, params, metric);
+	const struct dhb_stored_row *r = NULL;
+	char one[DHB_STORE_METRIC_LEN];
+	const char *at = metric, *bar;
 	double v;
+
+	while (!r && *at) {
+		bar = strchr(at, '|');
+		snprintf(one, sizeof(one), "%.*s", bar ? (int)(bar - at) : (int)strlen(at), at);
+		r = find(s, heap, params, one);
+		at = bar ? bar + 1 : at + strlen(at);
+	}
 
 	if (!r) {
 		snprintf(buf, len, "-");
@@ -57,7 +69,7 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 		{"fps", "fps", '5'},
 		{"e2e p50", "end_to_end_latency", '5'},
 		{"e2e p99", "end_to_end_latency", '9'},
-		{"capture", "capture_latency", '5'},
+		{"in source", "capture_latency|decode_latency", '5'},
 		{"to commit", "dqbuf_to_commit_latency", '5'},
 		{"to flip", "commit_to_flip_latency", '5'},
 		{"cpu/frame", "frame_time.task-clock", '5'},

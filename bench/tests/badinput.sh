@@ -341,9 +341,22 @@ bad "pipeline: --source without a kind" 2 '^dmaheap-bench pipeline: --source viv
 	"${P[@]}" --source vivid
 bad "pipeline: --source capture: without a device" 2 '^dmaheap-bench pipeline: --source capture:: capture:DEVICE' \
 	"${P[@]}" --source capture:
-bad "pipeline: the decoder source is not in this version" 2 \
-	'^dmaheap-bench pipeline: --source decoder:s.fwht: the decoder source is not in this version' \
+bad "pipeline: a stream that is not there, --json untouched" 2 \
+	'^dmaheap-bench pipeline: --source s.fwht: No such file or directory$' \
 	"${P[@]}" --source decoder:s.fwht --json j.json
+bad "pipeline: a stream that is an output too" 2 \
+	'^dmaheap-bench pipeline: --source afile: the same file as --csv afile' \
+	"${P[@]}" --source decoder:afile --csv afile
+bad "pipeline: --make-stream with an option of the pipeline's" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes a stream only: --heap does not apply$' \
+	pipeline --make-stream new.fwht --heap system
+bad "pipeline: --make-stream from a decoder" 2 \
+	"^dmaheap-bench pipeline: --make-stream encodes a capture node's frames" \
+	pipeline --make-stream new.fwht --source decoder:afile
+bad "pipeline: --make-stream into a missing directory" 2 \
+	'^dmaheap-bench pipeline: --make-stream nodir/s.fwht: cannot create' pipeline --make-stream nodir/s.fwht
+bad "pipeline: --make-stream onto the --json file" 2 'the same file as' \
+	pipeline --make-stream j.json --json j.json
 bad "pipeline: --size is a width and a height" 2 '^dmaheap-bench pipeline: --size 640: WIDTHxHEIGHT' \
 	"${P[@]}" --size 640
 bad "pipeline: --size 0x480" 2 '^dmaheap-bench pipeline: --size 0x480: WIDTHxHEIGHT' "${P[@]}" --size 0x480

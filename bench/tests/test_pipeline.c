@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dhb/stats.h"
@@ -102,21 +103,24 @@ Test(pipeline, wait_is_bounded_and_stops)
 	struct dhb_pipe_config cfg = {.timeout_ms = 5000};
 	struct dhb_pipe p = {.cfg = &cfg};
 	volatile sig_atomic_t stop = 0;
+	short rev = 0;
 	uint64_t t0;
 	int fds[2];
 
 	cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
 	p.stop = &stop;
 	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
-	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 50), -ETIMEDOUT);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 50, NULL), -ETIMEDOUT);
 	cr_assert_geq(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 50000000u);
 	stop = 2;
 	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
-	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0), -EINTR, "a raised flag ends the wait");
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0, NULL), -EINTR,
+		     "a raised flag ends the wait");
 	cr_assert_lt(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 1000000000u);
 	stop = 0;
 	cr_assert_eq(write(fds[1], "x", 1), 1);
-	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0), 0);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN | POLLOUT, 0, &rev), 0);
+	cr_assert_eq(rev & POLLIN, POLLIN, "what poll() said comes back");
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -127,4 +131,79 @@ Test(pipeline, fail_names_the_errno)
 
 	cr_assert_eq(dhb_pipe_fail(&p, -EFAULT, "VIDIOC_QBUF %u", 3), -EFAULT);
 	cr_assert_str_eq(p.err, "VIDIOC_QBUF 3: EFAULT (Bad address)");
+}
+
+/* An FWHT frame header at @p: @w x @h, @flags, @len bytes of data after it. */
+static size_t fwht_frame(uint8_t *p, uint32_t w, uint32_t h, uint32_t flags, uint32_t len)
+{
+	const uint32_t words[11] = {0x4f4f4f4f, 0xffffffff, 3, w, h, flags, 0, 0, 0, 0, len};
+	size_t i;
+
+	for (i = 0; i < 11; i++) {
+		p[4 * i] = (uint8_t)(words[i] >> 24);
+		p[4 * i + 1] = (uint8_t)(words[i] >> 16);
+		p[4 * i + 2] = (uint8_t)(words[i] >> 8);
+		p[4 * i + 3] = (uint8_t)words[i];
+	}
+	memset(p + 44, 0x5a, len);
+	return 44 + len;
+}
+
+/* 32-bit RGB: 4 components (3 << 16), RGB pixel encoding (2 << 19). */
+#define RGB32 ((3u << 16) | (2u << 19))
+
+Test(pipeline, fwht_scan_finds_the_frames)
+{
+	static uint8_t buf[1024];
+	struct dhb_fwht_stream st;
+	char err[160];
+	size_t n;
+
+	n = fwht_frame(buf, 640, 480, RGB32 | (1u << 10), 100);
+	n += fwht_frame(buf + n, 640, 480, RGB32, 20);
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(st.n, 2);
+	cr_assert_eq(st.off[1], 144);
+	cr_assert_eq(st.len[0], 144);
+	cr_assert_eq(st.max_len, 144);
+	cr_assert_eq(st.width, 640);
+	cr_assert_eq(st.height, 480);
+	cr_assert_eq(st.components, 4);
+	cr_assert_eq(st.pixenc, 2u << 19);
+	dhb_fwht_free(&st);
+}
+
+Test(pipeline, fwht_scan_refuses_what_is_no_stream)
+{
+	static uint8_t buf[1024];
+	struct dhb_fwht_stream st;
+	char err[160];
+	size_t n;
+
+	memcpy(buf, "not a stream\n", 13);
+	cr_assert_eq(dhb_fwht_scan(buf, 13, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "not an FWHT stream (no FWHT header at its start)");
+	n = fwht_frame(buf, 640, 480, RGB32, 0);
+	cr_assert_eq(dhb_fwht_scan(buf, 20, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "truncated: 20 bytes after frame 0, less than a header");
+	memset(buf, 'x', 64);
+	cr_assert_eq(dhb_fwht_scan(buf, 64, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "not an FWHT stream (no FWHT header at its start)");
+	cr_assert_eq(dhb_fwht_scan(buf, 0, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "an empty stream");
+
+	n = fwht_frame(buf, 640, 480, RGB32, 100);
+	n += fwht_frame(buf + n, 640, 480, RGB32, 100);
+	cr_assert_eq(dhb_fwht_scan(buf, n - 1, &st, err, sizeof(err)), -EINVAL, "cut short");
+	cr_assert_str_eq(err,
+			 "truncated: frame 1 at byte 144 needs 100 bytes of data, 99 are left");
+	buf[144] = 'X';
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), -EINVAL, "damaged");
+	cr_assert_str_eq(err, "no FWHT header at byte 144, where frame 1 should start (damaged?)");
+	n = fwht_frame(buf, 640, 480, RGB32, 10);
+	n += fwht_frame(buf + n, 1280, 720, RGB32, 10);
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), -EINVAL, "a size change");
+	cr_assert_str_eq(err,
+			 "frame 1 changes the size from 640x480 to 1280x720 (one size per stream)");
+	cr_assert_null(st.off, "nothing kept on failure");
 }

@@ -35,6 +35,7 @@
 /* Where the frames come from (struct dhb_pipe_config.source_kind). */
 enum dhb_pipe_source {
 	DHB_PIPE_CAPTURE = 1, /* a V4L2 capture node (vivid), V4L2_MEMORY_DMABUF buffers */
+	DHB_PIPE_DECODER = 2, /* a V4L2 stateful decoder (vicodec) of an FWHT stream file */
 };
 
 /* How long a stage may keep the pipeline waiting for a frame or a flip before it fails. */
@@ -47,8 +48,9 @@ enum dhb_pipe_source {
 /**
  * struct dhb_pipe_config - what the pipeline is asked to do.
  * @source_kind: the source stage.
- * @source: the source device (a V4L2 node with a capture queue); its path is opened again by
- *          the stage, non-blocking.
+ * @source: the source device (a V4L2 capture node, or a stateful decoder); its path is opened
+ *          again by the stage, non-blocking.
+ * @stream: DHB_PIPE_DECODER: the FWHT stream file.
  * @display: the display (a DRM card with KMS), open; the pipe uses its descriptor, which must
  *           be able to hold DRM master (opened before any other on the card).
  * @buffers: frame buffers, DHB_PIPE_MIN_BUFFERS .. DHB_PIPE_MAX_BUFFERS.
@@ -59,6 +61,7 @@ enum dhb_pipe_source {
 struct dhb_pipe_config {
 	enum dhb_pipe_source source_kind;
 	const struct dhb_device *source;
+	const char *stream;
 	struct dhb_device *display;
 	unsigned int buffers;
 	uint32_t width;
@@ -140,6 +143,39 @@ const char *dhb_pipe_skip_reason(const struct dhb_pipe *p, struct dhb_instance *
  * @s: rows; nothing is printed without pipeline rows.
  */
 void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s);
+
+/**
+ * struct dhb_stream_config - an FWHT stream to make (--make-stream).
+ * @source: the capture node whose frames are encoded (vivid: its test pattern).
+ * @encoder: the stateful FWHT encoder (vicodec).
+ * @path: the stream file, written whole (dhb/outfile.h); checked by the caller beforehand.
+ * @frames: frames to encode.
+ * @width: frame width, given exactly by both devices (vicodec: 640..4096 in steps of 8).
+ * @height: frame height (vicodec: 360..2160).
+ * @stop: set asynchronously to stop (SIGINT, SIGTERM): no file is left; or NULL.
+ */
+struct dhb_stream_config {
+	const struct dhb_device *source;
+	const struct dhb_device *encoder;
+	const char *path;
+	unsigned int frames;
+	uint32_t width;
+	uint32_t height;
+	const volatile sig_atomic_t *stop;
+};
+
+/**
+ * dhb_stream_make() - capture, encode and write a stream of XBGR32 frames (32-bit RGB FWHT).
+ * @c: what to make.
+ * @bytes: the stream's bytes written.
+ * @err: one line on failure.
+ * @errlen: size of @err.
+ *
+ * Return: 0; -EINVAL when a device does not give the size or format exactly (a usage error);
+ * -EINTR when stopped by @c->stop; another -errno when a device or the file fails. On failure
+ * no stream is written.
+ */
+int dhb_stream_make(const struct dhb_stream_config *c, uint64_t *bytes, char *err, size_t errlen);
 
 /**
  * dhb_pipe_mapped_bytes() - bytes of the given files mapped into this process now

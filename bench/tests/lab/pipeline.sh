@@ -3,7 +3,9 @@
 # Lab test, both kernels: vivid -> vkms through system, CMA (reserved) and drm-dumb buffers side
 # by side, every frame measured, nothing mapped by the CPU; v4l2-mmap, udmabuf (refused on 6.1)
 # and memfd (not a dma-buf); SIGINT and SIGTERM mid-pipeline leave no buffer and the display as
-# it was; a display held by another pipeline and bad input end with one line.
+# it was; a display held by another pipeline and bad input end with one line. The decoder
+# source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
+# SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged.
 BIN=$1
 SCHEMA=$2
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +15,22 @@ FRAMES=60
 cat >guest.sh <<'GUEST'
 bin=$1 frames=$2
 live() { awk '/^Total [0-9]+ objects/ { print $2 }' /sys/kernel/debug/dma_buf/bufinfo; }
+# caught PID: wait (up to 20 s) until PID catches SIGINT and SIGTERM, then 2 s more (mid-run):
+# a background job of a script starts with SIGINT ignored, so a signal sent before the tool
+# installs its handler would be lost.
+caught() {
+	i=0
+	while [ $i -lt 100 ]; do
+		m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		if [ -n "$m" ] && [ $((0x$m & 0x4002)) = $((0x4002)) ]; then
+			sleep 2
+			return 0
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "# $1 never caught SIGINT and SIGTERM"
+}
 vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
 # What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
 state() {
@@ -40,7 +58,7 @@ echo "rc-memfd=$?"
 # is what the pipeline restored itself.
 $P --heap reserved --frames 100000 --table none --csv int.csv 2>int.err &
 pid=$!
-sleep 4
+caught $pid
 exec 7<"/dev/dri/card$(basename "$vk")"
 echo "live-int=$(live)"
 $P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
@@ -53,11 +71,41 @@ state >state.int
 exec 7<&-
 $P --heap drm-dumb:vkms --frames 100000 --table none 2>term.err &
 pid=$!
-sleep 3
+caught $pid
 kill -TERM $pid
 wait $pid
 echo "rc-term=$?"
 echo "left-term=$(live)"
+# The decoder source: a stream of vivid's frames made with vicodec's encoder, decoded by its
+# stateful decoder into each source's buffers; SIGINT mid-decode and mid-making.
+"$bin" pipeline --make-stream s.fwht --size 640x480 --frames 24 >make.out 2>make.err
+echo "rc-make=$?"
+$P --source decoder:s.fwht --heap system,reserved,drm-dumb:vkms --buffers 4 --frames "$frames" \
+	--warmup 4 --csv d.csv --json d.json --samples d.samples --table summary >dec.out 2>dec.err
+echo "rc-dec=$?"
+echo "left-dec=$(live)"
+$P --source decoder:s.fwht --heap system --frames 100000 --table none 2>decint.err &
+pid=$!
+caught $pid
+kill -INT $pid
+wait $pid
+echo "rc-decint=$?"
+echo "left-decint=$(live)"
+"$bin" pipeline --make-stream int.fwht --size 640x480 --frames 100000 2>makeint.err &
+pid=$!
+caught $pid
+kill -INT $pid
+wait $pid
+echo "rc-makeint=$? files-makeint=$(ls -a | grep -c 'int\.fwht')"
+# Streams that are not FWHT, cut short, damaged mid-way; sizes the encoder or display refuse.
+printf 'not a stream\n' >junk.fwht
+head -c 30000 s.fwht >cut.fwht
+cp s.fwht bad.fwht
+set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
+printf 'XXXXXXXX' | dd of=bad.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4))) \
+	conv=notrunc 2>/dev/null
+"$bin" pipeline --make-stream s360.fwht --size 640x360 --frames 2 >/dev/null 2>&1
+echo "rc-make360=$?"
 # Bad input that needs the devices: status 2, one line.
 bad() {
 	name=$1
@@ -71,24 +119,35 @@ bad vgem --display vgem
 bad m2m --source capture:vicodec-stateful-decoder
 bad output --source capture:vivid-000-vid-out
 bad two --source capture:vivid
+bad junk --source decoder:junk.fwht
+bad cut --source decoder:cut.fwht
+bad damaged --source decoder:bad.fwht
+bad nodecmode --source decoder:s360.fwht
+bad encsize --make-stream small.fwht --size 320x180
 echo "left-end=$(live)"
 GUEST
+
+# check_rows LABEL BASE NAME: BASE.csv, .json and .samples of system, reserved and drm-dumb:vkms
+# against SCHEMA.md and the pipeline's promises (check_pipeline.py); their figures as comments.
+check_rows() {
+	if python3 "$HERE/check_pipeline.py" "$SCHEMA" "$2.csv" "$2.json" "$2.samples" "$FRAMES" \
+		system reserved drm-dumb:vkms >check.out; then
+		pass "$3"
+		sed "s/^# /# $1: /" check.out
+	else
+		fail "$3" "$(cat check.out)"
+	fi
+}
 
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out p.csv p.json p.samples o.csv int.csv state.*
+	rm -f ./*.err ./*.out ./*.fwht p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: system, reserved and drm-dumb:vkms side by side (status 0)" stdout '^rc-main=0$'
-	if python3 "$HERE/check_pipeline.py" "$SCHEMA" p.csv p.json p.samples "$FRAMES" \
-		system reserved drm-dumb:vkms >check.out; then
-		pass "$k: $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped by the CPU"
-		sed "s/^# /# $k: /" check.out
-	else
-		fail "$k: $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped by the CPU" \
-			"$(cat check.out)"
-	fi
+	check_rows "$k" p "$k: ... $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped"
 	expect_out "$k: ... at 640x480 XRGB8888 (XBGR32), vivid asked for the display's rate" p.csv \
 		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,fps,1,'
 	expect_out "$k: ... the summary has a line per source" main.out '^  drm-dumb:vkms +60 '
@@ -131,6 +190,30 @@ for k in 6.12 6.1; do
 		"two:--source capture:vivid: selects 2 devices \(vivid-000-vid-cap, vivid-001-vid-cap\)"; do
 		name=${c%%:*}
 		expect_out "$k: bad input ($name): status 2, one line" stdout "^rc-bad-$name=2 lines-bad-$name=1$"
+		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
+	done
+	expect_out "$k: --make-stream: vivid's frames through vicodec's encoder (status 0)" stdout '^rc-make=0$'
+	expect_out "$k: ... says what it made" make.out \
+		'^s.fwht: 24 frames 640x480 XBGR32 from vivid-000-vid-cap, FWHT by vicodec-stateful-encoder, [0-9]+ bytes$'
+	expect_out "$k: decoder:s.fwht through system, reserved and drm-dumb:vkms (status 0)" stdout '^rc-dec=0$'
+	check_rows "$k: decoder" d "$k: ... $FRAMES decoded frames from each, 0 bytes mapped"
+	expect_out "$k: ... decode_latency rows, no rate" d.csv \
+		',pipeline,system,dma-heap,1228800,decode_latency,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,ns,'
+	expect_out "$k: ... nothing left" stdout '^left-dec=0$'
+	expect_out "$k: SIGINT mid-decode: status 130" stdout '^rc-decint=130$'
+	expect_out "$k: ... nothing left" stdout '^left-decint=0$'
+	expect_out "$k: SIGINT while making a stream: status 130, no file, no temporary" stdout \
+		'^rc-makeint=130 files-makeint=0$'
+	expect_out "$k: ... one line" makeint.err '^dmaheap-bench pipeline: stopped by signal 2; no stream written$'
+	expect_out "$k: a 640x360 stream made" stdout '^rc-make360=0$'
+	for c in "junk:junk.fwht: not an FWHT stream" \
+		"cut:cut.fwht: truncated: frame [0-9]+ at byte [0-9]+ needs [0-9]+ bytes of data" \
+		"damaged:bad.fwht: no FWHT header at byte [0-9]+, where frame 1 should start" \
+		"nodecmode:the stream s360.fwht is 640x360; vkms has no such mode" \
+		"encsize:vicodec-stateful-encoder gives 640x360 when asked for 320x180"; do
+		name=${c%%:*}
+		expect_out "$k: bad stream or size ($name): status 2, one line" stdout \
+			"^rc-bad-$name=2 lines-bad-$name=1$"
 		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
 	done
 	expect_out "$k: nothing left at the end" stdout '^left-end=0$'
