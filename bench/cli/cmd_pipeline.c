@@ -3,7 +3,6 @@
 // dma-bufs, per frame; and the stream its decoder source decodes (--make-stream).
 #include <errno.h>
 #include <inttypes.h>
-#include <linux/videodev2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "dhb/signals.h"
 #include "dhb/size.h"
 #include "measure.h"
+#include "pipeline_select.h"
 #include "run.h"
 
 /**
@@ -51,9 +51,6 @@ struct pipeline_settings {
 	struct measure_settings out;
 	bool help;
 };
-
-#define PREFIX_CAPTURE "capture:"
-#define PREFIX_DECODER "decoder:"
 
 /* The frame size --make-stream makes when --size does not say. */
 #define STREAM_WIDTH  1280
@@ -87,137 +84,6 @@ static int usage_error(const char *msg)
 	return DHB_EXIT_USAGE;
 }
 
-/* Whether @d can be the display; why not into @why. */
-static bool display_fits(const struct dhb_device *d, char *why, size_t len)
-{
-	if (d->kind != DHB_DEV_DRM)
-		snprintf(why, len, "%s is not a DRM card", d->name);
-	else if (d->err)
-		snprintf(why, len, "%s: %s", d->name, strerror(-d->err));
-	else if (!(d->caps & DHB_DEVCAP_KMS))
-		snprintf(why, len, "%s has no KMS (no CRTC): not a display", d->name);
-	else if (!(d->caps & DHB_DEVCAP_PRIME_IMPORT))
-		snprintf(why, len, "%s imports no dma-buf (no PRIME import)", d->name);
-	else
-		return true;
-	return false;
-}
-
-/* Whether @d can be the capture source; why not into @why. */
-static bool capture_fits(const struct dhb_device *d, char *why, size_t len)
-{
-	if (d->kind != DHB_DEV_V4L2)
-		snprintf(why, len, "%s is not a V4L2 node", d->name);
-	else if (d->err)
-		snprintf(why, len, "%s: %s", d->name, strerror(-d->err));
-	else if (d->caps & (DHB_DEVCAP_M2M | DHB_DEVCAP_CODEC))
-		snprintf(why, len,
-			 "%s is memory to memory (a codec or converter), not a capture node",
-			 d->name);
-	else if (!(d->caps & DHB_DEVCAP_CAPTURE))
-		snprintf(why, len, "%s has no video capture queue", d->name);
-	else if (!(d->caps & DHB_DEVCAP_DMABUF))
-		snprintf(why, len,
-			 "%s's capture queue takes no DMABUF buffers, or another process is using "
-			 "it (VIDIOC_REQBUFS)",
-			 d->name);
-	else
-		return true;
-	return false;
-}
-
-/* A memory-to-memory codec node of @d whose @queue (capture or output) offers FWHT. */
-static bool fwht_codec(const struct dhb_device *d, bool capture)
-{
-	unsigned int i;
-
-	if (d->kind != DHB_DEV_V4L2 || d->err || d->fd < 0 || !(d->caps & DHB_DEVCAP_M2M))
-		return false;
-	for (i = 0; i < d->n_queues; i++) {
-		if (!V4L2_TYPE_IS_CAPTURE(d->queues[i].type) == !capture &&
-		    dhb_v4l2_offers(d->fd, &d->queues[i], V4L2_PIX_FMT_FWHT, NULL))
-			return true;
-	}
-	return false;
-}
-
-/* Whether @d decodes FWHT statefully into DMABUF buffers; why not into @why. */
-static bool decoder_fits(const struct dhb_device *d, char *why, size_t len)
-{
-	if (!fwht_codec(d, false))
-		snprintf(why, len, "no stateful FWHT decoder here (vicodec)");
-	else if (!(d->caps & DHB_DEVCAP_DMABUF))
-		snprintf(why, len, "%s takes no DMABUF buffers", d->name);
-	else
-		return true;
-	return false;
-}
-
-/* Whether @d encodes into FWHT; why not into @why. */
-static bool encoder_fits(const struct dhb_device *d, char *why, size_t len)
-{
-	if (fwht_codec(d, true))
-		return true;
-	snprintf(why, len, "no stateful FWHT encoder here (vicodec)");
-	return false;
-}
-
-/*
- * The one device @name selects (NULL: the first that fits) among @v that fits; NULL with one
- * line in @err when none does or several do. @opt is the option as given ("--source
- * capture:vivid"), @kind the kind of device it takes.
- */
-static struct dhb_device *pick(const char *opt, const char *name, enum dhb_dev_kind kind,
-			       struct dhb_device *v, size_t n,
-			       bool (*fits)(const struct dhb_device *, char *, size_t), char *err,
-			       size_t errlen)
-{
-	struct dhb_device *one = NULL;
-	char why[200] = "", names[160] = "", tmp[200];
-	size_t i, found = 0, used = 0;
-	bool *sel;
-
-	sel = calloc(n ? n : 1, sizeof(*sel));
-	if (!sel) {
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		return NULL;
-	}
-	if (name && dhb_devices_select(name, v, n, sel, why, sizeof(why))) {
-		/* its message speaks of run's option */
-		snprintf(err, errlen, "%s: %s", opt,
-			 strncmp(why, "--devices: ", 11) ? why : why + 11);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (name ? !sel[i] : v[i].kind != kind)
-			continue;
-		if (!fits(&v[i], tmp, sizeof(tmp))) {
-			if (!*why)
-				snprintf(why, sizeof(why), "%s", tmp);
-			continue;
-		}
-		if (!one)
-			one = &v[i];
-		found++;
-		if (used < sizeof(names))
-			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-						 used ? ", " : "", v[i].name);
-		if (!name)
-			break;
-	}
-	if (found == 1)
-		goto out;
-	if (found > 1)
-		snprintf(err, errlen, "%s: selects %zu devices (%s); name one", opt, found, names);
-	else
-		snprintf(err, errlen, "%s: %s", opt,
-			 *why ? why : "no such device here (dmaheap-bench list shows them)");
-	one = NULL;
-out:
-	free(sel);
-	return one;
-}
-
 /* --source: its kind and what follows "capture:" or "decoder:"; -EINVAL with why. */
 static int parse_source(struct pipeline_state *st, char *err, size_t errlen)
 {
@@ -226,13 +92,15 @@ static int parse_source(struct pipeline_state *st, char *err, size_t errlen)
 	st->kind = DHB_PIPE_CAPTURE;
 	if (!s)
 		return 0;
-	if (!strncmp(s, PREFIX_DECODER, strlen(PREFIX_DECODER)) && s[strlen(PREFIX_DECODER)]) {
+	if (!strncmp(s, PIPELINE_PREFIX_DECODER, strlen(PIPELINE_PREFIX_DECODER)) &&
+	    s[strlen(PIPELINE_PREFIX_DECODER)]) {
 		st->kind = DHB_PIPE_DECODER;
-		st->source_arg = s + strlen(PREFIX_DECODER);
+		st->source_arg = s + strlen(PIPELINE_PREFIX_DECODER);
 		return 0;
 	}
-	if (!strncmp(s, PREFIX_CAPTURE, strlen(PREFIX_CAPTURE)) && s[strlen(PREFIX_CAPTURE)]) {
-		st->source_arg = s + strlen(PREFIX_CAPTURE);
+	if (!strncmp(s, PIPELINE_PREFIX_CAPTURE, strlen(PIPELINE_PREFIX_CAPTURE)) &&
+	    s[strlen(PIPELINE_PREFIX_CAPTURE)]) {
+		st->source_arg = s + strlen(PIPELINE_PREFIX_CAPTURE);
 		return 0;
 	}
 	return dhb_err(-EINVAL, err, errlen,
@@ -280,14 +148,15 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 		return dhb_err(-EIO, err, errlen, "probing devices: %s", strerror(-ret));
 	snprintf(opt, sizeof(opt), "--display%s%s", s->display ? " " : "",
 		 s->display ? s->display : "");
-	st->cfg.display =
-		pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs, display_fits, err, errlen);
+	st->cfg.display = pipeline_pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs,
+					pipeline_display_fits, err, errlen);
 	if (!st->cfg.display)
 		return -EINVAL;
 	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
 		 s->source ? s->source : "");
-	st->cfg.source = pick(opt, decoder ? NULL : st->source_arg, DHB_DEV_V4L2, st->devs,
-			      st->n_devs, decoder ? decoder_fits : capture_fits, err, errlen);
+	st->cfg.source = pipeline_pick(
+		opt, decoder ? NULL : st->source_arg, DHB_DEV_V4L2, st->devs, st->n_devs,
+		decoder ? pipeline_decoder_fits : pipeline_capture_fits, err, errlen);
 	if (!st->cfg.source)
 		return -EINVAL;
 	close_others(st, st->cfg.display);
@@ -336,11 +205,11 @@ static int make_stream(struct pipeline_state *st)
 	}
 	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
 		 s->source ? s->source : "");
-	c.source = pick(opt, st->source_arg, DHB_DEV_V4L2, st->devs, st->n_devs, capture_fits, err,
-			sizeof(err));
+	c.source = pipeline_pick(opt, st->source_arg, DHB_DEV_V4L2, st->devs, st->n_devs,
+				 pipeline_capture_fits, err, sizeof(err));
 	if (c.source)
-		c.encoder = pick("--make-stream", NULL, DHB_DEV_V4L2, st->devs, st->n_devs,
-				 encoder_fits, err, sizeof(err));
+		c.encoder = pipeline_pick("--make-stream", NULL, DHB_DEV_V4L2, st->devs, st->n_devs,
+					  pipeline_encoder_fits, err, sizeof(err));
 	if (!c.source || !c.encoder)
 		return usage_error(err);
 	close_others(st, NULL);
@@ -532,38 +401,6 @@ out_free:
 	return status;
 }
 
-/* The names of the devices of @kind that fit, each after @prefix, for completion. */
-static void emit_fitting(enum dhb_dev_kind kind,
-			 bool (*fits)(const struct dhb_device *, char *, size_t),
-			 const char *prefix, dhb_opt_emit emit, void *arg)
-{
-	char name[DHB_NAME_LEN + 16], why[8];
-	struct dhb_device *v = NULL;
-	size_t n = 0, i;
-
-	if (dhb_devices_probe_kind(kind, &v, &n))
-		return;
-	for (i = 0; i < n; i++) {
-		if (!fits(&v[i], why, sizeof(why)))
-			continue;
-		snprintf(name, sizeof(name), "%s%s", prefix, v[i].name);
-		emit(arg, name);
-	}
-	dhb_devices_release(v, n);
-}
-
-/* What --source takes: capture: and each capture node found here. */
-static void source_names(dhb_opt_emit emit, void *arg)
-{
-	emit_fitting(DHB_DEV_V4L2, capture_fits, PREFIX_CAPTURE, emit, arg);
-}
-
-/* What --display takes: each KMS card found here. */
-static void display_names(dhb_opt_emit emit, void *arg)
-{
-	emit_fitting(DHB_DEV_DRM, display_fits, "", emit, arg);
-}
-
 #define OFF(field) offsetof(struct pipeline_settings, field)
 
 static const struct dhb_opt pipeline_opts[] = {
@@ -573,7 +410,7 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .off = OFF(source),
 	 .def_text = "the first V4L2 capture node that takes DMABUF buffers",
 	 .complete = DHB_COMPLETE_WORD,
-	 .values = source_names,
+	 .values = pipeline_source_names,
 	 .help = "where frames come from: capture:DEVICE, a V4L2 capture node (a name, node, "
 		 "driver or glob), or decoder:FILE, an FWHT stream the stateful decoder decodes"},
 	{.name = "display",
@@ -582,7 +419,7 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .off = OFF(display),
 	 .def_text = "the first DRM card with KMS",
 	 .complete = DHB_COMPLETE_WORD,
-	 .values = display_names,
+	 .values = pipeline_display_names,
 	 .help = "where frames go: a DRM card with KMS (a name such as vkms, a node, a glob)"},
 	{.name = "heap",
 	 .metavar = "LIST",
