@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "dhb/stats.h"
-#include "../pipelines/stage.h"
+#include "../../pipelines/stage.h"
 
 static const struct dhb_pipe_mode modes[] = {
 	{1024, 768, 60004, true}, {1920, 1080, 60000, false}, {1280, 720, 60000, false},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Zero-copy pipelines (bench/pipelines/): a source stage and a sink stage passing dma-buf frames.
+// Zero-copy pipelines (pipelines/): a source stage and a sink stage passing dma-buf frames.
 #ifndef DHB_PIPELINE_H
 #define DHB_PIPELINE_H
 
@@ -20,7 +20,7 @@
  * A pipeline moves frames from a source stage (a V4L2 capture node) to a sink stage (a KMS
  * display) through buffers of one buffer source (a heap, drm-dumb, v4l2-mmap: any
  * struct dhb_instance that gives dma-bufs), without the CPU touching them. Each stage is one
- * ops table (struct dhb_stage_ops, bench/pipelines/stage.h) and the frames between them are
+ * ops table (struct dhb_stage_ops, pipelines/stage.h) and the frames between them are
  * records (struct dhb_frame): a dma-buf per plane, the format, a fence, timestamps.
  *
  * dhb_pipe_open() opens both stages and agrees on a format once (the display's modes, the
