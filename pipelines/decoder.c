@@ -55,6 +55,7 @@ struct decoder {
 	bool cap_reqbufs;
 	bool cap_streaming;
 	bool no_fences;
+	uint64_t decoded;
 };
 
 static struct decoder *dec_of(struct dhb_stage *s)
@@ -331,6 +332,7 @@ static int decoder_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned
 	d->frames = frames;
 	d->n = n;
 	d->next = 0;
+	d->decoded = 0;
 	ret = setup_output(p, d);
 	if (!ret)
 		ret = wait_source_change(p, d);
@@ -383,6 +385,7 @@ static int frame_done(struct dhb_pipe *p, struct decoder *d, const struct dhb_v4
 	    done->timestamp_ns && done->timestamp_ns <= f->t.dequeued)
 		f->t.queued = f->t.captured = done->timestamp_ns;
 	f->sequence = done->sequence;
+	f->pos = d->decoded++;
 	f->broken = done->flags & V4L2_BUF_FLAG_ERROR;
 	f->fence_fd = -1;
 	if (!d->no_fences) {
@@ -487,6 +490,13 @@ static void decoder_fini(struct dhb_stage *s)
 	dhb_fwht_free(&d->st);
 	free(d);
 	s->priv = NULL;
+}
+
+size_t dhb_stage_decoder_frames(struct dhb_stage *s)
+{
+	const struct decoder *d = dec_of(s);
+
+	return d ? d->st.n : 0;
 }
 
 const struct dhb_stage_ops dhb_stage_decoder = {

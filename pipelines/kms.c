@@ -76,6 +76,7 @@ struct kms {
 	int fd;
 	uint32_t conn_id;
 	uint32_t crtc_id;
+	unsigned int crtc_index;
 	uint32_t plane_id;
 	uint32_t prop[N_PROPS];
 	drmModeModeInfo modes[DHB_PIPE_MAX_MODES];
@@ -154,6 +155,7 @@ static int find_output(struct dhb_pipe *p, struct kms *k, drmModeResPtr res)
 		if (crtc >= 0) {
 			k->conn_id = conn->connector_id;
 			k->crtc_id = res->crtcs[crtc];
+			k->crtc_index = (unsigned int)crtc;
 			for (j = 0; j < conn->count_modes && p->n_modes < DHB_PIPE_MAX_MODES; j++) {
 				const drmModeModeInfo *m = &conn->modes[j];
 				struct dhb_pipe_mode *pm = &p->modes[p->n_modes];
@@ -373,6 +375,18 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 				     g.width, g.height);
 	}
 	k->modeset = true;
+	if (p->cfg->ref_crc) {
+		/* The CRTC is on now: its CRCs can be asked for (debugfs refuses an idle one). */
+		ret = dhb_crc_open(&p->crc, k->fd, k->crtc_index, p->err, sizeof(p->err));
+		if (ret) {
+			char err[sizeof(p->err)];
+
+			memcpy(err, p->err, sizeof(err));
+			kms_stop(s);
+			memcpy(p->err, err, sizeof(err));
+			return ret;
+		}
+	}
 	return 0;
 
 out_refused:
@@ -461,6 +475,7 @@ static int kms_dequeue(struct dhb_stage *s, struct dhb_frame **out)
 		return dhb_pipe_fail(p, ret, "%s: waiting for the page-flip event",
 				     p->cfg->display->name);
 	f->t.flipped = k->flip_ns;
+	f->vblank = k->flip_seq;
 	late = k->flip_seq - (uint32_t)k->seq0 - 1;
 	f->late = k->have_seq0 && late < 1000000 ? late : 0;
 	/* The out-fence signalled with the flip (the event's vblank time is its timestamp). */
@@ -493,6 +508,7 @@ static int kms_stop(struct dhb_stage *s)
 		k->pending = NULL;
 	}
 	close_out_fence(k);
+	dhb_crc_close(&p->crc);
 	/* The CRTC as it was: its mode and framebuffer (the console's), or off. */
 	c = k->saved;
 	conn = k->conn_id;

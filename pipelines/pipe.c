@@ -136,6 +136,7 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	if (!p)
 		return -ENOMEM;
 	p->cfg = cfg;
+	p->crc.fd = -1;
 	p->src =
 		(struct dhb_stage){.ops = cfg->source_kind == DHB_PIPE_DECODER ? &dhb_stage_decoder
 									       : &dhb_stage_capture,

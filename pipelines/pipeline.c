@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The pipeline as a test of the core's runner: the pool of frame buffers, the frame loop, its rows.
 #include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ enum {
 	M_FPS,
 	M_LATE,
 	M_DROPPED,
+	M_VERIFIED,
 	N_METRICS,
 };
 
@@ -59,7 +62,11 @@ static const struct {
 	[M_FPS] = {"fps", DHB_METRIC_COUNT, "fps"},
 	[M_LATE] = {"late_frames", DHB_METRIC_COUNT, "frames"},
 	[M_DROPPED] = {"dropped_frames", DHB_METRIC_COUNT, "frames"},
+	[M_VERIFIED] = {"verified_frames", DHB_METRIC_COUNT, "frames"},
 };
+
+/* How long the display's CRC of a frame shown may take to come (vkms: its composer's work). */
+#define CRC_WAIT_MS 200
 
 /* Files whose mappings count as frame-buffer mappings: the buffers and the two device nodes. */
 #define MAX_IDS (DHB_PIPE_MAX_BUFFERS + 2)
@@ -85,6 +92,7 @@ struct pipe_run {
 	uint64_t flips;
 	uint64_t late;
 	uint64_t dropped;
+	uint64_t verified;
 };
 
 /* A file's (st_dev, st_ino) into the list whose mappings count. */
@@ -237,6 +245,9 @@ static int pipeline_setup(struct dhb_ctx *ctx)
 	}
 	dhb_pipe_describe(p, params, sizeof(params));
 	for (i = 0; i < N_METRICS && !ret; i++) {
+		r->m[i] = -1;
+		if (i == M_VERIFIED && !p->cfg->ref_crc)
+			continue;
 		r->m[i] = dhb_ctx_metric(
 			ctx, i == M_SOURCE ? p->src.ops->latency_metric : metrics[i].name,
 			metrics[i].kind, metrics[i].unit, params);
@@ -295,6 +306,49 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	r->late += f->late > 0;
 }
 
+/*
+ * --verify: the display's CRC of the vblank the frame was flipped at, against the reference
+ * decode's of the stream's frame; waits for it outside the frame's section. A frame the source
+ * called broken was never shown, so every frame checked is one the display showed.
+ */
+static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	struct dhb_pipe *p = r->p;
+	uint64_t deadline = dhb_pipe_now() + (uint64_t)CRC_WAIT_MS * 1000000u, now;
+	size_t k = (size_t)(f->pos % p->cfg->n_ref);
+	uint32_t crc;
+	int ret;
+
+	for (;;) {
+		ret = dhb_crc_drain(&p->crc);
+		if (ret)
+			return dhb_ctx_fail(ctx, ret, "--verify: reading the display's CRCs");
+		if (dhb_crc_lookup(&p->crc, f->vblank, &crc))
+			break;
+		now = dhb_pipe_now();
+		if (now >= deadline) {
+			snprintf(ctx->reason, sizeof(ctx->reason),
+				 "--verify: no CRC from %s for vblank %u (frame %" PRIu64 ")",
+				 p->cfg->display->name, f->vblank, f->pos);
+			return -ETIMEDOUT;
+		}
+		ret = dhb_pipe_wait(p, p->crc.fd, POLLIN, (int)((deadline - now) / 1000000u) + 1,
+				    NULL);
+		if (ret == -EINTR)
+			return ret;
+	}
+	if (crc != p->cfg->ref_crc[k]) {
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "--verify: stream frame %zu (frame %" PRIu64
+			 " decoded) shown with CRC 0x%08x, its reference decode's is 0x%08x",
+			 k, f->pos, crc, p->cfg->ref_crc[k]);
+		return -EBADMSG;
+	}
+	if (ctx->record)
+		r->verified++;
+	return 0;
+}
+
 static int pipeline_run_once(struct dhb_ctx *ctx)
 {
 	struct pipe_run *r = ctx->state;
@@ -339,6 +393,11 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "reading /proc/self/maps");
 	dhb_ctx_record(ctx, r->m[M_CPU_BYTES], mapped);
+	if (p->cfg->ref_crc) {
+		ret = verify_frame(ctx, r, f);
+		if (ret)
+			return ret == -EINTR ? 0 : ret;
+	}
 	return 0;
 
 out_stage_src:
@@ -362,6 +421,8 @@ static void pipeline_teardown(struct dhb_ctx *ctx)
 	if (r->flips) {
 		dhb_ctx_record(ctx, r->m[M_LATE], r->late);
 		dhb_ctx_record(ctx, r->m[M_DROPPED], r->dropped);
+		if (r->m[M_VERIFIED] >= 0)
+			dhb_ctx_record(ctx, r->m[M_VERIFIED], r->verified);
 	}
 	release(ctx, r);
 	free(r);

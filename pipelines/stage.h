@@ -45,6 +45,9 @@ struct dhb_frame_times {
  * @sequence: the source's frame number.
  * @broken: the source says the contents are no good frame (V4L2_BUF_FLAG_ERROR).
  * @late: vblanks the flip came after the first one the commit could make.
+ * @pos: the frame's place in what the source makes (a decoder: frames decoded since start, the
+ *       stream's frame @pos modulo its length).
+ * @vblank: the vblank sequence of its flip (the page-flip event's).
  * @t: timestamps.
  */
 struct dhb_frame {
@@ -60,6 +63,8 @@ struct dhb_frame {
 	uint32_t sequence;
 	bool broken;
 	uint32_t late;
+	uint64_t pos;
+	uint32_t vblank;
 	struct dhb_frame_times t;
 };
 
@@ -74,6 +79,32 @@ struct dhb_pipe_mode {
 #define DHB_PIPE_MAX_MODES 128
 
 struct dhb_stage;
+
+/* CRCs kept from the display's debugfs (verify.c): the last DHB_CRC_RING vblanks'. */
+#define DHB_CRC_RING 1024
+
+/**
+ * struct dhb_crc_src - the display's per-vblank CRCs, read as they come (--verify).
+ * @fd: crc/data, non-blocking, or -1.
+ * @seq: vblank sequence of each CRC kept.
+ * @crc: the CRC.
+ * @head: CRCs read so far; the ring holds the last DHB_CRC_RING.
+ */
+struct dhb_crc_src {
+	int fd;
+	uint32_t seq[DHB_CRC_RING];
+	uint32_t crc[DHB_CRC_RING];
+	uint64_t head;
+};
+
+/* Set the CRC source "auto" on CRTC @crtc of the card open on @card_fd and open its data. */
+int dhb_crc_open(struct dhb_crc_src *c, int card_fd, unsigned int crtc, char *err, size_t errlen);
+/* Read the CRCs that came (non-blocking): 0 or -errno. */
+int dhb_crc_drain(struct dhb_crc_src *c);
+/* The CRC of vblank @seq, when kept. */
+bool dhb_crc_lookup(const struct dhb_crc_src *c, uint32_t seq, uint32_t *crc);
+/* Close the data file (the CRC source stops); safe twice. */
+void dhb_crc_close(struct dhb_crc_src *c);
 
 /**
  * struct dhb_stage_ops - one kind of stage.
@@ -147,6 +178,7 @@ struct dhb_pipe_format {
  * @stop: raised asynchronously to end waits (the run's signal flag), or NULL.
  * @retries: ioctl retries of the stages (EINTR/EAGAIN).
  * @source_name: the buffer source of the running item ("system"), for messages.
+ * @crc: the display's CRCs while a --verify pipe runs (the sink opens them at start).
  * @err: why the last hook failed, one line.
  */
 struct dhb_pipe {
@@ -159,6 +191,7 @@ struct dhb_pipe {
 	const volatile sig_atomic_t *stop;
 	uint64_t retries;
 	const char *source_name;
+	struct dhb_crc_src crc;
 	char err[256];
 };
 
@@ -166,6 +199,9 @@ struct dhb_pipe {
 extern const struct dhb_stage_ops dhb_stage_capture;
 extern const struct dhb_stage_ops dhb_stage_decoder;
 extern const struct dhb_stage_ops dhb_stage_kms;
+
+/* The frames of the stream a decoder stage decodes (after its init). */
+size_t dhb_stage_decoder_frames(struct dhb_stage *s);
 
 /**
  * dhb_pipe_wait() - poll @fd for @events, up to the pipe's timeout, in slices that look at the

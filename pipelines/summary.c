@@ -77,6 +77,7 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 		{"late", "late_frames", '5'},
 		{"dropped", "dropped_frames", '5'},
 		{"cpu bytes", "cpu_frame_bytes", 'M'},
+		{"verified", "verified_frames", '5'},
 	};
 	const char *heaps[MAX_SOURCES], *params = NULL;
 	char v[32];

@@ -36,6 +36,7 @@
  * @warmup: --warmup, frames shown before measuring.
  * @size: --size WxH, or NULL.
  * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
+ * @verify: --verify: check each frame shown against the stream's reference decode.
  * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
  */
@@ -48,6 +49,7 @@ struct pipeline_settings {
 	uint64_t warmup;
 	const char *size;
 	const char *make_stream;
+	bool verify;
 	struct measure_settings out;
 	bool help;
 };
@@ -66,6 +68,7 @@ struct pipeline_state {
 	struct dhb_device *devs;
 	size_t n_devs;
 	struct dhb_pipe_config cfg;
+	uint32_t *ref;
 	struct dhb_pipe *pipe;
 	struct dhb_instance *inst;
 	size_t n_inst;
@@ -174,9 +177,10 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 static int make_stream(struct pipeline_state *st)
 {
 	static const char *const not_here[] = {"display", "heap",    "buffers", "warmup", "csv",
-					       "json",	  "samples", "events",	"table"};
+					       "json",	  "samples", "events",	"table",  "verify"};
 	const struct pipeline_settings *s = &st->set;
 	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
+	const struct dhb_device *decoder = NULL;
 	char err[512], opt[160];
 	uint64_t bytes;
 	size_t i;
@@ -210,11 +214,16 @@ static int make_stream(struct pipeline_state *st)
 	if (c.source)
 		c.encoder = pipeline_pick("--make-stream", NULL, DHB_DEV_V4L2, st->devs, st->n_devs,
 					  pipeline_encoder_fits, err, sizeof(err));
-	if (!c.source || !c.encoder)
+	if (c.encoder)
+		decoder = pipeline_pick("--make-stream", NULL, DHB_DEV_V4L2, st->devs, st->n_devs,
+					pipeline_decoder_fits, err, sizeof(err));
+	if (!c.source || !c.encoder || !decoder)
 		return usage_error(err);
 	close_others(st, NULL);
 	c.stop = dhb_signals_install();
 	ret = dhb_stream_make(&c, &bytes, err, sizeof(err));
+	if (!ret)
+		ret = pipeline_make_reference(decoder, c.path, c.stop, err, sizeof(err));
 	if (ret == -EINTR) {
 		fprintf(stderr, "dmaheap-bench pipeline: stopped by signal %d; no stream written\n",
 			(int)*c.stop);
@@ -224,8 +233,10 @@ static int make_stream(struct pipeline_state *st)
 		fprintf(stderr, "dmaheap-bench pipeline: %s\n", err);
 		return ret == -EINVAL ? DHB_EXIT_USAGE : DHB_EXIT_FAIL;
 	}
-	printf("%s: %u frames %ux%u XBGR32 from %s, FWHT by %s, %" PRIu64 " bytes\n", c.path,
-	       c.frames, c.width, c.height, c.source->name, c.encoder->name, bytes);
+	printf("%s: %u frames %ux%u XBGR32 from %s, FWHT by %s, %" PRIu64
+	       " bytes; its reference decode by %s in %s.ref\n",
+	       c.path, c.frames, c.width, c.height, c.source->name, c.encoder->name, bytes,
+	       decoder->name, c.path);
 	ret = dhb_outfile_flush(stdout);
 	return ret ? DHB_EXIT_FAIL : DHB_EXIT_OK;
 }
@@ -311,6 +322,10 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 		return make_stream(st);
 	if (choose_devices(st, err, sizeof(err)))
 		return usage_error(err);
+	if (s->verify && pipeline_read_reference(st->kind == DHB_PIPE_DECODER, st->source_arg,
+						 &st->ref, &st->cfg.n_ref, err, sizeof(err)))
+		return usage_error(err);
+	st->cfg.ref_crc = st->ref;
 	ret = dhb_pipe_open(&st->cfg, &st->pipe, err, sizeof(err));
 	if (ret == -EINVAL || ret == -EOPNOTSUPP)
 		return usage_error(err);
@@ -394,6 +409,7 @@ out_free:
 	dhb_runner_fini(r);
 	free(st->items);
 	dhb_pipe_close(st->pipe);
+	free(st->ref);
 	dhb_instances_release(st->inst, st->n_inst);
 	free(st->sel);
 	dhb_devices_release(st->devs, st->n_devs);
@@ -467,6 +483,12 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .complete = DHB_COMPLETE_FILE,
 	 .help = "instead of a pipeline, encode --frames frames of the capture source at --size "
 		 "into FILE (FWHT, the stateful encoder), for --source decoder:FILE"},
+	{.name = "verify",
+	 .type = DHB_OPT_FLAG,
+	 .off = OFF(verify),
+	 .help = "check each frame shown (the display's CRC, vkms's in debugfs) against the "
+		 "reference decode --make-stream wrote beside the stream (FILE.ref); a "
+		 "mismatch fails the run (decoder sources only)"},
 	MEASURE_OPTS(struct pipeline_settings, out),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };

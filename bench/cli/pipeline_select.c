@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// The pipeline command's devices: which can be its display, capture source, decoder or encoder.
+// The pipeline command's devices: which can be its display, capture source, decoder or encoder;
+// the streams' reference decodes.
 #include <errno.h>
 #include <linux/videodev2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dhb/device.h"
+#include "dhb/pipeline.h"
 #include "pipeline_select.h"
 
 /* Whether @d can be the display; why not into @why. */
@@ -170,4 +173,56 @@ void pipeline_source_names(dhb_opt_emit emit, void *arg)
 void pipeline_display_names(dhb_opt_emit emit, void *arg)
 {
 	emit_fitting(DHB_DEV_DRM, pipeline_display_fits, "", emit, arg);
+}
+
+/* PATH.ref, or -ENAMETOOLONG. */
+static int ref_path(const char *stream, char *buf, size_t len)
+{
+	return (size_t)snprintf(buf, len, "%s.ref", stream) < len ? 0 : -ENAMETOOLONG;
+}
+
+int pipeline_make_reference(const struct dhb_device *decoder, const char *path,
+			    const volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	char ref[4096];
+	uint32_t *crc = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = ref_path(path, ref, sizeof(ref));
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	if (!ret)
+		ret = dhb_stream_reference(decoder, path, stop, &crc, &n, err, errlen);
+	if (!ret) {
+		ret = dhb_ref_write(ref, crc, n);
+		if (ret)
+			snprintf(err, errlen, "writing %s: %s", ref, strerror(-ret));
+	}
+	free(crc);
+	if (ret)
+		unlink(path);
+	return ret;
+}
+
+int pipeline_read_reference(bool decoder, const char *stream, uint32_t **crc, size_t *n, char *err,
+			    size_t errlen)
+{
+	char ref[4096];
+	int ret;
+
+	*crc = NULL;
+	*n = 0;
+	if (!decoder) {
+		snprintf(err, errlen,
+			 "--verify checks a decoder's frames against the stream's reference "
+			 "decode: a capture source has no reference (--source decoder:FILE)");
+		return -EINVAL;
+	}
+	ret = ref_path(stream, ref, sizeof(ref));
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", stream, strerror(-ret));
+		return ret;
+	}
+	return dhb_ref_read(ref, crc, n, err, errlen);
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The pipeline command's devices (pipeline_select.c): the kinds of device it takes and choosing one.
+// The pipeline command's devices (pipeline_select.c): the kinds of device it takes and choosing one;
+// the streams' reference decodes (--verify).
 #ifndef DHB_CLI_PIPELINE_SELECT_H
 #define DHB_CLI_PIPELINE_SELECT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dhb/device.h"
 #include "dhb/opts.h"
@@ -45,5 +48,34 @@ struct dhb_device *pipeline_pick(const char *opt, const char *name, enum dhb_dev
 /* Completion values: --source (capture: and each capture node), --display (each KMS card). */
 void pipeline_source_names(dhb_opt_emit emit, void *arg);
 void pipeline_display_names(dhb_opt_emit emit, void *arg);
+
+/**
+ * pipeline_make_reference() - the reference decode of a stream just made, into PATH.ref
+ * (dhb_stream_reference()); on failure neither the stream nor its reference stays.
+ * @decoder: the stateful decoder.
+ * @path: the stream.
+ * @stop: the signal flag.
+ * @err: one line on failure.
+ * @errlen: size of @err.
+ *
+ * Return: 0, -EINTR when stopped, or -errno.
+ */
+int pipeline_make_reference(const struct dhb_device *decoder, const char *path,
+			    const volatile sig_atomic_t *stop, char *err, size_t errlen);
+
+/**
+ * pipeline_read_reference() - --verify: the reference CRCs of the stream @stream (@decoder
+ * false: a capture source, which has none).
+ * @decoder: the source is a decoder.
+ * @stream: the stream file.
+ * @crc: the CRCs, malloc'd.
+ * @n: frames.
+ * @err: one line on failure.
+ * @errlen: size of @err.
+ *
+ * Return: 0 or -errno.
+ */
+int pipeline_read_reference(bool decoder, const char *stream, uint32_t **crc, size_t *n, char *err,
+			    size_t errlen);
 
 #endif /* DHB_CLI_PIPELINE_SELECT_H */

@@ -7,11 +7,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dhb/pipeline.h"
 #include "dhb/stats.h"
 #include "../../pipelines/stage.h"
 
@@ -206,4 +209,43 @@ Test(pipeline, fwht_scan_refuses_what_is_no_stream)
 	cr_assert_str_eq(err,
 			 "frame 1 changes the size from 640x480 to 1280x720 (one size per stream)");
 	cr_assert_null(st.off, "nothing kept on failure");
+}
+
+/* vkms's CRC of a frame: lines as 16-bit ARGB (alpha 0xffff, channels times 257), crc32_le from 0,
+ * not inverted; the X byte and a line's padding do not count. The value from Python's zlib:
+ * ~crc32(lines, 0xffffffff). */
+Test(pipeline, vkms_crc_of_a_frame)
+{
+	const uint8_t px[] = {0x10, 0x20, 0x30, 0x99, 0xff, 0x00, 0x80, 0x00, 0xee, 0xee,
+			      0xee, 0xee, 1,	2,    3,    4,	  0xaa, 0xbb, 0xcc, 0xdd};
+
+	cr_assert_eq(dhb_vkms_crc(px, 2, 2, 12), 0x78435243u);
+}
+
+Test(pipeline, reference_file_round_trip_and_refusals)
+{
+	char dir[] = "/tmp/dhb-ref-XXXXXX", path[64], err[256];
+	const uint32_t crc[3] = {1, 0xdeadbeef, 0};
+	uint32_t *got = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.ref", dir);
+	cr_assert_eq(dhb_ref_write(path, crc, 3), 0);
+	cr_assert_eq(dhb_ref_read(path, &got, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(got[1], 0xdeadbeefu);
+	free(got);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs("0 0x1\n2 0x2\n", fp); /* an index skipped */
+	fclose(fp);
+	cr_assert_eq(dhb_ref_read(path, &got, &n, err, sizeof(err)), -EINVAL);
+	cr_assert_not_null(strstr(err, ":2: not a reference line"), "%s", err);
+	cr_assert_null(got);
+	unlink(path);
+	cr_assert_lt(dhb_ref_read(path, &got, &n, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "--make-stream writes it"), "%s", err);
+	rmdir(dir);
 }

@@ -57,6 +57,9 @@ enum dhb_pipe_source {
  * @width: frame width asked for (--size), 0 to let the pipe choose.
  * @height: frame height asked for, 0 with @width.
  * @timeout_ms: the longest wait for a frame or a flip (DHB_PIPE_TIMEOUT_MS when 0).
+ * @ref_crc: --verify: the display's CRC (vkms's) of each frame of the stream, from its
+ *           reference decode (dhb_ref_read()); NULL not to verify.
+ * @n_ref: frames of @ref_crc.
  */
 struct dhb_pipe_config {
 	enum dhb_pipe_source source_kind;
@@ -67,6 +70,8 @@ struct dhb_pipe_config {
 	uint32_t width;
 	uint32_t height;
 	int timeout_ms;
+	const uint32_t *ref_crc;
+	size_t n_ref;
 };
 
 struct dhb_pipe;
@@ -176,6 +181,51 @@ struct dhb_stream_config {
  * no stream is written.
  */
 int dhb_stream_make(const struct dhb_stream_config *c, uint64_t *bytes, char *err, size_t errlen);
+
+/**
+ * dhb_vkms_crc() - the CRC vkms gives a frame it shows: crc32_le, seeded 0, of its lines
+ * composed as 16-bit ARGB (each 8-bit channel times 257, alpha 0xffff).
+ * @px: the frame, XRGB8888.
+ * @width: pixels a line.
+ * @height: lines.
+ * @pitch: bytes a line.
+ *
+ * Return: the CRC.
+ */
+uint32_t dhb_vkms_crc(const uint8_t *px, uint32_t width, uint32_t height, uint32_t pitch);
+
+/* Write the reference CRCs of a stream's frames to @path ("INDEX 0xCRC" lines): 0 or -errno. */
+int dhb_ref_write(const char *path, const uint32_t *crc, size_t n);
+
+/**
+ * dhb_ref_read() - read a stream's reference CRCs (dhb_ref_write()'s file).
+ * @path: the file.
+ * @crc: the CRCs, malloc'd; free() them.
+ * @n: frames.
+ * @err: one line on failure.
+ * @errlen: size of @err.
+ *
+ * Return: 0 or -errno (-EINVAL: not a reference file).
+ */
+int dhb_ref_read(const char *path, uint32_t **crc, size_t *n, char *err, size_t errlen);
+
+/**
+ * dhb_stream_reference() - decode a stream once with the stateful decoder into buffers of the
+ * system heap the CPU maps, and give each frame's vkms CRC (the reference --verify checks the
+ * display against).
+ * @decoder: the stateful FWHT decoder.
+ * @stream: the FWHT stream file.
+ * @stop: set asynchronously to stop, or NULL.
+ * @crc: the CRCs, malloc'd, one per frame of the stream; free() them.
+ * @n: frames.
+ * @err: one line on failure.
+ * @errlen: size of @err.
+ *
+ * Return: 0, -EINTR when stopped, or -errno.
+ */
+int dhb_stream_reference(const struct dhb_device *decoder, const char *stream,
+			 const volatile sig_atomic_t *stop, uint32_t **crc, size_t *n, char *err,
+			 size_t errlen);
 
 /**
  * dhb_pipe_mapped_bytes() - bytes of the given files mapped into this process now
