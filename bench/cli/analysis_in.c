@@ -24,7 +24,7 @@ static int from_db(void *arg, const struct dhb_db_row *r)
 	struct ain_row a = {.run = &r->run, .row = &r->row, .run_key = key};
 
 	snprintf(key, sizeof(key), "%lld/%llu", (long long)r->run_id,
-		 (unsigned long long)r->repetition);
+		 (unsigned long long)r->run.repetition);
 	a.timer_overhead_ns = r->timer_overhead_ns;
 	return s->fn(s->arg, &a);
 }
