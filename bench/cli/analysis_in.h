@@ -27,9 +27,12 @@ typedef int (*ain_fn)(void *arg, const struct ain_row *r);
 int ain_load(const char *cmd, const char *input, const char *db_path, struct dhb_db **db, ain_fn fn,
 	     void *arg);
 
-/* What pairs a row of files with its run: the same text for its samples (ain_load_samples()). */
-void ain_file_run_key(char *buf, size_t len, const char *timestamp, const char *hostname,
-		      const char *board, const char *kernel, const char *git_rev);
+/*
+ * What pairs a row with its run's other rows (the floors) and its samples (ain_load_samples()):
+ * the run identity that tells runs and passes apart (timestamp, host, board, kernel, revision,
+ * repetition), the same text from files, samples files and the store.
+ */
+void ain_run_key(char *buf, size_t len, const struct dhb_run_info *run);
 
 /* Receives one line of a samples file with its run key (as ain_load() gives files' rows). */
 typedef int (*ain_sample_fn)(void *arg, const struct dhb_results_sample *s, const char *run_key);
