@@ -332,7 +332,8 @@ static long header_index(const char *name, unsigned int v, size_t ncols_of, cons
 }
 
 int results_header_version(struct results_ctx *c, const char *names, size_t n, size_t ncols_of,
-			   const char *const *tail, size_t ntail, unsigned int *version)
+			   const char *const *tail, size_t ntail, const char *what,
+			   unsigned int *version)
 {
 	unsigned int v;
 	char q[QUOTE_BYTES * 4 + 8], seen[256] = {0};
@@ -340,6 +341,12 @@ int results_header_version(struct results_ctx *c, const char *names, size_t n, s
 	size_t i;
 	long k;
 
+	if (strcmp(names, dhb_sink_column(0))) {
+		results_quote(names, strlen(names), q, sizeof(q));
+		return results_fail(c, -EPROTO,
+				    "not a dmaheap-bench %s: the header starts with %s, not \"%s\"",
+				    what, q, dhb_sink_column(0));
+	}
 	for (v = DHB_SCHEMA_VERSION; v >= DHB_SCHEMA_OLDEST && v > 0; v--) {
 		if (header_is(names, n, v, ncols_of, tail, ntail)) {
 			*version = v;

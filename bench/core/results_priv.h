@@ -110,12 +110,14 @@ static inline bool results_in_version(size_t col, unsigned int v)
 const char *results_versions(void);
 
 /*
- * The version of the header @names (@n NUL-terminated names one after the other): the version
- * whose columns it is exactly, else 0 after results_fail() says how it differs from the
- * version it comes closest to. @what names the file kind in the messages.
+ * The version of the header @names (@n NUL-terminated names one after the other) into
+ * @version: the version whose header it is exactly, the schema's columns below @ncols_of of
+ * that version, then @tail (@ntail names); else results_fail() says how it differs from the
+ * version it comes closest to (@what names the kind of file when it is no such header at all).
  */
 int results_header_version(struct results_ctx *c, const char *names, size_t n, size_t ncols_of,
-			   const char *const *tail, size_t ntail, unsigned int *version);
+			   const char *const *tail, size_t ntail, const char *what,
+			   unsigned int *version);
 
 /* Index of the schema's column named @name, or -1. */
 long results_column(const char *name);

@@ -271,17 +271,30 @@ static const char v1_json[] =
 	"\"unit\":\"ns\",\"n\":10,\"min\":1,\"p50\":2,\"p90\":3,\"p99\":4,\"p99_9\":5,\"max\":6,"
 	"\"mean\":2,\"stddev\":1,\"cv\":0.5,\"mad\":1,\"outliers\":0,\"flags\":\"few_samples\"}]}";
 
+/* The version 1 run's CSV, its JSON, or both, read into @res. */
+static void read_v1(struct dhb_results *res, bool csv, bool json)
+{
+	static const char text[] = V1_HEADER V1_CSV_ROW;
+
+	dhb_results_init(res, 0);
+	if (csv)
+		cr_assert_eq(
+			dhb_results_read_mem(res, "v1.csv", text, strlen(text), DHB_RESULTS_AUTO),
+			0, "%s", dhb_results_error(res));
+	if (json)
+		cr_assert_eq(dhb_results_read_mem(res, "v1.json", v1_json, strlen(v1_json),
+						  DHB_RESULTS_AUTO),
+			     0, "%s", dhb_results_error(res));
+}
+
 Test(db, version_1_files_of_one_run)
 {
-	static const char csv[] = V1_HEADER V1_CSV_ROW;
 	struct dhb_results res;
 	struct dhb_db_counts c;
 	struct dhb_db *db;
 	char err[DHB_DB_ERROR_LEN];
 
-	dhb_results_init(&res, 0);
-	cr_assert_eq(dhb_results_read_mem(&res, "v1.csv", csv, strlen(csv), DHB_RESULTS_AUTO), 0,
-		     "%s", dhb_results_error(&res));
+	read_v1(&res, true, false);
 	cr_assert_eq(dhb_db_open(path, true, &db, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(dhb_db_add(db, &res, &c, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(c.rows_added, 1);
@@ -290,10 +303,7 @@ Test(db, version_1_files_of_one_run)
 			   "AND timer_overhead_ns IS NULL"),
 		     1);
 	/* its JSON, after: no new row or run; the boot and the timer overhead filled in */
-	dhb_results_init(&res, 0);
-	cr_assert_eq(
-		dhb_results_read_mem(&res, "v1.json", v1_json, strlen(v1_json), DHB_RESULTS_AUTO),
-		0, "%s", dhb_results_error(&res));
+	read_v1(&res, false, true);
 	cr_assert_eq(dhb_db_add(db, &res, &c, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(c.rows_added, 0);
 	cr_assert_eq(c.rows_present, 1);
@@ -310,17 +320,12 @@ Test(db, version_1_files_of_one_run)
 /* Both files of one run in one add: the second still fills in what the first lacks. */
 Test(db, csv_and_json_in_one_add)
 {
-	static const char csv[] = V1_HEADER V1_CSV_ROW;
 	struct dhb_results res;
 	struct dhb_db_counts c;
 	struct dhb_db *db;
 	char err[DHB_DB_ERROR_LEN];
 
-	dhb_results_init(&res, 0);
-	cr_assert_eq(dhb_results_read_mem(&res, "v1.csv", csv, strlen(csv), DHB_RESULTS_AUTO), 0);
-	cr_assert_eq(
-		dhb_results_read_mem(&res, "v1.json", v1_json, strlen(v1_json), DHB_RESULTS_AUTO),
-		0);
+	read_v1(&res, true, true);
 	cr_assert_eq(dhb_db_open(path, true, &db, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(dhb_db_add(db, &res, &c, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(c.rows_added, 1);
