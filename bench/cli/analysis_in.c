@@ -200,6 +200,40 @@ static bool is_files(const char *input)
 	return !stat(first, &sb) || !strchr(input, '=') ? strcmp(input, "all") : false;
 }
 
+struct dhb_cmp_obs ain_obs(const struct ain_row *a)
+{
+	return (struct dhb_cmp_obs){
+		.board = a->run->board,
+		.test = a->row->test,
+		.heap = a->row->heap,
+		.backend = a->row->backend,
+		.size_bytes = a->row->size_bytes,
+		.metric = a->row->metric,
+		.params = a->row->params ? a->row->params : "",
+		.unit = a->row->unit,
+		.run = a->run_key,
+		.value = a->row->stats.p50,
+		.timer_overhead_ns = a->timer_overhead_ns,
+	};
+}
+
+void ain_cmp_params(const struct ain_stats *s, struct dhb_cmp_params *p)
+{
+	dhb_cmp_params_default(p);
+	p->alpha = s->alpha;
+	p->min_effect = s->min_effect;
+	p->adjust = !strcmp(s->correction, "holm")   ? DHB_ADJUST_HOLM
+		    : !strcmp(s->correction, "none") ? DHB_ADJUST_NONE
+						     : DHB_ADJUST_BH;
+}
+
+enum dhb_cmp_format ain_format(const char *format)
+{
+	return !strcmp(format, "csv")	 ? DHB_CMP_CSV
+	       : !strcmp(format, "json") ? DHB_CMP_JSON
+					 : DHB_CMP_TABLE;
+}
+
 int ain_load(const char *cmd, const char *input, const char *db_path, struct dhb_db **db, ain_fn fn,
 	     void *arg)
 {
