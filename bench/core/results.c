@@ -175,21 +175,20 @@ int results_new_row(struct results_ctx *c, struct dhb_results_row **r)
 	return 0;
 }
 
+/* The versions this reader reads, in words, made when the program is compiled. */
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+#if DHB_SCHEMA_OLDEST == DHB_SCHEMA_VERSION
+#define VERSIONS "version " STR(DHB_SCHEMA_VERSION)
+#elif DHB_SCHEMA_OLDEST + 1 == DHB_SCHEMA_VERSION
+#define VERSIONS "versions " STR(DHB_SCHEMA_OLDEST) " and " STR(DHB_SCHEMA_VERSION)
+#else
+#define VERSIONS "versions " STR(DHB_SCHEMA_OLDEST) " to " STR(DHB_SCHEMA_VERSION)
+#endif
+
 const char *results_versions(void)
 {
-	static char text[48];
-
-	if (!text[0]) {
-		if (DHB_SCHEMA_OLDEST == DHB_SCHEMA_VERSION)
-			snprintf(text, sizeof(text), "version %d", DHB_SCHEMA_VERSION);
-		else if (DHB_SCHEMA_OLDEST + 1 == DHB_SCHEMA_VERSION)
-			snprintf(text, sizeof(text), "versions %d and %d", DHB_SCHEMA_OLDEST,
-				 DHB_SCHEMA_VERSION);
-		else
-			snprintf(text, sizeof(text), "versions %d to %d", DHB_SCHEMA_OLDEST,
-				 DHB_SCHEMA_VERSION);
-	}
-	return text;
+	return VERSIONS;
 }
 
 int results_cell_fail(struct results_ctx *c, size_t col, const char *text, size_t len, int ret)

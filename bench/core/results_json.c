@@ -253,6 +253,7 @@ static bool pass_of(const struct results_ctx *c, const struct dhb_run_info *a)
 static int read_row(struct results_ctx *c, struct json_object *o)
 {
 	size_t ncols = dhb_sink_ncolumns(), col, len;
+	long k;
 	struct json_object_iterator it, end;
 	struct dhb_results_row *r;
 	struct json_object *v;
@@ -267,13 +268,13 @@ static int read_row(struct results_ctx *c, struct json_object *o)
 	end = json_object_iter_end(o);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
 		key = json_object_iter_peek_name(&it);
-		col = (size_t)results_column(key);
+		k = results_column(key);
 		results_quote(key, strlen(key), q, sizeof(q));
-		if (results_column(key) < 0)
+		if (k < 0)
 			return results_fail(c, -EPROTO,
 					    "unknown column %s (this reader reads schema %s)", q,
 					    results_versions());
-		if (!results_in_version(col, c->version))
+		if (!results_in_version((size_t)k, c->version))
 			return results_fail(c, -EPROTO,
 					    "column %s is not one of schema version %u's (the "
 					    "document's)",
