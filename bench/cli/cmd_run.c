@@ -138,17 +138,14 @@ static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_e
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
 	ret = dhb_outfile_open(&of, s->json, std);
-	if (st->reps.n)
-		st->run.timestamp = st->reps.ts[0]; /* the environment's: the first pass's */
+	run_reps_identity(&st->reps, &st->run, 0); /* the environment's: the first pass's */
 	if (!ret) {
 		cfg.fp = of.fp;
 		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
 		if (!ret) {
 			for (i = 0; i < r->store.n; i++) {
-				/* each row with its pass's timestamp (run --repeat) */
-				if (st->reps.n > 1)
-					st->run.timestamp =
-						(char *)run_reps_timestamp(&st->reps, i);
+				/* each row with its pass's timestamp and repetition */
+				run_reps_identity(&st->reps, &st->run, run_reps_pass(&st->reps, i));
 				dhb_sink_write(&sink,
 					       &r->store.v[i].row); /* the sink keeps errors */
 			}

@@ -61,7 +61,7 @@ int dhb_run_main(int argc, char **argv);
 /**
  * struct run_reps - the repetitions of a run (run_repeat.c): each pass over the plan is a run
  * of its own, told apart by its timestamp (distinct: a pass that would start in the same second
- * as the one before waits for the next).
+ * as the one before waits for the next) and numbered by its repetition (from 1).
  * @n: passes done.
  * @ts: the timestamp of each pass.
  * @end: the row store's count after each pass.
@@ -79,7 +79,8 @@ struct run_reps {
 struct dhb_run_info;
 
 /**
- * run_reps_begin() - the timestamp of pass @i into @run (->timestamp) and @reps.
+ * run_reps_begin() - the timestamp of pass @i into @run (->timestamp, and ->repetition i + 1)
+ * and @reps.
  * @reps: repetitions (arrays of @total entries allocated on the first pass).
  * @run: the run identity whose timestamp changes.
  * @i: the pass, from 0.
@@ -97,8 +98,11 @@ int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, si
  */
 void run_reps_end(struct run_reps *reps, size_t i, size_t rows);
 
-/* The timestamp of row @row of the store (the pass it belongs to), NULL when not known. */
-const char *run_reps_timestamp(const struct run_reps *reps, size_t row);
+/* The pass (from 0) that row @row of the store belongs to; the last one past them. */
+size_t run_reps_pass(const struct run_reps *reps, size_t row);
+
+/* Pass @pass's timestamp and repetition into @run (nothing when there is no such pass). */
+void run_reps_identity(const struct run_reps *reps, struct dhb_run_info *run, size_t pass);
 
 /* The facts of the JSON environment: repetitions (N) and repetition_timestamps; 0..2 pairs. */
 size_t run_reps_env(struct run_reps *reps, struct dhb_kv *kv);

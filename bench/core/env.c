@@ -45,6 +45,8 @@ void dhb_env_identity(struct dhb_run_info *run, const struct dhb_env *env, char 
 	run->board = env->board;
 	run->kernel = env->kernel;
 	run->cma_bytes = env->cma_total;
+	run->boot_id = env->boot_id;
+	run->repetition = 1; /* the first pass; run --repeat counts on (run_reps_begin()) */
 }
 
 long dhb_env_read_file(const char *path, char *buf, size_t len)

@@ -256,7 +256,7 @@ bad_io /dev/null /dev/full "frag: --emit-trace - on a full stdout" 1 \
 # --- what works -------------------------------------------------------------------------------
 run "$BIN" "${R0[@]}" --heaps memfd --sizes 5000,4097 --table none --csv ok.csv --json j.json
 expect_rc "run: cpu on sizes that are not page multiples, JSON replaced" 0
-expect_out "run: cpu rows for 5000 bytes" ok.csv '^1,.*,cpu,memfd,memfd,5000,memcpy_bw,'
+expect_out "run: cpu rows for 5000 bytes" ok.csv '^2,.*,cpu,memfd,memfd,5000,memcpy_bw,'
 if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' j.json && [ -L sym.json ] &&
 	[ "$(stat -c %h j.json)" = 1 ] && [ -z "$(find . -name '.*.tmp')" ]; then
 	pass "run: the JSON replaced whole, the symbolic link kept, no temporary left"
@@ -278,7 +278,7 @@ fi
 run "$BIN" "${F[@]}" --trace big.csv --policy best-fit --csv -
 expect_rc "frag: four buffers of 1T" 0
 expect_out "frag: the live total does not wrap (4T of a 256M region)" stdout \
-	'^1,.*,model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
+	'^2,.*,model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
 
 # SIGINT while frag writes its CSV (delivered at its second write(2) by strace): the process
 # dies of it, the old file stays, the temporary goes.
@@ -302,11 +302,15 @@ fi
 # --- store and compare: bad results files, stores and selectors; the store untouched ----------
 if "$BIN" "${R[@]}" --table none --csv good.csv >/dev/null 2>&1 &&
 	"$BIN" store add --db st.db good.csv >/dev/null; then
-	sed '2s/^1,/2,/' good.csv >v2.csv
-	cut -d, -f1-27 good.csv >short.csv
+	sed '2s/^2,/3,/' good.csv >v3.csv
+	sed '2s/^2,/1,/' good.csv >v1row.csv
+	cut -d, -f1-29 good.csv >short.csv
 	awk -F, 'NR == 2 { sub(/,MB\/s,/, ",GB/s,") } { print }' good.csv >units.csv
 	printf 'SQLite format 3\nnot a database\n' >junk.db
-	bad "store: another schema version" 2 'v2.csv:2: schema version 2' store add --db st.db v2.csv
+	bad "store: another schema version" 2 'v3.csv:2: schema version 3; this reader reads versions 1 and 2' \
+		store add --db st.db v3.csv
+	bad "store: a row of version 1 under a header of version 2" 2 \
+		'v1row.csv:2: schema version 1, but the header is of version 2' store add --db st.db v1row.csv
 	bad "store: a missing column" 2 'short.csv:1: missing column "flags"' \
 		store add --db st.db short.csv
 	bad "store: mixed units for one metric" 2 'mixed units' store add --db st.db units.csv

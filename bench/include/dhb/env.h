@@ -64,8 +64,8 @@ int dhb_env_probe(struct dhb_env *env);
 
 /**
  * dhb_env_identity() - the identity of a run starting now, repeated on each of its rows.
- * @run: result: tool version and git revision, the current time, host, board, kernel and
- *       CmaTotal of @env; its strings point into @env and @ts.
+ * @run: result: tool version and git revision, the current time, host, board, kernel,
+ *       CmaTotal and boot of @env, repetition 1; its strings point into @env and @ts.
  * @env: environment from dhb_env_probe().
  * @ts: buffer for the timestamp (ISO-8601 UTC, "unknown" when the clock cannot be read).
  * @tslen: size of @ts, at least 21 bytes.
