@@ -8,6 +8,11 @@ load _d."common.gp"
 load _d."sizes.gp"
 
 set logscale y 10
+# Every point at one value (a figure of one row): a range below it, so that it is not empty.
+stats data using 2 nooutput
+if (STATS_min == STATS_max) {
+	set yrange [STATS_min * ns_scale / 3:*]
+}
 set format y "%.0s %cs"
 set ylabel what.": p50 (points), p90 to p99 (whiskers)" noenhanced
 plot data using 1:(NaN):xtic(sizelabel($1)) notitle, \

@@ -12,6 +12,11 @@ set xrange [-0.6:STATS_max + 0.6]
 set xtics () rotate by -20
 set grid noxtics
 set logscale y 10
+# Every point at one value (a figure of one row): a range below it, so that it is not empty.
+stats data using 2 nooutput
+if (STATS_min == STATS_max) {
+	set yrange [STATS_min * ns_scale / 3:*]
+}
 set format y "%.0s %cs"
 set ylabel what.": p50 (points), p90 to p99 (whiskers)" noenhanced
 plot data index 0 using 1:(NaN):xtic(2) notitle, \

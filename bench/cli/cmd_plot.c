@@ -394,7 +394,7 @@ static int draw(struct plot_job *j, const struct dhb_plot_figure *f, const char 
 	}
 	if (ret) {
 		dhb_outfile_abort(&of);
-		fprintf(stderr, "dmaheap-bench plot: %s (plots/%s): %s\n", out,
+		fprintf(stderr, "dmaheap-bench plot: %s (%s/%s): %s\n", out, j->scripts,
 			dhb_plot_kind_info(dhb_plot_figure_kind(f))->script,
 			ret == -EPROTO ? msg : strerror(-ret));
 		return DHB_EXIT_FAIL;
