@@ -81,24 +81,25 @@ static int place(struct dhb_plot *p, const struct pgroup *g, struct place *pl)
 {
 	char size[DHB_SIZE_FMT_LEN], buf[512];
 	bool baseline;
-	const char *params = plot_without_baseline(p, g->params, &baseline);
+	const char *params = plot_without_baseline(p, g->key.params, &baseline);
 
 	if (!params)
 		return -ENOMEM;
-	dhb_size_format(g->size, size, sizeof(size));
+	dhb_size_format(g->key.size, size, sizeof(size));
 	pl->g = g;
-	snprintf(buf, sizeof(buf), "%s\x1f%s\x1f%s\x1f%020llu", g->test, g->metric, params,
-		 (unsigned long long)g->size);
+	snprintf(buf, sizeof(buf), "%s\x1f%s\x1f%s\x1f%020llu", g->key.test, g->key.metric, params,
+		 (unsigned long long)g->key.size);
 	pl->fig = plot_intern(p, buf);
-	snprintf(buf, sizeof(buf), "ecdf-%s%s%s-%s", g->metric, *params ? "-" : "", params, size);
+	snprintf(buf, sizeof(buf), "ecdf-%s%s%s-%s", g->key.metric, *params ? "-" : "", params,
+		 size);
 	pl->name = plot_intern(p, buf);
-	snprintf(buf, sizeof(buf), "%s: %s%s%s, %s buffers: distribution of the samples", g->test,
-		 g->metric, *params ? ", " : "", params, size);
+	snprintf(buf, sizeof(buf), "%s: %s%s%s, %s buffers: distribution of the samples",
+		 g->key.test, g->key.metric, *params ? ", " : "", params, size);
 	pl->title = plot_intern(p, buf);
 	pl->rank = baseline;
 	pl->style = baseline ? STYLE_LIMIT : STYLE_PLAIN;
-	pl->colour_key = baseline ? NULL : g->heap;
-	pl->ser = g->heap;
+	pl->colour_key = baseline ? NULL : g->key.heap;
+	pl->ser = g->key.heap;
 	return pl->fig && pl->name && pl->title ? 0 : -ENOMEM;
 }
 
@@ -119,8 +120,8 @@ static int ecdf_figure(struct dhb_plot *p, const struct place *pl, size_t i, siz
 		runs[s - i] = &pl[s].g->run;
 	plot_runs_subtitle(f->subtitle, sizeof(f->subtitle), runs, j - i);
 	free(runs);
-	f->unit = pl[i].g->unit;
-	f->label = pl[i].g->metric;
+	f->unit = pl[i].g->key.unit;
+	f->label = pl[i].g->key.metric;
 	for (s = i; s < j && !ret; s = t) {
 		struct pseries *se;
 

@@ -253,7 +253,7 @@ static bool has_floor(const struct dhb_plot *p, const char *test)
 	size_t i;
 
 	for (i = 0; i < p->n_rows; i++) {
-		if (p->rows[i].test == test && is_floor(p->rows[i].params))
+		if (p->rows[i].key.test == test && is_floor(p->rows[i].key.params))
 			return true;
 	}
 	return false;
@@ -262,12 +262,12 @@ static bool has_floor(const struct dhb_plot *p, const char *test)
 /* The place of a row in a size figure; the fields the kinds share. */
 static struct pick row_pick(const struct prow *r)
 {
-	return (struct pick){.ser = r->heap,
-			     .colour_key = r->heap,
+	return (struct pick){.ser = r->key.heap,
+			     .colour_key = r->key.heap,
 			     .style = STYLE_PLAIN,
-			     .unit = r->unit,
-			     .label = r->metric,
-			     .x = (double)r->size,
+			     .unit = r->key.unit,
+			     .label = r->key.metric,
+			     .x = (double)r->key.size,
 			     .y = r->p50,
 			     .lo = r->p90,
 			     .hi = r->p99,
@@ -288,11 +288,12 @@ static int latency_pick(struct dhb_plot *p, struct picks *pk, const struct prow 
 {
 	struct pick k = row_pick(r);
 
-	if (strcmp(r->unit, "ns") || !strcmp(r->test, PIPELINE_TEST))
+	if (strcmp(r->key.unit, "ns") || !strcmp(r->key.test, PIPELINE_TEST))
 		return 0;
-	k.fig = fmt(p, "%s\x1f%s\x1f%s", r->test, r->metric, r->params);
-	k.name = fmt(p, "latency-%s%s%s", r->metric, dash(r->params), r->params);
-	k.title = fmt(p, "%s: %s%s%s", r->test, r->metric, sep(r->params), r->params);
+	k.fig = fmt(p, "%s\x1f%s\x1f%s", r->key.test, r->key.metric, r->key.params);
+	k.name = fmt(p, "latency-%s%s%s", r->key.metric, dash(r->key.params), r->key.params);
+	k.title =
+		fmt(p, "%s: %s%s%s", r->key.test, r->key.metric, sep(r->key.params), r->key.params);
 	return pick_add(pk, &k);
 }
 
@@ -300,9 +301,9 @@ static int bandwidth_pick(struct dhb_plot *p, struct picks *pk, const struct pro
 {
 	struct pick k = row_pick(r);
 	bool baseline;
-	const char *params = plot_without_baseline(p, r->params, &baseline);
+	const char *params = plot_without_baseline(p, r->key.params, &baseline);
 
-	if (strcmp(r->unit, "MB/s"))
+	if (strcmp(r->key.unit, "MB/s"))
 		return 0;
 	if (!params)
 		return -ENOMEM;
@@ -311,11 +312,11 @@ static int bandwidth_pick(struct dhb_plot *p, struct picks *pk, const struct pro
 		k.rank = 1;
 		k.colour_key = NULL;
 		k.style = STYLE_LIMIT;
-		k.ser = fmt(p, "%s (limit)", r->heap);
+		k.ser = fmt(p, "%s (limit)", r->key.heap);
 	}
-	k.fig = fmt(p, "%s\x1f%s\x1f%s", r->test, r->metric, params);
-	k.name = fmt(p, "bandwidth-%s%s%s", r->metric, dash(params), params);
-	k.title = fmt(p, "%s: %s%s%s", r->test, r->metric, sep(params), params);
+	k.fig = fmt(p, "%s\x1f%s\x1f%s", r->key.test, r->key.metric, params);
+	k.name = fmt(p, "bandwidth-%s%s%s", r->key.metric, dash(params), params);
+	k.title = fmt(p, "%s: %s%s%s", r->key.test, r->key.metric, sep(params), params);
 	return pick_add(pk, &k);
 }
 
@@ -331,13 +332,13 @@ static size_t test_metrics(const struct dhb_plot *p, const char *test, const cha
 	for (i = 0; i < p->n_rows && n < 8; i++) {
 		const struct prow *r = &p->rows[i];
 
-		if (r->test != test || is_floor(r->params) || plot_is_counter(r->metric) ||
-		    strcmp(r->unit, "ns"))
+		if (r->key.test != test || is_floor(r->key.params) ||
+		    plot_is_counter(r->key.metric) || strcmp(r->key.unit, "ns"))
 			continue;
-		for (k = 0; k < n && seen[k] != r->metric; k++)
+		for (k = 0; k < n && seen[k] != r->key.metric; k++)
 			;
 		if (k == n)
-			seen[n++] = r->metric;
+			seen[n++] = r->key.metric;
 	}
 	qsort(seen, n, sizeof(*seen), ptr_str_cmp);
 	return n;
@@ -386,13 +387,13 @@ static size_t test_params(const struct dhb_plot *p, const char *test, const char
 	for (i = 0; i < p->n_rows && n < max; i++) {
 		const struct prow *o = &p->rows[i];
 
-		if (o->test != test || is_floor(o->params) || strcmp(o->unit, "ns") ||
-		    !plot_metric_taken(p, o->metric) || !plot_size_taken(p, o->size))
+		if (o->key.test != test || is_floor(o->key.params) || strcmp(o->key.unit, "ns") ||
+		    !plot_metric_taken(p, o->key.metric) || !plot_size_taken(p, o->key.size))
 			continue;
-		for (k = 0; k < n && v[k] != o->params; k++)
+		for (k = 0; k < n && v[k] != o->key.params; k++)
 			;
 		if (k == n)
-			v[n++] = o->params;
+			v[n++] = o->key.params;
 	}
 	return n;
 }
@@ -404,14 +405,15 @@ static int sync_pick(struct dhb_plot *p, struct picks *pk, const struct prow *r)
 	size_t i, n;
 	int ret = 0;
 
-	if (strcmp(r->unit, "ns") || !has_floor(p, r->test))
+	if (strcmp(r->key.unit, "ns") || !has_floor(p, r->key.test))
 		return 0;
-	if (!is_floor(r->params)) {
-		k.fig = fmt(p, "%s\x1f%s", r->test, r->params);
-		k.name = fmt(p, "sync-%s", *r->params ? r->params : r->test);
-		k.title = fmt(p, "%s: cost vs size%s%s", r->test, sep(r->params), r->params);
-		short_name = metric_short(p, r->test, r->metric, &k.style);
-		k.ser = short_name ? fmt(p, "%s %s", r->heap, short_name) : NULL;
+	if (!is_floor(r->key.params)) {
+		k.fig = fmt(p, "%s\x1f%s", r->key.test, r->key.params);
+		k.name = fmt(p, "sync-%s", *r->key.params ? r->key.params : r->key.test);
+		k.title = fmt(p, "%s: cost vs size%s%s", r->key.test, sep(r->key.params),
+			      r->key.params);
+		short_name = metric_short(p, r->key.test, r->key.metric, &k.style);
+		k.ser = short_name ? fmt(p, "%s %s", r->key.heap, short_name) : NULL;
 		k.label = "cost";
 		return pick_add(pk, &k);
 	}
@@ -420,12 +422,12 @@ static int sync_pick(struct dhb_plot *p, struct picks *pk, const struct prow *r)
 	k.colour_key = NULL;
 	k.style = STYLE_FLOOR;
 	k.lo = k.hi = NAN;
-	k.ser = fmt(p, "%s (median of the heaps)", r->metric);
-	n = test_params(p, r->test, params, MAX_PARAMS);
+	k.ser = fmt(p, "%s (median of the heaps)", r->key.metric);
+	n = test_params(p, r->key.test, params, MAX_PARAMS);
 	for (i = 0; i < n && !ret; i++) {
-		k.fig = fmt(p, "%s\x1f%s", r->test, params[i]);
-		k.name = fmt(p, "sync-%s", *params[i] ? params[i] : r->test);
-		k.title = fmt(p, "%s: cost vs size%s%s", r->test, sep(params[i]), params[i]);
+		k.fig = fmt(p, "%s\x1f%s", r->key.test, params[i]);
+		k.name = fmt(p, "sync-%s", *params[i] ? params[i] : r->key.test);
+		k.title = fmt(p, "%s: cost vs size%s%s", r->key.test, sep(params[i]), params[i]);
 		ret = pick_add(pk, &k);
 	}
 	return ret;
@@ -436,13 +438,14 @@ static int pipeline_pick(struct dhb_plot *p, struct picks *pk, const struct prow
 	struct pick k = row_pick(r);
 	char size[DHB_SIZE_FMT_LEN];
 
-	if (strcmp(r->test, PIPELINE_TEST) || strcmp(r->unit, "ns"))
+	if (strcmp(r->key.test, PIPELINE_TEST) || strcmp(r->key.unit, "ns"))
 		return 0;
-	dhb_size_format(r->size, size, sizeof(size));
-	k.fig = fmt(p, "%s\x1f%s", r->params, size);
-	k.name = fmt(p, "pipeline-%s%s%s", r->params, dash(r->params), size);
-	k.title = fmt(p, "pipeline %s%s%s buffers: frame times", r->params, sep(r->params), size);
-	k.cat = r->metric;
+	dhb_size_format(r->key.size, size, sizeof(size));
+	k.fig = fmt(p, "%s\x1f%s", r->key.params, size);
+	k.name = fmt(p, "pipeline-%s%s%s", r->key.params, dash(r->key.params), size);
+	k.title = fmt(p, "pipeline %s%s%s buffers: frame times", r->key.params, sep(r->key.params),
+		      size);
+	k.cat = r->key.metric;
 	k.x = 0;
 	k.label = "frame time";
 	return pick_add(pk, &k);
@@ -484,7 +487,7 @@ int plot_rows_figures(struct dhb_plot *p, enum dhb_plot_kind kind, char *err, si
 	for (i = 0; i < p->n_rows && !ret; i++) {
 		const struct prow *r = &p->rows[i];
 
-		if (plot_metric_taken(p, r->metric) && plot_size_taken(p, r->size) &&
+		if (plot_metric_taken(p, r->key.metric) && plot_size_taken(p, r->key.size) &&
 		    isfinite(r->p50))
 			ret = add(p, &pk, r);
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Plot inputs besides results rows: frag's CSV (heaps-ref/TRACE.md) and compare's (COMPARE.md).
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,49 +16,66 @@
  * writer's does.
  */
 
-enum { F_SOURCE, F_POLICY, F_OP, F_EXT_FRAG, F_UTIL, NF };
-static const char *const frag_cols[NF] = {"source", "policy", "op_index", "ext_frag",
-					  "trace_utilisation"};
-
-enum {
-	C_BOARD,
-	C_TEST,
-	C_HEAP,
-	C_BACKEND,
-	C_SIZE,
-	C_METRIC,
-	C_PARAMS,
-	C_UNIT,
-	C_RATIO,
-	C_LOW,
-	C_HIGH,
-	C_VERDICT,
-	C_KIND,
-	NC
+/* A column the plots read: its name, its kind, and where it goes in a row. */
+enum col_kind {
+	COL_TEXT,    /* const char *, interned */
+	COL_NUMBER,  /* double, NaN when empty */
+	COL_COUNT,   /* uint64_t */
+	COL_VERSION, /* the schema version: must be this one; not kept */
 };
-static const char *const cmp_cols[NC] = {"board",   "test",    "heap", "backend", "size_bytes",
-					 "metric",  "params",  "unit", "ratio",	  "ci_low",
-					 "ci_high", "verdict", "kind"};
 
+struct col {
+	const char *name;
+	enum col_kind kind;
+	size_t off;
+};
+
+#define FRAG(name, kind, field)                           \
+	{                                                 \
+		name, kind, offsetof(struct pfrag, field) \
+	}
+#define CMP(name, kind, field)                           \
+	{                                                \
+		name, kind, offsetof(struct pcmp, field) \
+	}
+
+static const struct col frag_cols[] = {
+	FRAG("schema_version", COL_VERSION, op), /* checked, not kept */ FRAG("board", COL_TEXT, run.board),
+	FRAG("kernel", COL_TEXT, run.kernel),	 FRAG("timestamp", COL_TEXT, run.timestamp),
+	FRAG("hostname", COL_TEXT, run.key),	 FRAG("source", COL_TEXT, source),
+	FRAG("policy", COL_TEXT, policy),	 FRAG("op_index", COL_NUMBER, op),
+	FRAG("ext_frag", COL_NUMBER, ext_frag),	 FRAG("trace_utilisation", COL_NUMBER, util),
+};
+
+static const struct col cmp_cols[] = {
+	CMP("board", COL_TEXT, board),	    CMP("test", COL_TEXT, test),
+	CMP("heap", COL_TEXT, heap),	    CMP("backend", COL_TEXT, backend),
+	CMP("size_bytes", COL_COUNT, size), CMP("metric", COL_TEXT, metric),
+	CMP("params", COL_TEXT, params),    CMP("unit", COL_TEXT, unit),
+	CMP("ratio", COL_NUMBER, ratio),    CMP("ci_low", COL_NUMBER, lo),
+	CMP("ci_high", COL_NUMBER, hi),	    CMP("verdict", COL_TEXT, verdict),
+	CMP("kind", COL_TEXT, kind),
+};
+
+#define MAX_COLS 16
+_Static_assert(sizeof(frag_cols) / sizeof(frag_cols[0]) <= MAX_COLS &&
+		       sizeof(cmp_cols) / sizeof(cmp_cols[0]) <= MAX_COLS,
+	       "struct table's idx");
+
+/* One file's read: its columns, where they are, and the array its rows go to. */
 struct table {
 	struct dhb_plot *p;
 	const char *path;
 	const char *what; /* "frag's CSV" */
-	const char *const *want;
-	size_t n_want;
-	long col[16];	 /* per wanted column: NF or NC of them */
-	long run_col[8]; /* frag: schema_version, board, kernel, timestamp, hostname */
+	bool frag;
+	const struct col *cols;
+	size_t n_cols;
+	long idx[MAX_COLS];
 	size_t n_fields;
 	bool header;
-	const char *file; /* interned path */
 	char *err;
 	size_t errlen;
 };
-
-enum { R_VERSION, R_BOARD, R_KERNEL, R_TIMESTAMP, R_HOST, NR };
-_Static_assert((int)NC <= 16 && (int)NF <= 16 && (int)NR <= 8, "struct table's arrays");
-static const char *const run_cols[NR] = {"schema_version", "board", "kernel", "timestamp",
-					 "hostname"};
 
 static int refuse(struct table *t, unsigned long line, const char *why, const char *what)
 {
@@ -65,23 +83,13 @@ static int refuse(struct table *t, unsigned long line, const char *why, const ch
 	return -EPROTO;
 }
 
-static long find(const char *const *fields, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!strcmp(fields[i], name))
-			return (long)i;
-	}
-	return -1;
-}
-
-static int header(struct table *t, const char *const *f, size_t n, unsigned long line, bool frag)
+/* The header: every column found (frag: after the results schema's run columns). */
+static int header(struct table *t, const char *const *f, size_t n, unsigned long line)
 {
 	char why[160];
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; frag && i < dhb_sink_nrun_columns(); i++) {
+	for (i = 0; t->frag && i < dhb_sink_nrun_columns(); i++) {
 		if (i >= n || strcmp(f[i], dhb_sink_column(i))) {
 			snprintf(why, sizeof(why),
 				 "not frag's CSV of schema version %d (column %zu is not \"%s\")",
@@ -89,115 +97,82 @@ static int header(struct table *t, const char *const *f, size_t n, unsigned long
 			return refuse(t, line, why, "");
 		}
 	}
-	for (i = 0; i < t->n_want; i++) {
-		t->col[i] = find(f, n, t->want[i]);
-		if (t->col[i] < 0) {
-			snprintf(why, sizeof(why), "not %s: no column \"%s\"", t->what, t->want[i]);
+	for (i = 0; i < t->n_cols; i++) {
+		for (j = 0; j < n && strcmp(f[j], t->cols[i].name); j++)
+			;
+		if (j == n) {
+			snprintf(why, sizeof(why), "not %s: no column \"%s\"", t->what,
+				 t->cols[i].name);
 			return refuse(t, line, why, "");
 		}
+		t->idx[i] = (long)j;
 	}
-	for (i = 0; frag && i < NR; i++)
-		t->run_col[i] = find(f, n, run_cols[i]);
 	t->n_fields = n;
 	t->header = true;
 	return 0;
 }
 
-/* A number of a field: empty is NaN; -EPROTO for anything else that is not a number. */
-static int number(struct table *t, const char *s, unsigned long line, const char *col, double *v)
+/* One field into @row; -EPROTO (one line in t->err) or -ENOMEM. */
+static int field(struct table *t, const struct col *c, const char *s, unsigned long line, char *row)
 {
-	char why[160];
+	char why[160], want[16];
 
-	*v = NAN;
-	if (!*s || !dhb_sink_parse_number(s, v))
-		return 0;
-	snprintf(why, sizeof(why), "column \"%s\": \"%.40s\" is not a number", col, s);
-	return refuse(t, line, why, "");
+	switch (c->kind) {
+	case COL_TEXT:
+		*(const char **)(row + c->off) = plot_intern(t->p, s);
+		return *(const char **)(row + c->off) ? 0 : -ENOMEM;
+	case COL_NUMBER:
+		*(double *)(row + c->off) = NAN;
+		if (!*s || !dhb_sink_parse_number(s, (double *)(row + c->off)))
+			return 0;
+		snprintf(why, sizeof(why), "column \"%s\": \"%.40s\" is not a number", c->name, s);
+		return refuse(t, line, why, "");
+	case COL_COUNT:
+		if (!dhb_sink_parse_uint(s, (uint64_t *)(row + c->off)))
+			return 0;
+		snprintf(why, sizeof(why), "column \"%s\": \"%.40s\" is not a count", c->name, s);
+		return refuse(t, line, why, "");
+	case COL_VERSION:
+		snprintf(want, sizeof(want), "%d", DHB_SCHEMA_VERSION);
+		return strcmp(s, want) ? refuse(t, line, "schema version ", s) : 0;
+	}
+	return 0;
 }
 
-static int frag_record(void *arg, const char *const *f, size_t n, unsigned long line)
+/* A record: the header, else one row at the end of the session's frag or compare rows. */
+static int record(void *arg, const char *const *f, size_t n, unsigned long line)
 {
 	struct table *t = arg;
 	struct dhb_plot *p = t->p;
-	struct pfrag *r;
-	char want[16];
-	int ret;
+	const char *file = plot_intern(p, t->path);
+	char *row;
+	size_t i;
+	int ret = 0;
 
 	if (!t->header)
-		return header(t, f, n, line, true);
+		return header(t, f, n, line);
 	if (n != t->n_fields)
 		return refuse(t, line, "a record with another number of fields than the header",
 			      "");
-	snprintf(want, sizeof(want), "%d", DHB_SCHEMA_VERSION);
-	if (strcmp(f[t->run_col[R_VERSION]], want))
-		return refuse(t, line, "schema version ", f[t->run_col[R_VERSION]]);
-	if (plot_grow((void **)&p->frag, &p->cap_frag, p->n_frag, sizeof(*p->frag)))
+	if (!file ||
+	    (t->frag ? plot_grow((void **)&p->frag, &p->cap_frag, p->n_frag, sizeof(*p->frag))
+		     : plot_grow((void **)&p->cmp, &p->cap_cmp, p->n_cmp, sizeof(*p->cmp))))
 		return -ENOMEM;
-	r = &p->frag[p->n_frag];
-	r->file = t->file;
-	r->run.board = plot_intern(p, f[t->run_col[R_BOARD]]);
-	r->run.kernel = plot_intern(p, f[t->run_col[R_KERNEL]]);
-	r->run.timestamp = plot_intern(p, f[t->run_col[R_TIMESTAMP]]);
-	r->run.key = plot_intern(p, f[t->run_col[R_HOST]]);
-	r->source = plot_intern(p, f[t->col[F_SOURCE]]);
-	r->policy = plot_intern(p, f[t->col[F_POLICY]]);
-	if (!r->run.board || !r->run.kernel || !r->run.timestamp || !r->run.key || !r->source ||
-	    !r->policy)
-		return -ENOMEM;
-	ret = number(t, f[t->col[F_OP]], line, "op_index", &r->op);
-	if (!ret)
-		ret = number(t, f[t->col[F_EXT_FRAG]], line, "ext_frag", &r->ext_frag);
-	if (!ret)
-		ret = number(t, f[t->col[F_UTIL]], line, "trace_utilisation", &r->util);
-	if (!ret && !isfinite(r->op))
-		ret = refuse(t, line, "op_index is empty", "");
-	if (!ret)
+	row = t->frag ? (char *)&p->frag[p->n_frag] : (char *)&p->cmp[p->n_cmp];
+	memset(row, 0, t->frag ? sizeof(*p->frag) : sizeof(*p->cmp));
+	for (i = 0; i < t->n_cols && !ret; i++)
+		ret = field(t, &t->cols[i], f[t->idx[i]], line, row);
+	if (ret)
+		return ret;
+	if (t->frag) {
+		p->frag[p->n_frag].file = file;
+		if (!isfinite(p->frag[p->n_frag].op))
+			return refuse(t, line, "op_index is empty", "");
 		p->n_frag++;
-	return ret;
-}
-
-static int cmp_record(void *arg, const char *const *f, size_t n, unsigned long line)
-{
-	struct table *t = arg;
-	struct dhb_plot *p = t->p;
-	const char *s;
-	struct pcmp *c;
-	uint64_t size;
-	int ret;
-
-	if (!t->header)
-		return header(t, f, n, line, false);
-	if (n != t->n_fields)
-		return refuse(t, line, "a record with another number of fields than the header",
-			      "");
-	s = f[t->col[C_SIZE]];
-	if (dhb_sink_parse_uint(s, &size))
-		return refuse(t, line, "size_bytes is not a count: ", s);
-	if (plot_grow((void **)&p->cmp, &p->cap_cmp, p->n_cmp, sizeof(*p->cmp)))
-		return -ENOMEM;
-	c = &p->cmp[p->n_cmp];
-	c->file = t->file;
-	c->size = size;
-	c->board = plot_intern(p, f[t->col[C_BOARD]]);
-	c->test = plot_intern(p, f[t->col[C_TEST]]);
-	c->heap = plot_intern(p, f[t->col[C_HEAP]]);
-	c->backend = plot_intern(p, f[t->col[C_BACKEND]]);
-	c->metric = plot_intern(p, f[t->col[C_METRIC]]);
-	c->params = plot_intern(p, f[t->col[C_PARAMS]]);
-	c->unit = plot_intern(p, f[t->col[C_UNIT]]);
-	c->verdict = plot_intern(p, f[t->col[C_VERDICT]]);
-	c->kind = plot_intern(p, f[t->col[C_KIND]]);
-	if (!c->board || !c->test || !c->heap || !c->backend || !c->metric || !c->params ||
-	    !c->unit || !c->verdict || !c->kind)
-		return -ENOMEM;
-	ret = number(t, f[t->col[C_RATIO]], line, "ratio", &c->ratio);
-	if (!ret)
-		ret = number(t, f[t->col[C_LOW]], line, "ci_low", &c->lo);
-	if (!ret)
-		ret = number(t, f[t->col[C_HIGH]], line, "ci_high", &c->hi);
-	if (!ret)
-		p->n_cmp++;
-	return ret;
+	} else {
+		p->cmp[p->n_cmp++].file = file;
+	}
+	return 0;
 }
 
 static int read_table(struct dhb_plot *p, const char *path, bool frag, char *err, size_t errlen)
@@ -205,8 +180,10 @@ static int read_table(struct dhb_plot *p, const char *path, bool frag, char *err
 	struct table t = {.p = p,
 			  .path = path,
 			  .what = frag ? "frag's CSV" : "compare's CSV (compare --format csv)",
-			  .want = frag ? frag_cols : cmp_cols,
-			  .n_want = frag ? NF : NC,
+			  .frag = frag,
+			  .cols = frag ? frag_cols : cmp_cols,
+			  .n_cols = frag ? sizeof(frag_cols) / sizeof(frag_cols[0])
+					 : sizeof(cmp_cols) / sizeof(cmp_cols[0]),
 			  .err = err,
 			  .errlen = errlen};
 	struct dhb_results res;
@@ -214,11 +191,8 @@ static int read_table(struct dhb_plot *p, const char *path, bool frag, char *err
 
 	p->has[frag ? DHB_PLOT_IN_FRAG : DHB_PLOT_IN_COMPARE] = true;
 	*err = '\0';
-	t.file = plot_intern(p, path);
-	if (!t.file)
-		return -ENOMEM;
 	dhb_results_init(&res, 0);
-	ret = dhb_results_read_table(&res, path, frag ? frag_record : cmp_record, &t);
+	ret = dhb_results_read_table(&res, path, record, &t);
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	else if (ret && !*err)

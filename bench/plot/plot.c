@@ -213,51 +213,55 @@ bool plot_size_taken(const struct dhb_plot *p, uint64_t size)
 	return false;
 }
 
-/* The run of a row or sample, interned; -ENOMEM. */
-static int run_of(struct dhb_plot *p, struct prun *r, const char *board, const char *kernel,
-		  const char *timestamp, const char *key)
+/* A run's strings interned in place: 0 or -ENOMEM. */
+static int run_intern(struct dhb_plot *p, struct prun *r)
 {
-	r->board = plot_intern(p, board);
-	r->kernel = plot_intern(p, kernel);
-	r->timestamp = plot_intern(p, timestamp);
-	r->key = plot_intern(p, key);
+	r->board = plot_intern(p, r->board);
+	r->kernel = plot_intern(p, r->kernel);
+	r->timestamp = plot_intern(p, r->timestamp);
+	r->key = plot_intern(p, r->key);
 	return r->board && r->kernel && r->timestamp && r->key ? 0 : -ENOMEM;
+}
+
+/* A key's strings interned in place: 0 or -ENOMEM. */
+static int key_intern(struct dhb_plot *p, struct pkey *k)
+{
+	k->test = plot_intern(p, k->test);
+	k->heap = plot_intern(p, k->heap);
+	k->backend = plot_intern(p, k->backend);
+	k->metric = plot_intern(p, k->metric);
+	k->params = plot_intern(p, k->params);
+	k->unit = plot_intern(p, k->unit);
+	return k->test && k->heap && k->backend && k->metric && k->params && k->unit ? 0 : -ENOMEM;
 }
 
 int dhb_plot_add_row(struct dhb_plot *p, const struct dhb_run_info *run, const struct dhb_row *row,
 		     const char *run_key)
 {
-	struct prow *r;
+	struct prow r = {
+		.run = {run->board, run->kernel, run->timestamp, run_key},
+		.key = {row->test, row->heap, row->backend, row->metric, row->params, row->unit,
+			row->size_bytes},
+		.p50 = row->stats.p50,
+		.p90 = row->stats.p90,
+		.p99 = row->stats.p99,
+	};
 
 	p->has[DHB_PLOT_IN_ROWS] = true;
-	if (plot_grow((void **)&p->rows, &p->cap_rows, p->n_rows, sizeof(*p->rows)))
+	if (run_intern(p, &r.run) || key_intern(p, &r.key) ||
+	    plot_grow((void **)&p->rows, &p->cap_rows, p->n_rows, sizeof(*p->rows)))
 		return -ENOMEM;
-	r = &p->rows[p->n_rows];
-	if (run_of(p, &r->run, run->board, run->kernel, run->timestamp, run_key))
-		return -ENOMEM;
-	r->test = plot_intern(p, row->test);
-	r->heap = plot_intern(p, row->heap);
-	r->backend = plot_intern(p, row->backend);
-	r->metric = plot_intern(p, row->metric);
-	r->params = plot_intern(p, row->params);
-	r->unit = plot_intern(p, row->unit);
-	if (!r->test || !r->heap || !r->backend || !r->metric || !r->params || !r->unit)
-		return -ENOMEM;
-	r->size = row->size_bytes;
-	r->p50 = row->stats.p50;
-	r->p90 = row->stats.p90;
-	r->p99 = row->stats.p99;
-	p->n_rows++;
+	p->rows[p->n_rows++] = r;
 	return 0;
 }
 
 /* Whether @g is the group of @s (interned strings compare by pointer once @s's are looked up). */
 static bool group_of(const struct pgroup *g, const struct dhb_results_sample *s, const char *key)
 {
-	return g->size == s->size_bytes && !strcmp(g->metric, s->metric) &&
-	       !strcmp(g->heap, s->heap) && !strcmp(g->params, s->params) &&
-	       !strcmp(g->test, s->test) && !strcmp(g->backend, s->backend) &&
-	       !strcmp(g->unit, s->unit) && !strcmp(g->run.timestamp, s->timestamp) &&
+	return g->key.size == s->size_bytes && !strcmp(g->key.metric, s->metric) &&
+	       !strcmp(g->key.heap, s->heap) && !strcmp(g->key.params, s->params) &&
+	       !strcmp(g->key.test, s->test) && !strcmp(g->key.backend, s->backend) &&
+	       !strcmp(g->key.unit, s->unit) && !strcmp(g->run.timestamp, s->timestamp) &&
 	       !strcmp(g->run.board, s->board) && !strcmp(g->run.kernel, s->kernel) &&
 	       !strcmp(g->run.key, key);
 }
@@ -265,30 +269,21 @@ static bool group_of(const struct pgroup *g, const struct dhb_results_sample *s,
 /* The group of a sample: the last one (samples come a row at a time), another, or a new one. */
 static struct pgroup *find_group(struct dhb_plot *p, const struct dhb_results_sample *s)
 {
-	struct pgroup *g;
+	struct pgroup g = {
+		.run = {s->board, s->kernel, s->timestamp, s->hostname},
+		.key = {s->test, s->heap, s->backend, s->metric, s->params, s->unit, s->size_bytes},
+	};
 	size_t i;
 
 	for (i = p->n_groups; i-- > 0;) {
 		if (group_of(&p->groups[i], s, s->hostname))
 			return &p->groups[i];
 	}
-	if (plot_grow((void **)&p->groups, &p->cap_groups, p->n_groups, sizeof(*p->groups)))
+	if (run_intern(p, &g.run) || key_intern(p, &g.key) ||
+	    plot_grow((void **)&p->groups, &p->cap_groups, p->n_groups, sizeof(*p->groups)))
 		return NULL;
-	g = &p->groups[p->n_groups];
-	memset(g, 0, sizeof(*g));
-	if (run_of(p, &g->run, s->board, s->kernel, s->timestamp, s->hostname))
-		return NULL;
-	g->test = plot_intern(p, s->test);
-	g->heap = plot_intern(p, s->heap);
-	g->backend = plot_intern(p, s->backend);
-	g->metric = plot_intern(p, s->metric);
-	g->params = plot_intern(p, s->params);
-	g->unit = plot_intern(p, s->unit);
-	if (!g->test || !g->heap || !g->backend || !g->metric || !g->params || !g->unit)
-		return NULL;
-	g->size = s->size_bytes;
-	p->n_groups++;
-	return g;
+	p->groups[p->n_groups] = g;
+	return &p->groups[p->n_groups++];
 }
 
 #define MAX_SAMPLES (1u << 24)
@@ -417,12 +412,12 @@ static int colour_keys(struct dhb_plot *p, const char ***keys, size_t *n)
 	*keys = NULL;
 	*n = 0;
 	for (i = 0; i < p->n_rows && !ret; i++) {
-		if (plot_without_baseline(p, p->rows[i].params, &baseline) && !baseline)
-			ret = key_add(keys, n, &cap, p->rows[i].heap);
+		if (plot_without_baseline(p, p->rows[i].key.params, &baseline) && !baseline)
+			ret = key_add(keys, n, &cap, p->rows[i].key.heap);
 	}
 	for (i = 0; i < p->n_groups && !ret; i++) {
-		if (plot_without_baseline(p, p->groups[i].params, &baseline) && !baseline)
-			ret = key_add(keys, n, &cap, p->groups[i].heap);
+		if (plot_without_baseline(p, p->groups[i].key.params, &baseline) && !baseline)
+			ret = key_add(keys, n, &cap, p->groups[i].key.heap);
 	}
 	for (i = 0; i < p->n_cmp && !ret; i++)
 		ret = key_add(keys, n, &cap, p->cmp[i].heap);
@@ -549,9 +544,9 @@ static const char *unmatched_pattern(const struct dhb_plot *p, char *pat, size_t
 	while (l && dhb_list_next(&l, pat, len, &too_long)) {
 		hit = false;
 		for (i = 0; i < p->n_rows && !hit; i++)
-			hit = !fnmatch(pat, p->rows[i].metric, 0);
+			hit = !fnmatch(pat, p->rows[i].key.metric, 0);
 		for (i = 0; i < p->n_groups && !hit; i++)
-			hit = !fnmatch(pat, p->groups[i].metric, 0);
+			hit = !fnmatch(pat, p->groups[i].key.metric, 0);
 		for (i = 0; i < p->n_cmp && !hit; i++)
 			hit = !fnmatch(pat, p->cmp[i].metric, 0);
 		if (!hit)
@@ -570,9 +565,9 @@ static void metric_names(const struct dhb_plot *p, char *buf, size_t len)
 	if (!v)
 		return;
 	for (i = 0; i < p->n_rows; i++)
-		v[n++] = p->rows[i].metric;
+		v[n++] = p->rows[i].key.metric;
 	for (i = 0; i < p->n_groups; i++)
-		v[n++] = p->groups[i].metric;
+		v[n++] = p->groups[i].key.metric;
 	for (i = 0; i < p->n_cmp; i++)
 		v[n++] = p->cmp[i].metric;
 	if (n)

@@ -17,11 +17,16 @@ struct prun {
 	const char *key; /* tells runs of one identity apart (repetitions) */
 };
 
+/* What a results row is, beside its run: its key columns. */
+struct pkey {
+	const char *test, *heap, *backend, *metric, *params, *unit;
+	uint64_t size;
+};
+
 /* One results row, what the figures use of it. */
 struct prow {
 	struct prun run;
-	const char *test, *heap, *backend, *metric, *params, *unit;
-	uint64_t size;
+	struct pkey key;
 	double p50, p90, p99;
 };
 
@@ -34,8 +39,7 @@ struct pval {
 /* The samples of one row of one run: its key and its values. */
 struct pgroup {
 	struct prun run;
-	const char *test, *heap, *backend, *metric, *params, *unit;
-	uint64_t size;
+	struct pkey key;
 	struct pval *v;
 	size_t n, cap;
 };

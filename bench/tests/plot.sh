@@ -68,6 +68,18 @@ print(f"{len(listed)} images, {len(spec)} figures checked, {len(colours)} heaps 
 EOF
 }
 
+# figures NAME DIR SPEC: the last plot succeeded, silent on stderr, its images pass check.
+figures() {
+	local out
+	if [ "$RC" != 0 ] || [ -s "$OUT/stderr" ]; then
+		fail "$1" "expected status 0 and nothing on stderr"
+	elif out=$(check "$2" "$OUT/stdout" "$3" 2>&1); then
+		pass "$1 ($out)"
+	else
+		fail "$1" "$out"
+	fi
+}
+
 # --- real files, made by the tool on the memfd baseline --------------------------------------
 R=(run --heaps memfd --sizes "4K,64K" --warmup 0 --events none --table none)
 if ! "$BIN" "${R[@]}" --tests alloc,map,cpu --iterations 5 --csv r.csv --json r.json \
@@ -102,13 +114,7 @@ spec=$(
  "ratio-memcpy_bw": {"series": ["memfd"], "text": ["filled: regression or improvement"]}}
 EOF
 )
-if [ "$RC" != 0 ] || [ -s "$OUT/stderr" ]; then
-	fail "plot of the tool's own files" "expected status 0 and nothing on stderr"
-elif out=$(check real "$OUT/stdout" "$spec" 2>&1); then
-	pass "plot of run (CSV, --samples), frag and compare files: SVG and PNG ($out)"
-else
-	fail "plot of the tool's own files" "$out"
-fi
+figures "plot of run (CSV, --samples), frag and compare files: SVG and PNG" real "$spec"
 n=$(grep -c '\.svg$' "$OUT/stdout")
 if [ "$n" -gt 0 ] && [ "$(find real -name '*.dat' | wc -l)" = "$n" ] &&
 	[ "$(grep -c '\.png$' "$OUT/stdout")" = "$n" ]; then
@@ -185,13 +191,8 @@ spec=$(
   "text": ["frame_time", "qbuf_latency", "commit_latency", "frame time: p50"]}}
 EOF
 )
-if [ "$RC" != 0 ] || [ -s "$OUT/stderr" ]; then
-	fail "plot of several heaps" "expected status 0 and nothing on stderr"
-elif out=$(check multi "$OUT/stdout" "$spec" 2>&1); then
-	pass "plot of several heaps: a series and one colour per heap, sync per direction, pipeline ($out)"
-else
-	fail "plot of several heaps" "$out"
-fi
+figures "plot of several heaps: a series and one colour per heap, sync per direction, pipeline" \
+	multi "$spec"
 
 # --plots and --metric change no colour: the same heap, the same colour as with every figure.
 mkdir one
