@@ -6,7 +6,15 @@
 #include <stdint.h>
 
 #include "dhb/db.h"
+#include "dhb/opts.h"
 #include "dhb/sink.h"
+
+/* The --db option of a command that reads the store: its row in the command's option table. */
+#define AIN_OPT_DB(offset, text)                                                          \
+	{                                                                                 \
+		.name = "db", .metavar = "FILE", .type = DHB_OPT_STRING, .off = (offset), \
+		.def = DHB_DB_DEFAULT, .complete = DHB_COMPLETE_FILE, .help = (text)      \
+	}
 
 /* One row of an input: its run, the row, and what pairs it with its run's floors (@run_key). */
 struct ain_row {
