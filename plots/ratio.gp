@@ -15,8 +15,13 @@ stats data using (valid(4) ? $4 : $2) nooutput
 yhi = STATS_max > 1 ? STATS_max : 1
 set logscale y 2
 set yrange [ylo / 1.05:yhi * 1.05]
-set ytics ("0.25" 0.25, "0.5" 0.5, "0.67" 2 / 3.0, "0.8" 0.8, "0.9" 0.9, "0.95" 0.95, "1" 1, \
-	   "1.05" 1.05, "1.1" 1.1, "1.25" 1.25, "1.5" 1.5, "2" 2, "4" 4, "8" 8)
+if (yhi / ylo > 3) {
+	set ytics ("1/64" 1 / 64.0, "1/16" 1 / 16.0, "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, \
+		   "2" 2, "4" 4, "8" 8, "16" 16, "64" 64)
+} else {
+	set ytics ("0.25" 0.25, "0.5" 0.5, "0.67" 2 / 3.0, "0.8" 0.8, "0.9" 0.9, "0.95" 0.95, \
+		   "1" 1, "1.05" 1.05, "1.1" 1.1, "1.25" 1.25, "1.5" 1.5, "2" 2, "4" 4)
+}
 set ylabel "new / base (medians of run-level medians), 95 % interval"
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "#000000" lw 1.5 dt 2 back
 set label 1 "filled: regression or improvement" at graph 0.01, graph 0.97 left font ",9" \

@@ -514,6 +514,8 @@ int plot_ratio_figures(struct dhb_plot *p, char *err, size_t errlen)
 	(void)errlen;
 	for (i = 0; i < p->n_cmp && !ret; i++) {
 		const struct pcmp *c = &p->cmp[i];
+		bool baseline;
+		const char *params = plot_without_baseline(p, c->params, &baseline);
 		struct pick k = {.ser = c->heap,
 				 .colour_key = c->heap,
 				 .style = STYLE_PLAIN,
@@ -525,13 +527,20 @@ int plot_ratio_figures(struct dhb_plot *p, char *err, size_t errlen)
 				 .hi = c->hi,
 				 .mark = significant(c->verdict)};
 
+		if (!params)
+			return -ENOMEM;
 		if (!isfinite(c->ratio) || !plot_metric_taken(p, c->metric) ||
 		    !plot_size_taken(p, c->size))
 			continue;
-		k.fig = fmt(p, "%s\x1f%s\x1f%s\x1f%s", c->board, c->test, c->metric, c->params);
-		k.name = fmt(p, "ratio-%s%s%s", c->metric, dash(c->params), c->params);
-		k.title = fmt(p, "%s: %s%s%s, new / base", c->test, c->metric, sep(c->params),
-			      c->params);
+		if (baseline) { /* the malloc baseline's ratio: a reference, grey */
+			k.rank = 1;
+			k.colour_key = NULL;
+			k.style = STYLE_FLOOR;
+			k.ser = fmt(p, "%s (baseline)", c->heap);
+		}
+		k.fig = fmt(p, "%s\x1f%s\x1f%s\x1f%s", c->board, c->test, c->metric, params);
+		k.name = fmt(p, "ratio-%s%s%s", c->metric, dash(params), params);
+		k.title = fmt(p, "%s: %s%s%s, new / base", c->test, c->metric, sep(params), params);
 		k.note = fmt(p, "%s, from %s (compare --format csv)", c->board, c->file);
 		ret = pick_add(&pk, &k);
 	}

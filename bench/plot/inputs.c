@@ -40,11 +40,16 @@ struct col {
 	}
 
 static const struct col frag_cols[] = {
-	FRAG("schema_version", COL_VERSION, op), /* checked, not kept */ FRAG("board", COL_TEXT, run.board),
-	FRAG("kernel", COL_TEXT, run.kernel),	 FRAG("timestamp", COL_TEXT, run.timestamp),
-	FRAG("hostname", COL_TEXT, run.key),	 FRAG("source", COL_TEXT, source),
-	FRAG("policy", COL_TEXT, policy),	 FRAG("op_index", COL_NUMBER, op),
-	FRAG("ext_frag", COL_NUMBER, ext_frag),	 FRAG("trace_utilisation", COL_NUMBER, util),
+	FRAG("schema_version", COL_VERSION, op),
+	/* checked, not kept */ FRAG("board", COL_TEXT, run.board),
+	FRAG("kernel", COL_TEXT, run.kernel),
+	FRAG("timestamp", COL_TEXT, run.timestamp),
+	FRAG("hostname", COL_TEXT, run.key),
+	FRAG("source", COL_TEXT, source),
+	FRAG("policy", COL_TEXT, policy),
+	FRAG("op_index", COL_NUMBER, op),
+	FRAG("ext_frag", COL_NUMBER, ext_frag),
+	FRAG("trace_utilisation", COL_NUMBER, util),
 };
 
 static const struct col cmp_cols[] = {

@@ -419,8 +419,10 @@ static int colour_keys(struct dhb_plot *p, const char ***keys, size_t *n)
 		if (plot_without_baseline(p, p->groups[i].key.params, &baseline) && !baseline)
 			ret = key_add(keys, n, &cap, p->groups[i].key.heap);
 	}
-	for (i = 0; i < p->n_cmp && !ret; i++)
-		ret = key_add(keys, n, &cap, p->cmp[i].heap);
+	for (i = 0; i < p->n_cmp && !ret; i++) {
+		if (plot_without_baseline(p, p->cmp[i].params, &baseline) && !baseline)
+			ret = key_add(keys, n, &cap, p->cmp[i].heap);
+	}
 	for (i = 0; i < p->n_frag && !ret; i++) {
 		plot_frag_label(p->frag[i].source, p->frag[i].policy, buf, sizeof(buf));
 		ret = key_add(keys, n, &cap, plot_intern(p, buf));

@@ -111,7 +111,8 @@ spec=$(
   "text": ["operations applied (trace order)", "external fragmentation"]},
  "ratio-alloc_latency": {"series": ["memfd"],
   "text": [$SIZES, "new / base", "from c.csv (compare --format csv)"]},
- "ratio-memcpy_bw": {"series": ["memfd"], "text": ["filled: regression or improvement"]}}
+ "ratio-memcpy_bw": {"series": ["memfd", "malloc (baseline)"],
+  "text": ["filled: regression or improvement"]}}
 EOF
 )
 figures "plot of run (CSV, --samples), frag and compare files: SVG and PNG" real "$spec"

@@ -37,7 +37,8 @@
  *             per source and policy, and the trace's own utilisation
  *   ratio     compare --format csv: one figure per board, test, metric and params; x the size,
  *             a series per heap: the ratio new/base with its 95 % interval, filled where the
- *             verdict is a regression or an improvement; a line at 1
+ *             verdict is a regression or an improvement; the malloc baseline's ratio as a
+ *             reference; a line at 1
  *   pipeline  rows of the test pipeline: one figure per params and size; the metrics side by
  *             side, a series per heap, p50 with whiskers p90 to p99
  * Several runs in one figure: each point is the median over the runs of each figure (p50,
