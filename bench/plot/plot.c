@@ -398,11 +398,12 @@ static int key_add(const char ***keys, size_t *n, size_t *cap, const char *key)
 }
 
 /*
- * The colour keys of the session: the heaps of every input (not only of the figures asked for,
- * so --plots and --metric change no colour), frag's sources and policies, and every key of the
- * figures.
+ * The colour keys of one pool of the session: heaps (@frag false: the heaps of every input, not
+ * only of the figures asked for, so --plots and --metric change no colour) or frag's sources
+ * and policies (@frag true), which never share a figure with a heap; and every key of the
+ * figures of the pool.
  */
-static int colour_keys(struct dhb_plot *p, const char ***keys, size_t *n)
+static int colour_keys(struct dhb_plot *p, bool frag, const char ***keys, size_t *n)
 {
 	size_t cap = 0, i, j;
 	char buf[256];
@@ -411,25 +412,26 @@ static int colour_keys(struct dhb_plot *p, const char ***keys, size_t *n)
 
 	*keys = NULL;
 	*n = 0;
-	for (i = 0; i < p->n_rows && !ret; i++) {
+	for (i = 0; i < p->n_rows && !ret && !frag; i++) {
 		if (plot_without_baseline(p, p->rows[i].key.params, &baseline) && !baseline)
 			ret = key_add(keys, n, &cap, p->rows[i].key.heap);
 	}
-	for (i = 0; i < p->n_groups && !ret; i++) {
+	for (i = 0; i < p->n_groups && !ret && !frag; i++) {
 		if (plot_without_baseline(p, p->groups[i].key.params, &baseline) && !baseline)
 			ret = key_add(keys, n, &cap, p->groups[i].key.heap);
 	}
-	for (i = 0; i < p->n_cmp && !ret; i++) {
+	for (i = 0; i < p->n_cmp && !ret && !frag; i++) {
 		if (plot_without_baseline(p, p->cmp[i].params, &baseline) && !baseline)
 			ret = key_add(keys, n, &cap, p->cmp[i].heap);
 	}
-	for (i = 0; i < p->n_frag && !ret; i++) {
+	for (i = 0; i < p->n_frag && !ret && frag; i++) {
 		plot_frag_label(p->frag[i].source, p->frag[i].policy, buf, sizeof(buf));
 		ret = key_add(keys, n, &cap, plot_intern(p, buf));
 	}
 	for (i = 0; i < p->n_figs && !ret; i++) {
 		for (j = 0; j < p->figs[i].n_series && !ret; j++) {
-			if (p->figs[i].series[j].colour_key)
+			if (p->figs[i].series[j].colour_key &&
+			    (p->figs[i].kind == DHB_PLOT_FRAG) == frag)
 				ret = key_add(keys, n, &cap, p->figs[i].series[j].colour_key);
 		}
 	}
@@ -437,18 +439,18 @@ static int colour_keys(struct dhb_plot *p, const char ***keys, size_t *n)
 }
 
 /*
- * Every colour key of the session, in name order, takes the palette colour its hash names, or
- * the next free one; past 12 keys colours repeat. So one heap has one colour in every figure of
- * the session, and the same one across sessions unless another name took it first.
+ * Every colour key of a pool, in name order, takes the palette colour its hash names, or the
+ * next free one; past 12 keys colours repeat. So one heap has one colour in every figure of the
+ * session, and the same one across sessions unless another name took it first.
  */
-static int assign_colours(struct dhb_plot *p)
+static int assign_pool(struct dhb_plot *p, bool frag)
 {
 	bool used[PLOT_NCOLOURS] = {false};
-	const char **keys, **nk;
 	size_t n, i, j, u = 0;
+	const char **keys;
 	uint32_t *col;
 
-	if (colour_keys(p, &keys, &n)) {
+	if (colour_keys(p, frag, &keys, &n)) {
 		free(keys);
 		return -ENOMEM;
 	}
@@ -458,14 +460,13 @@ static int assign_colours(struct dhb_plot *p)
 		if (!u || strcmp(keys[u - 1], keys[i]))
 			keys[u++] = keys[i];
 	}
-	nk = keys;
 	col = calloc(u ? u : 1, sizeof(*col));
 	if (!col) {
 		free(keys);
 		return -ENOMEM;
 	}
 	for (i = 0; i < u; i++) {
-		size_t c = hash(nk[i]) % PLOT_NCOLOURS, tries;
+		size_t c = hash(keys[i]) % PLOT_NCOLOURS, tries;
 
 		if (i % PLOT_NCOLOURS == 0 && i)
 			memset(used, 0, sizeof(used));
@@ -475,19 +476,28 @@ static int assign_colours(struct dhb_plot *p)
 		col[i] = palette[c];
 	}
 	for (i = 0; i < p->n_figs; i++) {
-		for (j = 0; j < p->figs[i].n_series; j++) {
+		for (j = 0; j < p->figs[i].n_series && (p->figs[i].kind == DHB_PLOT_FRAG) == frag;
+		     j++) {
 			struct pseries *s = &p->figs[i].series[j];
 			const char **k;
 
 			if (!s->colour_key)
 				continue;
-			k = bsearch(&s->colour_key, nk, u, sizeof(*nk), cmp_str);
-			s->colour = k ? col[k - nk] : 0;
+			k = bsearch(&s->colour_key, keys, u, sizeof(*keys), cmp_str);
+			s->colour = k ? col[k - keys] : 0;
 		}
 	}
 	free(col);
 	free(keys);
 	return 0;
+}
+
+/* The heaps' colours, and frag's sources' and policies' in a pool of their own. */
+static int assign_colours(struct dhb_plot *p)
+{
+	int ret = assign_pool(p, false);
+
+	return ret ? ret : assign_pool(p, true);
 }
 
 const char *plot_without_baseline(struct dhb_plot *p, const char *params, bool *baseline)

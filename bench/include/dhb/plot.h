@@ -45,10 +45,11 @@
  * p90, p99), and the subtitle says how many runs. A figure never mixes boards or kernels: rows
  * of several are refused (plot one at a time, or compare them and plot the ratio).
  *
- * Colours: every series of a heap (or of a frag source and policy) has the same colour in
- * every figure of a session: the colour comes from the name (a hash into a palette of 12),
- * collisions within the session resolved in name order, so a heap usually keeps its colour
- * from one session to the next too.
+ * Colours: every series of a heap has the same colour in every figure of a session: the
+ * colour comes from the name (a hash into a palette of 12), collisions among the heaps of the
+ * session's inputs resolved in name order, so the figures selected change no colour and a heap
+ * usually keeps its colour from one session to the next too. frag's sources and policies, never
+ * in a figure with a heap, take colours of their own the same way.
  */
 
 /* The kinds, in the order figures are made. */
