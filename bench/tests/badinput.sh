@@ -380,7 +380,8 @@ elif grep -q __asan_init "$BIN"; then
 else
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
 	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \
-		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv"; do
+		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv" \
+		"plot --plots sync --output sub good.csv" "plot --compare good.csv --output sub"; do
 		# shellcheck disable=SC2086 # the words of each case
 		run "${vg[@]}" "$BIN" $args
 		if [ "$RC" = 2 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ]; then
@@ -391,5 +392,8 @@ else
 	done
 	run "${vg[@]}" "$BIN" "${F[@]}" --trace in.csv --csv vg.csv
 	expect_rc "valgrind: frag writes its CSV whole" 0
+	mkdir vgfigs
+	run "${vg[@]}" "$BIN" plot --output vgfigs --format svg,png good.csv
+	expect_rc "valgrind: plot draws its figures" 0
 fi
 finish
