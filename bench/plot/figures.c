@@ -153,11 +153,6 @@ static int point(struct pseries *s, const struct pick *v, size_t i, size_t j)
 	return ret;
 }
 
-static int ptr_str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The categories of a figure's picks [i, j), in name order. */
 static int categories(struct dhb_plot_figure *f, const struct pick *v, size_t i, size_t j)
 {
@@ -168,7 +163,7 @@ static int categories(struct dhb_plot_figure *f, const struct pick *v, size_t i,
 		return -ENOMEM;
 	for (k = i; k < j; k++)
 		f->cats[f->n_cats++] = v[k].cat;
-	qsort(f->cats, f->n_cats, sizeof(*f->cats), ptr_str_cmp);
+	qsort(f->cats, f->n_cats, sizeof(*f->cats), plot_str_cmp);
 	for (k = 0, q = 0; k < f->n_cats; k++) {
 		if (!q || strcmp(f->cats[q - 1], f->cats[k]))
 			f->cats[q++] = f->cats[k];
@@ -340,7 +335,7 @@ static size_t test_metrics(const struct dhb_plot *p, const char *test, const cha
 		if (k == n)
 			seen[n++] = r->key.metric;
 	}
-	qsort(seen, n, sizeof(*seen), ptr_str_cmp);
+	qsort(seen, n, sizeof(*seen), plot_str_cmp);
 	return n;
 }
 

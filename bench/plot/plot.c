@@ -52,13 +52,18 @@ struct intern {
 	size_t cap, n;
 };
 
-static uint64_t hash(const char *s)
+uint64_t plot_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
 	return h;
+}
+
+int plot_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int intern_grow(struct intern *t)
@@ -71,7 +76,7 @@ static int intern_grow(struct intern *t)
 	for (i = 0; i < t->cap; i++) {
 		if (!t->slot[i])
 			continue;
-		for (j = hash(t->slot[i]) & (cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+		for (j = plot_hash(t->slot[i]) & (cap - 1); slot[j]; j = (j + 1) & (cap - 1))
 			;
 		slot[j] = t->slot[i];
 	}
@@ -90,7 +95,7 @@ const char *plot_intern(struct dhb_plot *p, const char *s)
 		s = "";
 	if ((t->n + 1) * 2 > t->cap && intern_grow(t))
 		return NULL;
-	for (j = hash(s) & (t->cap - 1); t->slot[j]; j = (j + 1) & (t->cap - 1)) {
+	for (j = plot_hash(s) & (t->cap - 1); t->slot[j]; j = (j + 1) & (t->cap - 1)) {
 		if (!strcmp(t->slot[j], s))
 			return t->slot[j];
 	}
@@ -372,134 +377,6 @@ void plot_figure_name(struct dhb_plot *p, struct dhb_plot_figure *f, const char 
 	}
 }
 
-/*
- * The palette: Paul Tol's and Okabe and Ito's colour-blind-safe colours that read on white,
- * without black and grey (the reference lines' colours).
- */
-static const uint32_t palette[PLOT_NCOLOURS] = {
-	0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7, 0xe69f00, 0x56b4e9,
-	0x882255, 0x44aa99, 0x999933, 0x332288, 0xaa4499, 0x117733,
-};
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Append @key to the keys: 0 or -ENOMEM. */
-static int key_add(const char ***keys, size_t *n, size_t *cap, const char *key)
-{
-	if (!key)
-		return -ENOMEM;
-	if (plot_grow((void **)keys, cap, *n, sizeof(**keys)))
-		return -ENOMEM;
-	(*keys)[(*n)++] = key;
-	return 0;
-}
-
-/*
- * The colour keys of one pool of the session: heaps (@frag false: the heaps of every input, not
- * only of the figures asked for, so --plots and --metric change no colour) or frag's sources
- * and policies (@frag true), which never share a figure with a heap; and every key of the
- * figures of the pool.
- */
-static int colour_keys(struct dhb_plot *p, bool frag, const char ***keys, size_t *n)
-{
-	size_t cap = 0, i, j;
-	char buf[256];
-	bool baseline;
-	int ret = 0;
-
-	*keys = NULL;
-	*n = 0;
-	for (i = 0; i < p->n_rows && !ret && !frag; i++) {
-		if (plot_without_baseline(p, p->rows[i].key.params, &baseline) && !baseline)
-			ret = key_add(keys, n, &cap, p->rows[i].key.heap);
-	}
-	for (i = 0; i < p->n_groups && !ret && !frag; i++) {
-		if (plot_without_baseline(p, p->groups[i].key.params, &baseline) && !baseline)
-			ret = key_add(keys, n, &cap, p->groups[i].key.heap);
-	}
-	for (i = 0; i < p->n_cmp && !ret && !frag; i++) {
-		if (plot_without_baseline(p, p->cmp[i].params, &baseline) && !baseline)
-			ret = key_add(keys, n, &cap, p->cmp[i].heap);
-	}
-	for (i = 0; i < p->n_frag && !ret && frag; i++) {
-		plot_frag_label(p->frag[i].source, p->frag[i].policy, buf, sizeof(buf));
-		ret = key_add(keys, n, &cap, plot_intern(p, buf));
-	}
-	for (i = 0; i < p->n_figs && !ret; i++) {
-		for (j = 0; j < p->figs[i].n_series && !ret; j++) {
-			if (p->figs[i].series[j].colour_key &&
-			    (p->figs[i].kind == DHB_PLOT_FRAG) == frag)
-				ret = key_add(keys, n, &cap, p->figs[i].series[j].colour_key);
-		}
-	}
-	return ret;
-}
-
-/*
- * Every colour key of a pool, in name order, takes the palette colour its hash names, or the
- * next free one; past 12 keys colours repeat. So one heap has one colour in every figure of the
- * session, and the same one across sessions unless another name took it first.
- */
-static int assign_pool(struct dhb_plot *p, bool frag)
-{
-	bool used[PLOT_NCOLOURS] = {false};
-	size_t n, i, j, u = 0;
-	const char **keys;
-	uint32_t *col;
-
-	if (colour_keys(p, frag, &keys, &n)) {
-		free(keys);
-		return -ENOMEM;
-	}
-	if (n)
-		qsort(keys, n, sizeof(*keys), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (!u || strcmp(keys[u - 1], keys[i]))
-			keys[u++] = keys[i];
-	}
-	col = calloc(u ? u : 1, sizeof(*col));
-	if (!col) {
-		free(keys);
-		return -ENOMEM;
-	}
-	for (i = 0; i < u; i++) {
-		size_t c = hash(keys[i]) % PLOT_NCOLOURS, tries;
-
-		if (i % PLOT_NCOLOURS == 0 && i)
-			memset(used, 0, sizeof(used));
-		for (tries = 0; used[c] && tries < PLOT_NCOLOURS; tries++)
-			c = (c + 1) % PLOT_NCOLOURS;
-		used[c] = true;
-		col[i] = palette[c];
-	}
-	for (i = 0; i < p->n_figs; i++) {
-		for (j = 0; j < p->figs[i].n_series && (p->figs[i].kind == DHB_PLOT_FRAG) == frag;
-		     j++) {
-			struct pseries *s = &p->figs[i].series[j];
-			const char **k;
-
-			if (!s->colour_key)
-				continue;
-			k = bsearch(&s->colour_key, keys, u, sizeof(*keys), cmp_str);
-			s->colour = k ? col[k - keys] : 0;
-		}
-	}
-	free(col);
-	free(keys);
-	return 0;
-}
-
-/* The heaps' colours, and frag's sources' and policies' in a pool of their own. */
-static int assign_colours(struct dhb_plot *p)
-{
-	int ret = assign_pool(p, false);
-
-	return ret ? ret : assign_pool(p, true);
-}
-
 const char *plot_without_baseline(struct dhb_plot *p, const char *params, bool *baseline)
 {
 	const char *b = strstr(params, "baseline_for=");
@@ -583,7 +460,7 @@ static void metric_names(const struct dhb_plot *p, char *buf, size_t len)
 	for (i = 0; i < p->n_cmp; i++)
 		v[n++] = p->cmp[i].metric;
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
+		qsort(v, n, sizeof(*v), plot_str_cmp);
 	for (i = 0; i < n && off + 1 < len; i++) {
 		if ((i && !strcmp(v[i - 1], v[i])) || plot_is_counter(v[i]))
 			continue;
@@ -640,7 +517,7 @@ long dhb_plot_select(struct dhb_plot *p, unsigned int kinds_mask, unsigned int r
 		ret = -ENODATA;
 	}
 	if (!ret)
-		ret = assign_colours(p);
+		ret = plot_assign_colours(p);
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	if (ret)

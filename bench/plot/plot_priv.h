@@ -119,8 +119,17 @@ struct dhb_plot {
 	size_t n_figs, cap_figs;
 };
 
-/* The palette a series' colour is taken from (plot.c). */
+/* The palette a series' colour is taken from (colour.c). */
 #define PLOT_NCOLOURS 12
+
+/* FNV-1a of a string: the interned strings' hash, and a name's colour. */
+uint64_t plot_hash(const char *s);
+
+/* qsort() and bsearch() order of an array of strings (const char *). */
+int plot_str_cmp(const void *a, const void *b);
+
+/* Every series of the session's figures its colour (colour.c): 0 or -ENOMEM. */
+int plot_assign_colours(struct dhb_plot *p);
 
 /* A copy of @s owned by the session, equal strings the same pointer; NULL when out of memory. */
 const char *plot_intern(struct dhb_plot *p, const char *s);
