@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Bad input to run and frag, on the host (no heap needed): one stderr line, the right status, and
+# Bad input to run, frag, store, compare and plot, on the host (no heap needed): one stderr line, the right status, and
 # every file left as it was, with nothing added. Usage: badinput.sh DMAHEAP-BENCH
 # shellcheck source=../../scripts/tests/lib.sh
 . "$(dirname "$0")/../../scripts/tests/lib.sh"
@@ -338,6 +338,53 @@ else
 	fail "store and compare fixtures" "the memfd run or the first store add failed"
 fi
 
+# --- plot: no rows, unknown metrics, bad inputs and paths, no gnuplot; no image written -------
+if [ -f good.csv ]; then
+	awk -F, -v OFS=, 'NR > 1 { $7 = "0.0-other" } { print }' good.csv >kernel2.csv
+	mkdir -p figs/bandwidth-read_bw.svg broken
+	cp "$(dirname "$0")"/../../plots/*.gp broken/
+	printf 'plot nosuchfunction(1)\n' >>broken/bandwidth.gp
+	bad "plot: no rows for a kind asked for" 2 'no rows for the sync plot' \
+		plot --plots sync --output sub good.csv
+	bad "plot: a metric that does not exist" 2 \
+		'--metric nosuch_latency: no such metric in the input \(metrics: .*read_bw' \
+		plot --metric nosuch_latency --output sub good.csv
+	bad "plot: nothing to plot" 2 'nothing to plot' plot --output sub
+	bad "plot: a kind without its input" 2 '--plots ecdf needs --samples' \
+		plot --plots ecdf --output sub good.csv
+	bad "plot: an unknown kind" 2 '--plots: unknown kind pie' plot --plots pie good.csv
+	bad "plot: an unknown format" 2 '--format: svg, png or svg,png, not gif' \
+		plot --format gif good.csv
+	bad "plot: bad sizes" 2 '--sizes: ' plot --sizes 3Q good.csv
+	bad "plot: a missing output directory" 2 '--output: not a directory: nodir' \
+		plot --output nodir good.csv
+	bad "plot: an image path that is a directory" 2 'figs/bandwidth-read_bw.svg: .*directory' \
+		plot --output figs good.csv
+	bad "plot: a missing input" 2 'missing.csv: No such file' plot --output sub missing.csv
+	bad "plot: a results file given as samples" 2 'good.csv:1: .*samples file' \
+		plot --output sub --samples good.csv
+	bad "plot: a results file given as frag's CSV" 2 "good.csv:1: not frag's CSV" \
+		plot --output sub --frag good.csv
+	bad "plot: a results file given as compare's" 2 "good.csv:1: not compare's CSV .*ratio" \
+		plot --output sub --compare good.csv
+	bad "plot: rows of two kernels" 2 'more than one board or kernel' \
+		plot --output sub good.csv,kernel2.csv
+	bad "plot: scripts that are not there" 2 '--scripts: sub/.*\.gp: No such file' \
+		plot --scripts sub --output sub good.csv
+	bad "plot: gnuplot fails (status 1, no image)" 1 \
+		'bandwidth-memcpy_bw.svg \(broken/bandwidth.gp\): .*line 1.: undefined function' \
+		plot --scripts broken --output sub good.csv
+	before=$(snapshot)
+	run env PATH= "$BIN" plot --output sub good.csv
+	if [ "$RC" = 3 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ] &&
+		grep -qE '^dmaheap-bench plot: gnuplot not found .*gnuplot-nox' "$OUT/stderr" &&
+		[ "$(snapshot)" = "$before" ]; then
+		pass "plot: no gnuplot on PATH (status 3: $(cat "$OUT/stderr"))"
+	else
+		fail "plot: no gnuplot on PATH" "expected status 3, one line naming gnuplot-nox"
+	fi
+fi
+
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
 if ! command -v valgrind >/dev/null; then
 	skip "valgrind cases" "no valgrind"
@@ -346,7 +393,8 @@ elif grep -q __asan_init "$BIN"; then
 else
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
 	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \
-		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv"; do
+		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv" \
+		"plot --plots sync --output sub good.csv" "plot --compare good.csv --output sub"; do
 		# shellcheck disable=SC2086 # the words of each case
 		run "${vg[@]}" "$BIN" $args
 		if [ "$RC" = 2 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ]; then
@@ -357,5 +405,8 @@ else
 	done
 	run "${vg[@]}" "$BIN" "${F[@]}" --trace in.csv --csv vg.csv
 	expect_rc "valgrind: frag writes its CSV whole" 0
+	mkdir vgfigs
+	run "${vg[@]}" "$BIN" plot --output vgfigs --format svg,png good.csv
+	expect_rc "valgrind: plot draws its figures" 0
 fi
 finish

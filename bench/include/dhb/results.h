@@ -248,4 +248,28 @@ int dhb_results_read_samples(struct dhb_results *res, const char *path, dhb_resu
 int dhb_results_read_samples_mem(struct dhb_results *res, const char *name, const void *data,
 				 size_t len, dhb_results_sample_fn fn, void *arg);
 
+/*
+ * Receives one record of dhb_results_read_table(): its @n fields (unquoted, valid during the
+ * call only) and the line it starts on. A nonzero return stops the read with it.
+ */
+typedef int (*dhb_results_record_fn)(void *arg, const char *const *fields, size_t n,
+				     unsigned long line);
+
+/**
+ * dhb_results_read_table() - every record of another CSV file the tool writes (frag's rows over
+ * time, compare's CSV), the header first, in order, to @fn.
+ * @res: where a failure's one line goes (dhb_results_error()); no rows are added.
+ * @path: the file.
+ * @fn: called per record; it checks the header and the fields itself.
+ * @arg: for @fn.
+ *
+ * Records are read as dhb_results_read() reads CSV (RFC 4180, bounded, the last one ended), at
+ * most 128 fields each.
+ *
+ * Return: 0; -EPROTO for a malformed file; -E2BIG past a bound; -errno when it cannot be read;
+ * or what @fn returned.
+ */
+int dhb_results_read_table(struct dhb_results *res, const char *path, dhb_results_record_fn fn,
+			   void *arg);
+
 #endif /* DHB_RESULTS_H */
