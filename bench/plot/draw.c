@@ -38,14 +38,45 @@ static void num(FILE *fp, double v)
 		fputs(" ?", fp);
 }
 
+/*
+ * The scripts' COLOURS and STYLES arguments of @f (plots/README.md), in malloc'ed strings;
+ * -ENOMEM.
+ */
+static int series_args(const struct dhb_plot_figure *f, char **colours, char **styles)
+{
+	size_t i, off = 0;
+
+	*colours = malloc(f->n_series * 8 + 1);
+	*styles = malloc(f->n_series + 1);
+	if (!*colours || !*styles) {
+		free(*colours);
+		free(*styles);
+		return -ENOMEM;
+	}
+	**colours = '\0';
+	for (i = 0; i < f->n_series; i++) {
+		off += (size_t)sprintf(*colours + off, "%s#%06x", i ? " " : "",
+				       (unsigned int)f->series[i].colour);
+		(*styles)[i] = f->series[i].style;
+	}
+	(*styles)[f->n_series] = '\0';
+	return 0;
+}
+
 int dhb_plot_write_data(const struct dhb_plot_figure *f, FILE *fp)
 {
+	char *colours, *styles;
 	size_t i, k;
 
+	if (series_args(f, &colours, &styles))
+		return -ENOMEM;
 	fprintf(fp, "# dmaheap-bench plot data (plots/README.md): %s, drawn by plots/%s\n", f->name,
 		dhb_plot_kind_info(f->kind)->script);
 	fprintf(fp, "# %s\n# %s\n# unit %s, %s; %zu series; columns: x y lo hi mark\n", f->title,
 		f->subtitle, f->unit, f->label, f->n_series);
+	fprintf(fp, "# arguments N COLOURS STYLES: %zu \"%s\" %s\n", f->n_series, colours, styles);
+	free(colours);
+	free(styles);
 	if (f->cats) {
 		fputs("\"categories\" index name\n", fp);
 		for (k = 0; k < f->n_cats; k++) {
@@ -182,23 +213,15 @@ int dhb_plot_render(const struct dhb_plot_figure *f, const char *scripts, const 
 {
 	char script[PATH_MAX], n[24], *colours, *styles;
 	int err_fd, status = 0, ret;
-	size_t i, off;
 
 	*msg = '\0';
-	colours = malloc(f->n_series * 8 + 1);
-	styles = malloc(f->n_series + 1);
+	if (series_args(f, &colours, &styles))
+		return -ENOMEM;
 	err_fd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
-	if (!colours || !styles || err_fd < 0) {
-		ret = err_fd < 0 ? -errno : -ENOMEM;
+	if (err_fd < 0) {
+		ret = -errno;
 		goto out_free;
 	}
-	*colours = '\0';
-	for (i = 0, off = 0; i < f->n_series; i++) {
-		off += (size_t)sprintf(colours + off, "%s#%06x", i ? " " : "",
-				       (unsigned int)f->series[i].colour);
-		styles[i] = f->series[i].style;
-	}
-	styles[f->n_series] = '\0';
 	snprintf(script, sizeof(script), "%s/%s", scripts, dhb_plot_kind_info(f->kind)->script);
 	snprintf(n, sizeof(n), "%zu", f->n_series);
 	{

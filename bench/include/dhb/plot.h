@@ -235,7 +235,7 @@ enum dhb_plot_kind dhb_plot_figure_kind(const struct dhb_plot_figure *f);
  * @f: the figure.
  * @fp: stream.
  *
- * Return: 0, or -EIO when a write failed.
+ * Return: 0, -EIO when a write failed, or -ENOMEM.
  */
 int dhb_plot_write_data(const struct dhb_plot_figure *f, FILE *fp);
 
