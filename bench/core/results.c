@@ -357,9 +357,10 @@ int results_header_version(struct results_ctx *c, const char *names, size_t n, s
 		k = header_index(f, v, ncols_of, tail, ntail);
 		if (k < 0) {
 			results_quote(f, strlen(f), q, sizeof(q));
-			return results_fail(c, -EPROTO,
-					    "unknown column %s (this reader reads schema %s)", q,
-					    results_versions());
+			return results_fail(
+				c, -EPROTO,
+				"unknown column %s for a %s (this reader reads schema %s)", q, what,
+				results_versions());
 		}
 		if (k < (long)sizeof(seen) && seen[k]++)
 			return results_fail(c, -EPROTO, "column \"%s\" appears twice", f);

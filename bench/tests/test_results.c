@@ -431,7 +431,8 @@ Test(results, csv_refusals)
 		 "t:1: not a dmaheap-bench results CSV: the header starts with \"foo\", not "
 		 "\"schema_version\""},
 		{"t", cat3(hdr_extra, row, NULL), 0, 0, -EPROTO,
-		 "t:1: unknown column \"extra\" (this reader reads schema versions 1 and 2)"},
+		 "t:1: unknown column \"extra\" for a results CSV (this reader reads schema "
+		 "versions 1 and 2)"},
 		{"t", hdr_missing, 0, 0, -EPROTO,
 		 "t:1: missing column \"flags\" (of schema version 2; this reader reads versions 1 "
 		 "and 2)"},
@@ -963,8 +964,8 @@ Test(results, samples_refusals)
 
 	expect_samples_refusal("", -EPROTO, "s: empty file, no header line");
 	expect_samples_refusal(HEADER, -EPROTO,
-			       "s:1: unknown column \"n\" (this reader reads schema versions 1 and "
-			       "2)");
+			       "s:1: unknown column \"n\" for a samples file (this reader reads "
+			       "schema versions 1 and 2)");
 	expect_samples_refusal("index,value\n", -EPROTO,
 			       "s:1: not a dmaheap-bench samples file: the header starts with "
 			       "\"index\", not \"schema_version\"");
