@@ -60,6 +60,8 @@ static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_e
 			 env->cma_areas[i].name, env->cma_areas[i].bytes);
 	}
 	ENV("boot_id", "%s", env->boot_id);
+	kv[n].key = "dt_compatible"; /* may be longer than @buf's entries */
+	kv[n++].value = env->dt_compatible;
 	ENV("ioctl_retries", "%" PRIu64, retries);
 	ENV("interrupted_by_signal", "%d", sig);
 #undef ENV
