@@ -520,10 +520,13 @@ static int lava_name(struct seen *names, const char *path, char *out)
 	size_t len = strlen(path), keep;
 	int ret;
 
+	keep = LAVA_NAME_MAX - 9;
+	while (keep && path[keep - 1] == '.')
+		keep--; /* no empty component before the hash */
 	if (len <= LAVA_NAME_MAX)
 		snprintf(base, sizeof(base), "%s", path);
 	else
-		snprintf(base, sizeof(base), "%.*s.%08x", LAVA_NAME_MAX - 9, path, fnv1a(path));
+		snprintf(base, sizeof(base), "%.*s.%08x", (int)keep, path, fnv1a(path));
 	for (k = 1;; k++) {
 		suffix[0] = '\0';
 		if (k > 1)
