@@ -228,6 +228,14 @@ static bool is_not_key(const struct reading *r, const struct dhb_opt *o)
 	return false;
 }
 
+/* Whether rows @a and @b of @cmd exclude each other. */
+static bool excluded(const struct dhb_opts_cmd *cmd, size_t a, size_t b)
+{
+	const char *ea = cmd->opts[a].excludes, *eb = cmd->opts[b].excludes;
+
+	return (ea && !strcmp(ea, cmd->opts[b].name)) || (eb && !strcmp(eb, cmd->opts[a].name));
+}
+
 /* libinih's handler: one key of the current section. */
 static int on_key(void *arg, const char *section, const char *name, const char *value)
 {
@@ -236,6 +244,7 @@ static int on_key(void *arg, const char *section, const char *name, const char *
 	struct section *s = r->cur;
 	char shown[72];
 	const char *key = visible(name, strlen(name), shown, sizeof(shown));
+	size_t x;
 	long o;
 
 	if (r->err_line)
@@ -260,19 +269,19 @@ static int on_key(void *arg, const char *section, const char *name, const char *
 			    s->where[o]);
 	if (!*value)
 		return fail(r, -EINVAL, "'%s': empty value", key);
+	for (x = 0; x < cmd->n_opts; x++) {
+		if (s->value[x] && excluded(cmd, (size_t)o, x))
+			return fail(r, -EINVAL, "'%s' and '%s' (line %u) exclude each other (%s)",
+				    key, cmd->opts[x].name, s->where[x],
+				    cmd->opts[o].excludes_why	? cmd->opts[o].excludes_why
+				    : cmd->opts[x].excludes_why ? cmd->opts[x].excludes_why
+								: "one or the other");
+	}
 	s->value[o] = strdup(value);
 	if (!s->value[o])
 		return fail(r, -ENOMEM, "out of memory");
 	s->where[o] = r->line;
 	return 1;
-}
-
-/* Whether rows @a and @b of @cmd exclude each other. */
-static bool excluded(const struct dhb_opts_cmd *cmd, size_t a, size_t b)
-{
-	const char *ea = cmd->opts[a].excludes, *eb = cmd->opts[b].excludes;
-
-	return (ea && !strcmp(ea, cmd->opts[b].name)) || (eb && !strcmp(eb, cmd->opts[a].name));
 }
 
 /* @v with every "{job}" replaced by @name, malloc'd (NULL when out of memory). */

@@ -156,6 +156,9 @@ Test(jobfile, refused_with_file_and_line)
 		 "line as more of the value before)"},
 		{"[a]\n  [b]\n", "t.ini:2: an indented section header"},
 		{"[a]\nheaps =\n", "t.ini:2: 'heaps': empty value"},
+		{"[a]\nduration = 1\niterations = 2\n",
+		 "t.ini:3: 'iterations' and 'duration' (line 2) exclude each other (one or the "
+		 "other)"},
 		{"[a]\njob = x\n", "t.ini:2: 'job' is not a job-file key"},
 		{"[a]\nhelp = x\n", "t.ini:2: 'help' is not a job-file key"},
 		{"[a b]\n",
