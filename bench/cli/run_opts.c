@@ -188,8 +188,7 @@ static const struct dhb_opt run_opts[] = {
 	 .metavar = "LIST",
 	 .type = DHB_OPT_STRING,
 	 .off = OFF(section),
-	 .def_text = "every job of the file",
-	 .help = "with --job: the jobs (sections) to run, comma list"},
+	 .help = "with --job: the jobs (sections) to run, comma list; without it every job"},
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 
