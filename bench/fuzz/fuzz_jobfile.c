@@ -8,68 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "dhb/jobfile.h"
 #include "dhb/opts.h"
+#include "jobfile_toy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ERRLEN DHB_JOBFILE_ERR_LEN
 
-/* Stop at the first broken promise: libFuzzer saves the input as a crash. */
-#define check(cond)                                                                          \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "fuzz_jobfile: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                            \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
-
-/* A command with each kind of option the reader treats apart: exclusion, a flag, a non-key. */
-struct settings {
-	const char *heaps, *json, *job;
-	uint64_t iterations;
-	double duration;
-	bool help;
-};
-
-#define OFF(f) offsetof(struct settings, f)
-
-static const struct dhb_opt opts[] = {
-	{.name = "heaps", .metavar = "L", .type = DHB_OPT_STRING, .off = OFF(heaps), .help = "h"},
-	{.name = "json", .metavar = "F", .type = DHB_OPT_STRING, .off = OFF(json), .help = "j"},
-	{.name = "iterations",
-	 .metavar = "N",
-	 .type = DHB_OPT_UINT,
-	 .off = OFF(iterations),
-	 .min = 1,
-	 .max = 100,
-	 .excludes = "duration",
-	 .help = "i"},
-	{.name = "duration",
-	 .metavar = "S",
-	 .type = DHB_OPT_SECONDS,
-	 .off = OFF(duration),
-	 .help = "d"},
-	{.name = "job", .metavar = "F", .type = DHB_OPT_STRING, .off = OFF(job), .help = "f"},
-	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "h"},
-};
-
-static int cmd_main(int argc, char **argv)
-{
-	return 0;
-}
-
-static const struct dhb_opts_cmd cmd = {
-	.name = "fuzz",
-	.summary = "s",
-	.usage = "fuzz",
-	.opts = opts,
-	.n_opts = sizeof(opts) / sizeof(opts[0]),
-	.main = cmd_main,
-};
-
-static const char *const not_keys[] = {"job", NULL};
+#define check(cond) FUZZ_CHECK("fuzz_jobfile", cond)
 
 static bool job_name(const char *s)
 {
@@ -93,7 +41,7 @@ static void check_jobs(const struct dhb_jobfile *jf, unsigned long lines)
 		check(job->line >= 1 && job->line <= lines);
 		for (j = 0; j < i; j++)
 			check(strcmp(jf->jobs[j].name, job->name) && jf->jobs[j].line < job->line);
-		for (o = 0; o < cmd.n_opts; o++) {
+		for (o = 0; o < toy.n_opts; o++) {
 			if (!job->value[o]) {
 				check(!job->where[o]);
 				continue;
@@ -101,9 +49,10 @@ static void check_jobs(const struct dhb_jobfile *jf, unsigned long lines)
 			check(*job->value[o] && !strchr(job->value[o], '\n'));
 			check(!strstr(job->value[o], "{job}"));
 			check(job->where[o] >= 1 && job->where[o] <= lines);
-			check(opts[o].type != DHB_OPT_FLAG && strcmp(opts[o].name, "job"));
+			check(toy_opts[o].type != DHB_OPT_FLAG && strcmp(toy_opts[o].name, "job"));
 		}
-		check(!job->value[2] || !job->value[3]); /* iterations and duration exclude */
+		check(!job->value[TOY_ITER] ||
+		      !job->value[TOY_DUR]); /* iterations and duration exclude */
 		check(dhb_jobfile_args(jf, i, NULL, extra, &a) == 0);
 		check(a.argc >= 1 && !a.argv[a.argc] && !strcmp(a.argv[0], "--job=x"));
 		dhb_job_args_free(&a);
@@ -128,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size; i++)
 		lines += buf[i] == '\n';
 	err[0] = '\0';
-	ret = dhb_jobfile_read_mem(&jf, "f.ini", buf, size, &cmd, not_keys, err, ERRLEN);
+	ret = dhb_jobfile_read_mem(&jf, "f.ini", buf, size, &toy, toy_not_keys, err, ERRLEN);
 	if (ret) {
 		/* refused: the documented codes, "f.ini:" and one line within its buffer */
 		check(ret == -EINVAL || ret == -ENOMEM);

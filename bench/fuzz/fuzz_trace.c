@@ -7,21 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "dhb/frag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ERRLEN 160
 
-/* Stop at the first broken invariant: libFuzzer saves the input as a crash. */
-#define check(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_trace: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                          \
-			abort();                                                           \
-		}                                                                          \
-	} while (0)
+#define check(cond) FUZZ_CHECK("fuzz_trace", cond)
 
 /*
  * Operations in an accepted trace: every line after the header that is neither a comment nor

@@ -9,60 +9,11 @@
 
 #include "dhb/jobfile.h"
 #include "dhb/opts.h"
+#include "jobfile_toy.h"
 
 /* The run command (bench/cli/); tests include no cli header (bench.layers), so declared here. */
 extern const struct dhb_opts_cmd dhb_cmd_run;
 
-/* A small command of its own, so that these tests do not follow run's table. */
-struct toy {
-	const char *heaps;
-	const char *json;
-	uint64_t iterations;
-	double duration;
-	const char *job;
-	bool help;
-};
-
-#define OFF(f) offsetof(struct toy, f)
-
-static const struct dhb_opt toy_opts[] = {
-	{.name = "heaps", .metavar = "L", .type = DHB_OPT_STRING, .off = OFF(heaps), .help = "h"},
-	{.name = "json", .metavar = "F", .type = DHB_OPT_STRING, .off = OFF(json), .help = "j"},
-	{.name = "iterations",
-	 .metavar = "N",
-	 .type = DHB_OPT_UINT,
-	 .off = OFF(iterations),
-	 .def = "100",
-	 .min = 1,
-	 .max = 1000,
-	 .excludes = "duration",
-	 .help = "i"},
-	{.name = "duration",
-	 .metavar = "S",
-	 .type = DHB_OPT_SECONDS,
-	 .off = OFF(duration),
-	 .help = "d"},
-	{.name = "job", .metavar = "F", .type = DHB_OPT_STRING, .off = OFF(job), .help = "f"},
-	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "h"},
-};
-
-static int toy_main(int argc, char **argv)
-{
-	return 0;
-}
-
-static const struct dhb_opts_cmd toy = {
-	.name = "toy",
-	.summary = "s",
-	.usage = "toy",
-	.opts = toy_opts,
-	.n_opts = sizeof(toy_opts) / sizeof(toy_opts[0]),
-	.main = toy_main,
-};
-
-enum { HEAPS, JSON, ITER, DUR };
-
-static const char *const not_keys[] = {"job", NULL};
 static struct dhb_jobfile jf;
 static char err[DHB_JOBFILE_ERR_LEN];
 
@@ -70,7 +21,7 @@ static int rd(const char *text)
 {
 	dhb_jobfile_free(&jf);
 	err[0] = '\0';
-	return dhb_jobfile_read_mem(&jf, "t.ini", text, strlen(text), &toy, not_keys, err,
+	return dhb_jobfile_read_mem(&jf, "t.ini", text, strlen(text), &toy, toy_not_keys, err,
 				    sizeof(err));
 }
 
@@ -98,19 +49,19 @@ Test(jobfile, global_and_jobs)
 	cr_assert_eq(jf.n_jobs, 3);
 	cr_assert_str_eq(jf.jobs[0].name, "small");
 	cr_assert_eq(jf.jobs[0].line, 6);
-	cr_assert_str_eq(jf.jobs[0].value[HEAPS], "system");
-	cr_assert_eq(jf.jobs[0].where[HEAPS], 3);
-	cr_assert_str_eq(jf.jobs[0].value[JSON], "out-small.json");
-	cr_assert_eq(jf.jobs[0].where[JSON], 4);
-	cr_assert_str_eq(jf.jobs[0].value[ITER], "5");
-	cr_assert_eq(jf.jobs[0].where[ITER], 7);
-	cr_assert_null(jf.jobs[0].value[DUR]);
-	cr_assert_str_eq(jf.jobs[1].value[HEAPS], "big-big,x");
-	cr_assert_eq(jf.jobs[1].where[HEAPS], 10);
-	cr_assert_null(jf.jobs[1].value[ITER]);
+	cr_assert_str_eq(jf.jobs[0].value[TOY_HEAPS], "system");
+	cr_assert_eq(jf.jobs[0].where[TOY_HEAPS], 3);
+	cr_assert_str_eq(jf.jobs[0].value[TOY_JSON], "out-small.json");
+	cr_assert_eq(jf.jobs[0].where[TOY_JSON], 4);
+	cr_assert_str_eq(jf.jobs[0].value[TOY_ITER], "5");
+	cr_assert_eq(jf.jobs[0].where[TOY_ITER], 7);
+	cr_assert_null(jf.jobs[0].value[TOY_DUR]);
+	cr_assert_str_eq(jf.jobs[1].value[TOY_HEAPS], "big-big,x");
+	cr_assert_eq(jf.jobs[1].where[TOY_HEAPS], 10);
+	cr_assert_null(jf.jobs[1].value[TOY_ITER]);
 	cr_assert_str_eq(jf.jobs[2].name, "empty");
 	cr_assert_eq(jf.jobs[2].line, 11);
-	cr_assert_str_eq(jf.jobs[2].value[JSON], "out-empty.json");
+	cr_assert_str_eq(jf.jobs[2].value[TOY_JSON], "out-empty.json");
 	cr_assert_eq(dhb_jobfile_find(&jf, "big"), 1);
 	cr_assert_eq(dhb_jobfile_find(&jf, "nope"), -1);
 }
@@ -120,7 +71,7 @@ Test(jobfile, crlf_bom_and_the_line_limit)
 	char text[512];
 
 	cr_assert_eq(rd("\xEF\xBB\xBF[a]\r\nheaps = x\r\n"), 0, "%s", err);
-	cr_assert_str_eq(jf.jobs[0].value[HEAPS], "x");
+	cr_assert_str_eq(jf.jobs[0].value[TOY_HEAPS], "x");
 	/* DHB_JOBFILE_MAX_LINE - 2 bytes and the line end fit; one more does not */
 	snprintf(text, sizeof(text), "[a]\nheaps=%0*d\n", DHB_JOBFILE_MAX_LINE - 2 - 6, 0);
 	cr_assert_eq(rd(text), 0, "%s", err);
@@ -132,9 +83,9 @@ Test(jobfile, crlf_bom_and_the_line_limit)
 Test(jobfile, a_job_value_drops_what_it_excludes_from_global)
 {
 	cr_assert_eq(rd("[global]\niterations = 7\n[a]\nduration = 2\n[b]\n"), 0, "%s", err);
-	cr_assert_null(jf.jobs[0].value[ITER]);
-	cr_assert_str_eq(jf.jobs[0].value[DUR], "2");
-	cr_assert_str_eq(jf.jobs[1].value[ITER], "7");
+	cr_assert_null(jf.jobs[0].value[TOY_ITER]);
+	cr_assert_str_eq(jf.jobs[0].value[TOY_DUR], "2");
+	cr_assert_str_eq(jf.jobs[1].value[TOY_ITER], "7");
 }
 
 struct bad {
@@ -189,8 +140,8 @@ Test(jobfile, refused_with_file_and_line)
 		if (strstr(cases[i].msg, "NUL"))
 			len += 3; /* the bytes after the NUL */
 		dhb_jobfile_free(&jf);
-		cr_expect_eq(dhb_jobfile_read_mem(&jf, "t.ini", cases[i].text, len, &toy, not_keys,
-						  err, sizeof(err)),
+		cr_expect_eq(dhb_jobfile_read_mem(&jf, "t.ini", cases[i].text, len, &toy,
+						  toy_not_keys, err, sizeof(err)),
 			     -EINVAL, "case %zu", i);
 		cr_expect_str_eq(err, cases[i].msg, "case %zu", i);
 	}
@@ -218,11 +169,12 @@ Test(jobfile, files_read_and_missing)
 	cr_assert_eq(write(fd, "[a]\nheaps = x\n", 14), 14);
 	close(fd);
 	dhb_jobfile_free(&jf);
-	cr_assert_eq(dhb_jobfile_read(&jf, path, &toy, not_keys, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dhb_jobfile_read(&jf, path, &toy, toy_not_keys, err, sizeof(err)), 0, "%s",
+		     err);
 	cr_assert_eq(jf.n_jobs, 1);
 	unlink(path);
 	dhb_jobfile_free(&jf);
-	cr_assert_eq(dhb_jobfile_read(&jf, path, &toy, not_keys, err, sizeof(err)), -ENOENT);
+	cr_assert_eq(dhb_jobfile_read(&jf, path, &toy, toy_not_keys, err, sizeof(err)), -ENOENT);
 	cr_assert(strstr(err, "No such file"), "%s", err);
 }
 
