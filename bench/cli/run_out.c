@@ -10,6 +10,15 @@
 #include "dhb/summary.h"
 #include "run.h"
 
+/* A write error on @path (standard output when @std), said once; returns @ret. */
+static int write_error(bool std, const char *path, int ret)
+{
+	if (ret)
+		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
+			std ? "standard output" : path, strerror(-ret));
+	return ret;
+}
+
 /* The JSON document, written whole (a failure leaves an existing file as it was). */
 static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_env)
 {
@@ -61,10 +70,7 @@ static int write_json(struct run_state *st, const struct dhb_kv *env, size_t n_e
 			ret = dhb_outfile_commit(&of);
 	}
 	free(all_env);
-	if (ret)
-		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
-			std ? "standard output" : s->json, strerror(-ret));
-	return ret;
+	return write_error(std, s->json, ret);
 }
 
 /* The table and the summary; a write error on standard output is reported here. */
@@ -132,10 +138,7 @@ int run_close_csv(struct run_state *st)
 		return 0;
 	ret = dhb_sink_close(&st->csv);
 	st->csv_open = false;
-	if (ret)
-		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
-			st->paths[P_CSV].std ? "standard output" : st->set.csv, strerror(-ret));
-	return ret;
+	return write_error(st->paths[P_CSV].std, st->set.csv, ret);
 }
 
 /*
@@ -155,11 +158,8 @@ int run_open_samples(struct run_state *st)
 		if (ret)
 			dhb_outfile_abort(&st->samples_file);
 	}
-	if (ret) {
-		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
-			std ? "standard output" : st->set.samples, strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return write_error(std, st->set.samples, ret);
 	st->samples_open = true;
 	st->runner.samples = &st->samples;
 	return 0;
@@ -178,9 +178,5 @@ int run_close_samples(struct run_state *st)
 		dhb_outfile_abort(&st->samples_file);
 	else
 		ret = dhb_outfile_commit(&st->samples_file);
-	if (ret)
-		fprintf(stderr, "dmaheap-bench run: writing %s: %s\n",
-			st->paths[P_SAMPLES].std ? "standard output" : st->set.samples,
-			strerror(-ret));
-	return ret;
+	return write_error(st->paths[P_SAMPLES].std, st->set.samples, ret);
 }

@@ -68,15 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int ret;
 
-	/* Exact-size copies: ASan sees any read past the input or write past the message. */
-	buf = malloc(size ? size : 1);
-	err = malloc(ERRLEN);
-	check(buf && err);
-	if (size)
-		memcpy(buf, data, size);
+	fuzz_copy(data, size, ERRLEN, &buf, &err);
 	for (i = 0; i < size; i++)
 		lines += buf[i] == '\n';
-	err[0] = '\0';
 	ret = dhb_jobfile_read_mem(&jf, "f.ini", buf, size, &toy, toy_not_keys, err, ERRLEN);
 	if (ret) {
 		/* refused: the documented codes, "f.ini:" and one line within its buffer */

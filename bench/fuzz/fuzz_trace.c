@@ -145,12 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fp;
 	int ret;
 
-	/* Exact-size copies: ASan sees any read past the input or write past the message. */
-	buf = malloc(size ? size : 1);
-	err = malloc(ERRLEN);
-	check(buf && err);
-	if (size)
-		memcpy(buf, data, size);
+	fuzz_copy(data, size, ERRLEN, &buf, &err);
 	fp = fmemopen(buf, size, "r");
 	check(fp);
 	ret = dhb_frag_trace_parse(fp, &tr, &line, err, ERRLEN);
