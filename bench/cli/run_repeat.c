@@ -9,8 +9,7 @@
 #include "dhb/sink.h"
 #include "run.h"
 
-/* Now as a results timestamp, waiting for the next second while it equals @prev. */
-static void distinct_now(char *ts, size_t len, const char *prev)
+void run_distinct_now(char *ts, size_t len, const char *prev)
 {
 	struct timespec d = {0, 50 * 1000 * 1000};
 
@@ -32,7 +31,7 @@ int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, si
 			return -ENOMEM;
 	}
 	if (i)
-		distinct_now(reps->ts[i], sizeof(reps->ts[i]), reps->ts[i - 1]);
+		run_distinct_now(reps->ts[i], sizeof(reps->ts[i]), reps->ts[i - 1]);
 	else
 		snprintf(reps->ts[0], sizeof(reps->ts[0]), "%s", run->timestamp);
 	run->timestamp = reps->ts[i];

@@ -162,6 +162,17 @@ bad "run: --events none among others" 2 "^dmaheap-bench run: --events: 'none' mu
 	"${RE[@]}" --events kmem:mm_page_alloc,none
 bad "run: --events a tracepoint twice" 2 "^dmaheap-bench run: --events: 'a:b' given twice" \
 	"${RE[@]}" --events a:b,a:b
+# --- run --job: job files (what they run: jobs.sh) --------------------------------------------
+printf '[a]\nheaps = memfd\nheap = x\n' >key.ini
+printf '[global]\ntests = cpu\niterations = 1\njson = j.json\n[a]\n[b]\nsizes = 4K\n' >twice.ini
+printf '[a]\nheaps = memfd\ntests = cpu\njson = j.json\ncsv = new.csv\n[b]\nsizes = 0\n' >late.ini
+bad "run --job: an unknown key" 2 "^dmaheap-bench run: key.ini:3: unknown key 'heap'" run --job key.ini
+bad "run --job: two jobs, one JSON file" 2 \
+	'^dmaheap-bench run: twice.ini:4: \[b\] --json j.json: the same file as twice.ini:4: \[a\] --json j.json .*put \{job\}' \
+	run --job twice.ini
+bad "run --job: the last job's bad size, nothing written" 2 \
+	'^dmaheap-bench run: late.ini:7: \[b\] --sizes: size "0"' run --job late.ini
+bad "run: --section without --job" 2 '^dmaheap-bench run: --section needs --job FILE$' "${R[@]}" --section a
 # --- run: write errors ------------------------------------------------------------------------
 bad_io /dev/null /dev/full "run: stdout full (table full)" 1 \
 	'^dmaheap-bench run: writing standard output: No space left on device$' "${R[@]}"

@@ -13,6 +13,8 @@ run "$BENCH" --kernel 5.4
 expect_error "an unknown kernel" 2 "unknown --kernel '5\.4'"
 run "$BENCH" -- --csv x.csv
 expect_error "--csv among the run options" 2 '--csv is the script.s own'
+run "$BENCH" -- --job x.ini
+expect_error "--job among the run options" 2 '--job is the script.s own'
 run "$BENCH" --results /proc/dhb-no-such-dir
 expect_error "a results directory that cannot be made" 2 'cannot create the directory'
 run "$BENCH" --boots 0
