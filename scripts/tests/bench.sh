@@ -21,6 +21,10 @@ run "$BENCH" --boots 0
 expect_error "--boots 0" 2 '--boots needs a count'
 run "$BENCH" --here --boots 2 --results "$OUT/here"
 expect_error "--boots on this machine" 2 '--boots needs the lab'
+run "$BENCH" --icount 11
+expect_error "--icount 11" 2 '--icount needs a shift'
+run "$BENCH" --here --icount 0 --results "$OUT/here"
+expect_error "--icount on this machine" 2 '--icount needs the lab'
 
 rm -rf res
 run "$BENCH" --lab --results res -- --sizes 4K,1M --iterations 3 --warmup 0
