@@ -1,9 +1,10 @@
 -- SPDX-License-Identifier: MIT
--- dmaheap-bench results in PostgreSQL: the CSV columns of results/SCHEMA.md (schema version 1)
+-- dmaheap-bench results in PostgreSQL: the CSV columns of results/SCHEMA.md (schema version 2)
 -- as one table, and the dashboard views (results/STORE.md). Load with
 --   \copy results FROM 'run.csv' WITH (FORMAT csv, HEADER true)
+-- and a file of schema version 1 (no boot_id, no repetition) by naming its columns (STORE.md).
 CREATE TABLE IF NOT EXISTS results (
-	schema_version integer NOT NULL CHECK (schema_version = 1),
+	schema_version integer NOT NULL CHECK (schema_version IN (1, 2)),
 	tool_version text NOT NULL,
 	git_rev text NOT NULL,
 	"timestamp" timestamptz NOT NULL,
@@ -11,6 +12,8 @@ CREATE TABLE IF NOT EXISTS results (
 	board text NOT NULL,
 	kernel text NOT NULL,
 	cma_bytes bigint,
+	boot_id text,
+	repetition integer CHECK (repetition >= 1),
 	test text NOT NULL,
 	heap text NOT NULL,
 	backend text NOT NULL,
@@ -32,13 +35,14 @@ CREATE TABLE IF NOT EXISTS results (
 	outliers bigint NOT NULL,
 	flags text,
 	UNIQUE NULLS NOT DISTINCT (tool_version, git_rev, "timestamp", hostname, board, kernel,
-				   test, heap, backend, size_bytes, metric, params)
+				   test, heap, backend, size_bytes, metric, params),
+	CHECK (schema_version = 1 OR repetition IS NOT NULL)
 );
 
 -- One run-level median per run and row key.
 CREATE OR REPLACE VIEW run_medians AS
 SELECT board, kernel, test, heap, backend, size_bytes, metric, coalesce(params, '') AS params,
-       unit, "timestamp", hostname, p50
+       unit, "timestamp", hostname, nullif(boot_id, '') AS boot_id, repetition, p50
 FROM results;
 
 -- Per board and kernel: the median and spread of the run-level medians of every heap, test,

@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dhb/analysis.h"
+#include "analysis_priv.h"
 #include "dhb/sink.h"
-
-enum col_kind { C_TEXT, C_INT, C_REAL };
 
 enum col_id {
 	C_BOARD,
@@ -44,40 +42,37 @@ enum col_id {
 };
 
 /* The columns of compare's CSV and JSON, in order (COMPARE.md documents each). */
-static const struct {
-	const char *name;
-	enum col_kind kind;
-} columns[] = {
-	[C_BOARD] = {"board", C_TEXT},
-	[C_TEST] = {"test", C_TEXT},
-	[C_HEAP] = {"heap", C_TEXT},
-	[C_BACKEND] = {"backend", C_TEXT},
-	[C_SIZE] = {"size_bytes", C_INT},
-	[C_METRIC] = {"metric", C_TEXT},
-	[C_PARAMS] = {"params", C_TEXT},
-	[C_UNIT] = {"unit", C_TEXT},
-	[C_DIRECTION] = {"better", C_TEXT},
-	[C_NBASE] = {"n_base", C_INT},
-	[C_NNEW] = {"n_new", C_INT},
-	[C_BASE] = {"base_median", C_REAL},
-	[C_NEW] = {"new_median", C_REAL},
-	[C_RATIO] = {"ratio", C_REAL},
-	[C_CILO] = {"ci_low", C_REAL},
-	[C_CIHI] = {"ci_high", C_REAL},
-	[C_P] = {"p_value", C_REAL},
-	[C_PADJ] = {"p_adjusted", C_REAL},
-	[C_VERDICT] = {"verdict", C_TEXT},
-	[C_FLOOR] = {"floor", C_TEXT},
-	[C_RRATIO] = {"rel_ratio", C_REAL},
-	[C_RCILO] = {"rel_ci_low", C_REAL},
-	[C_RCIHI] = {"rel_ci_high", C_REAL},
-	[C_RPADJ] = {"rel_p_adjusted", C_REAL},
-	[C_RVERDICT] = {"rel_verdict", C_TEXT},
-	[C_ATTR] = {"attribution", C_TEXT},
-	[C_KIND] = {"kind", C_TEXT},
-	[C_FAMILY] = {"family", C_TEXT},
-	[C_FAMSIZE] = {"family_size", C_INT},
-	[C_EVIDENCE] = {"evidence", C_TEXT},
+static const struct dhb_out_col columns[] = {
+	[C_BOARD] = {"board", DHB_OUT_TEXT},
+	[C_TEST] = {"test", DHB_OUT_TEXT},
+	[C_HEAP] = {"heap", DHB_OUT_TEXT},
+	[C_BACKEND] = {"backend", DHB_OUT_TEXT},
+	[C_SIZE] = {"size_bytes", DHB_OUT_NUM},
+	[C_METRIC] = {"metric", DHB_OUT_TEXT},
+	[C_PARAMS] = {"params", DHB_OUT_TEXT},
+	[C_UNIT] = {"unit", DHB_OUT_TEXT},
+	[C_DIRECTION] = {"better", DHB_OUT_TEXT},
+	[C_NBASE] = {"n_base", DHB_OUT_NUM},
+	[C_NNEW] = {"n_new", DHB_OUT_NUM},
+	[C_BASE] = {"base_median", DHB_OUT_NUM},
+	[C_NEW] = {"new_median", DHB_OUT_NUM},
+	[C_RATIO] = {"ratio", DHB_OUT_NUM},
+	[C_CILO] = {"ci_low", DHB_OUT_NUM},
+	[C_CIHI] = {"ci_high", DHB_OUT_NUM},
+	[C_P] = {"p_value", DHB_OUT_NUM},
+	[C_PADJ] = {"p_adjusted", DHB_OUT_NUM},
+	[C_VERDICT] = {"verdict", DHB_OUT_TEXT},
+	[C_FLOOR] = {"floor", DHB_OUT_TEXT},
+	[C_RRATIO] = {"rel_ratio", DHB_OUT_NUM},
+	[C_RCILO] = {"rel_ci_low", DHB_OUT_NUM},
+	[C_RCIHI] = {"rel_ci_high", DHB_OUT_NUM},
+	[C_RPADJ] = {"rel_p_adjusted", DHB_OUT_NUM},
+	[C_RVERDICT] = {"rel_verdict", DHB_OUT_TEXT},
+	[C_ATTR] = {"attribution", DHB_OUT_TEXT},
+	[C_KIND] = {"kind", DHB_OUT_TEXT},
+	[C_FAMILY] = {"family", DHB_OUT_TEXT},
+	[C_FAMSIZE] = {"family_size", DHB_OUT_NUM},
+	[C_EVIDENCE] = {"evidence", DHB_OUT_TEXT},
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -92,9 +87,10 @@ const char *dhb_cmp_column(size_t i)
 	return i < NCOLS ? columns[i].name : NULL;
 }
 
-/* Column @i of @r as text into @buf (numbers as the results files write them). */
-static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, size_t len)
+/* Column @i of result @row as text into @buf (numbers as the results files write them). */
+static const char *cell(const void *ctx, size_t row, size_t i, char *buf, size_t len)
 {
+	const struct dhb_cmp_result *r = &((const struct dhb_cmp *)ctx)->results[row];
 	const char *t[] = {
 		[C_BOARD] = r->board,
 		[C_TEST] = r->test,
@@ -130,36 +126,15 @@ static const char *cell(const struct dhb_cmp_result *r, size_t i, char *buf, siz
 		[C_FAMSIZE] = (double)r->family_size,
 	};
 
-	if (columns[i].kind == C_TEXT)
+	if (columns[i].kind == DHB_OUT_TEXT)
 		return t[i] ? t[i] : "";
-	if (dhb_sink_format_number(d[i], buf, len))
-		buf[0] = '\0';
-	return buf;
+	return dhb_out_number(d[i], buf, len);
 }
 
-static void write_csv(const struct dhb_cmp *c, FILE *fp)
+static void write_json(const struct dhb_cmp *c, const struct dhb_out *o, FILE *fp, const char *lb,
+		       const char *ln)
 {
 	char buf[40];
-	size_t i, j;
-
-	for (j = 0; j < NCOLS; j++)
-		fprintf(fp, "%s%s", j ? "," : "", columns[j].name);
-	fputc('\n', fp);
-	for (i = 0; i < c->n_results; i++) {
-		for (j = 0; j < NCOLS; j++) {
-			if (j)
-				fputc(',', fp);
-			dhb_sink_csv_field(fp, cell(&c->results[i], j, buf, sizeof(buf)));
-		}
-		fputc('\n', fp);
-	}
-}
-
-static void write_json(const struct dhb_cmp *c, FILE *fp, const char *lb, const char *ln)
-{
-	char buf[40];
-	const char *v;
-	size_t i, j;
 
 	fprintf(fp, "{\n  \"base\": ");
 	dhb_json_string(fp, lb);
@@ -175,20 +150,9 @@ static void write_json(const struct dhb_cmp *c, FILE *fp, const char *lb, const 
 	fprintf(fp, "\n  \"min_effect\": %s,", buf);
 	dhb_sink_format_number(c->timer_overhead_ns, buf, sizeof(buf));
 	fprintf(fp, "\n  \"timer_overhead_ns\": %s,", *buf ? buf : "null");
-	fprintf(fp, "\n  \"regressions\": %zu,\n  \"rows\": [", dhb_cmp_regressions(c));
-	for (i = 0; i < c->n_results; i++) {
-		fprintf(fp, "%s\n    {", i ? "," : "");
-		for (j = 0; j < NCOLS; j++) {
-			fprintf(fp, "%s\"%s\":", j ? "," : "", columns[j].name);
-			v = cell(&c->results[i], j, buf, sizeof(buf));
-			if (columns[j].kind == C_TEXT)
-				dhb_json_string(fp, v);
-			else
-				fputs(*v ? v : "null", fp);
-		}
-		fputc('}', fp);
-	}
-	fprintf(fp, "\n  ]\n}\n");
+	fprintf(fp, "\n  \"regressions\": %zu,\n  ", dhb_cmp_regressions(c));
+	dhb_out_json_rows(o, fp);
+	fputs("\n}\n", fp);
 }
 
 /* "1.083 [1.051, 1.120]" */
@@ -261,12 +225,14 @@ static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char 
 void dhb_cmp_write(const struct dhb_cmp *c, enum dhb_cmp_format fmt, bool all, FILE *fp,
 		   const char *label_base, const char *label_new)
 {
+	const struct dhb_out o = {columns, NCOLS, c->n_results, cell, c};
+
 	switch (fmt) {
 	case DHB_CMP_CSV:
-		write_csv(c, fp);
+		dhb_out_csv(&o, true, fp);
 		break;
 	case DHB_CMP_JSON:
-		write_json(c, fp, label_base, label_new);
+		write_json(c, &o, fp, label_base, label_new);
 		break;
 	default:
 		write_table(c, all, fp, label_base, label_new);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhb/analysis.h"
+#include "analysis_priv.h"
 #include "dhb/sink.h"
 
 /*
@@ -280,60 +280,123 @@ void dhb_det_free(struct dhb_det *d)
 }
 
 /* The columns of the detector benchmark's CSV (results/COMPARE.md). */
-static const char *const det_columns[] = {
-	"board",    "family",		"keys",		"repetitions", "shift", "trials", "power",
-	"detected", "false_alarm_rate", "false_alarms", "null_tests",
+enum {
+	D_BOARD,
+	D_FAMILY,
+	D_KEYS,
+	D_REPS,
+	D_SHIFT,
+	D_TRIALS,
+	D_POWER,
+	D_DETECTED,
+	D_FA_RATE,
+	D_FA,
+	D_NULL
 };
+
+static const struct dhb_out_col det_columns[] = {
+	[D_BOARD] = {"board", DHB_OUT_TEXT},
+	[D_FAMILY] = {"family", DHB_OUT_TEXT},
+	[D_KEYS] = {"keys", DHB_OUT_NUM},
+	[D_REPS] = {"repetitions", DHB_OUT_NUM},
+	[D_SHIFT] = {"shift", DHB_OUT_NUM},
+	[D_TRIALS] = {"trials", DHB_OUT_NUM},
+	[D_POWER] = {"power", DHB_OUT_NUM},
+	[D_DETECTED] = {"detected", DHB_OUT_NUM},
+	[D_FA_RATE] = {"false_alarm_rate", DHB_OUT_NUM},
+	[D_FA] = {"false_alarms", DHB_OUT_NUM},
+	[D_NULL] = {"null_tests", DHB_OUT_NUM},
+};
+
+#define DET_NCOLS (sizeof(det_columns) / sizeof(det_columns[0]))
 
 size_t dhb_det_ncolumns(void)
 {
-	return sizeof(det_columns) / sizeof(det_columns[0]);
+	return DET_NCOLS;
 }
 
 const char *dhb_det_column(size_t i)
 {
-	return i < dhb_det_ncolumns() ? det_columns[i] : NULL;
+	return i < DET_NCOLS ? det_columns[i].name : NULL;
 }
 
-static void det_line(const struct dhb_det *d, const struct dhb_det_family *f, bool csv, FILE *fp)
-{
-	double power = f->trials ? (double)f->detected / (double)f->trials : NAN;
-	double fa = f->null_tests ? (double)f->false_alarms / (double)f->null_tests : NAN;
-	const char *sep = strchr(f->name, '\x1f'), *fam = sep ? sep + 1 : f->name;
-	int blen = sep ? (int)(sep - f->name) : 0;
-	char pw[40], far[40], sh[40], board[256];
+/* The lines of a benchmark: one per family, then the one of all primary families. */
+struct det_lines {
+	const struct dhb_det *d;
+	struct dhb_det_family all;
+};
 
-	snprintf(board, sizeof(board), "%.*s", blen, f->name);
-	if (!csv) {
-		fprintf(fp, "%-34s %5zu %4zu %6zu %7.3f %9.4f\n", fam, f->keys,
-			d->params.repetitions, f->trials, power, fa);
-		return;
+static const struct dhb_det_family *det_family(const struct det_lines *x, size_t i)
+{
+	return i < x->d->n_families ? &x->d->families[i] : &x->all;
+}
+
+static double ratio(size_t a, size_t b)
+{
+	return b ? (double)a / (double)b : NAN;
+}
+
+/* The family's name without its board ("TEST/METRIC"), and the board's length. */
+static const char *det_name(const struct dhb_det_family *f, int *blen)
+{
+	const char *sep = strchr(f->name, '\x1f');
+
+	*blen = sep ? (int)(sep - f->name) : 0;
+	return sep ? sep + 1 : f->name;
+}
+
+/* Column @j of line @i of the CSV (numbers as the results files write them). */
+static const char *det_cell(const void *ctx, size_t i, size_t j, char *buf, size_t len)
+{
+	const struct det_lines *x = ctx;
+	const struct dhb_det_family *f = det_family(x, i);
+	const double v[] = {
+		[D_KEYS] = (double)f->keys,
+		[D_REPS] = (double)x->d->params.repetitions,
+		[D_SHIFT] = x->d->params.shift,
+		[D_TRIALS] = (double)f->trials,
+		[D_POWER] = ratio(f->detected, f->trials),
+		[D_DETECTED] = (double)f->detected,
+		[D_FA_RATE] = ratio(f->false_alarms, f->null_tests),
+		[D_FA] = (double)f->false_alarms,
+		[D_NULL] = (double)f->null_tests,
+	};
+	const char *fam;
+	int blen;
+
+	fam = det_name(f, &blen);
+	if (j == D_FAMILY)
+		return fam;
+	if (j == D_BOARD) {
+		snprintf(buf, len, "%.*s", blen, f->name);
+		return buf;
 	}
-	dhb_sink_format_number(power, pw, sizeof(pw));
-	dhb_sink_format_number(fa, far, sizeof(far));
-	dhb_sink_format_number(d->params.shift, sh, sizeof(sh));
-	dhb_sink_csv_field(fp, board);
-	fputc(',', fp);
-	dhb_sink_csv_field(fp, fam);
-	fprintf(fp, ",%zu,%zu,%s,%zu,%s,%zu,%s,%zu,%zu\n", f->keys, d->params.repetitions, sh,
-		f->trials, pw, f->detected, far, f->false_alarms, f->null_tests);
+	return dhb_out_number(v[j], buf, len);
+}
+
+static void det_table_line(const struct dhb_det *d, const struct dhb_det_family *f, FILE *fp)
+{
+	int blen;
+
+	fprintf(fp, "%-34s %5zu %4zu %6zu %7.3f %9.4f\n", det_name(f, &blen), f->keys,
+		d->params.repetitions, f->trials, ratio(f->detected, f->trials),
+		ratio(f->false_alarms, f->null_tests));
 }
 
 void dhb_det_write(const struct dhb_det *d, bool csv, bool header, FILE *fp)
 {
-	struct dhb_det_family all;
+	struct det_lines x = {.d = d};
+	const struct dhb_out o = {det_columns, DET_NCOLS, d->n_families + 1, det_cell, &x};
 	size_t i;
 
-	if (header && csv) {
-		for (i = 0; i < dhb_det_ncolumns(); i++)
-			fprintf(fp, "%s%s", i ? "," : "", det_columns[i]);
-		fputc('\n', fp);
-	} else if (header) {
+	dhb_det_total(d, &x.all);
+	if (csv) {
+		dhb_out_csv(&o, header, fp);
+		return;
+	}
+	if (header)
 		fprintf(fp, "%-34s %5s %4s %6s %7s %9s\n", "family (test/metric)", "keys", "reps",
 			"trials", "power", "false alarms");
-	}
-	for (i = 0; i < d->n_families; i++)
-		det_line(d, &d->families[i], csv, fp);
-	dhb_det_total(d, &all);
-	det_line(d, &all, csv, fp);
+	for (i = 0; i < o.nrows; i++)
+		det_table_line(d, det_family(&x, i), fp);
 }

@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dhb/analysis.h"
+#include "analysis_priv.h"
 #include "dhb/sink.h"
-
-enum col_kind { C_TEXT, C_INT, C_REAL };
 
 enum col_id {
 	C_BOARD,
@@ -38,22 +36,19 @@ enum col_id {
 };
 
 /* The columns of track's CSV and JSON, in order (TRACK.md documents each). */
-static const struct {
-	const char *name;
-	enum col_kind kind;
-} columns[] = {
-	[C_BOARD] = {"board", C_TEXT},	    [C_TEST] = {"test", C_TEXT},
-	[C_HEAP] = {"heap", C_TEXT},	    [C_BACKEND] = {"backend", C_TEXT},
-	[C_SIZE] = {"size_bytes", C_INT},   [C_METRIC] = {"metric", C_TEXT},
-	[C_PARAMS] = {"params", C_TEXT},    [C_UNIT] = {"unit", C_TEXT},
-	[C_DIRECTION] = {"better", C_TEXT}, [C_KIND] = {"kind", C_TEXT},
-	[C_KERNEL] = {"kernel", C_TEXT},    [C_N] = {"n", C_INT},
-	[C_MEDIAN] = {"median", C_REAL},    [C_PREV] = {"previous_kernel", C_TEXT},
-	[C_RATIO] = {"ratio", C_REAL},	    [C_CILO] = {"ci_low", C_REAL},
-	[C_CIHI] = {"ci_high", C_REAL},	    [C_PADJ] = {"p_adjusted", C_REAL},
-	[C_VERDICT] = {"verdict", C_TEXT},  [C_FLOOR] = {"floor", C_TEXT},
-	[C_RRATIO] = {"rel_ratio", C_REAL}, [C_RVERDICT] = {"rel_verdict", C_TEXT},
-	[C_ATTR] = {"attribution", C_TEXT}, [C_FIRST] = {"first_change", C_TEXT},
+static const struct dhb_out_col columns[] = {
+	[C_BOARD] = {"board", DHB_OUT_TEXT},	  [C_TEST] = {"test", DHB_OUT_TEXT},
+	[C_HEAP] = {"heap", DHB_OUT_TEXT},	  [C_BACKEND] = {"backend", DHB_OUT_TEXT},
+	[C_SIZE] = {"size_bytes", DHB_OUT_NUM},	  [C_METRIC] = {"metric", DHB_OUT_TEXT},
+	[C_PARAMS] = {"params", DHB_OUT_TEXT},	  [C_UNIT] = {"unit", DHB_OUT_TEXT},
+	[C_DIRECTION] = {"better", DHB_OUT_TEXT}, [C_KIND] = {"kind", DHB_OUT_TEXT},
+	[C_KERNEL] = {"kernel", DHB_OUT_TEXT},	  [C_N] = {"n", DHB_OUT_NUM},
+	[C_MEDIAN] = {"median", DHB_OUT_NUM},	  [C_PREV] = {"previous_kernel", DHB_OUT_TEXT},
+	[C_RATIO] = {"ratio", DHB_OUT_NUM},	  [C_CILO] = {"ci_low", DHB_OUT_NUM},
+	[C_CIHI] = {"ci_high", DHB_OUT_NUM},	  [C_PADJ] = {"p_adjusted", DHB_OUT_NUM},
+	[C_VERDICT] = {"verdict", DHB_OUT_TEXT},  [C_FLOOR] = {"floor", DHB_OUT_TEXT},
+	[C_RRATIO] = {"rel_ratio", DHB_OUT_NUM},  [C_RVERDICT] = {"rel_verdict", DHB_OUT_TEXT},
+	[C_ATTR] = {"attribution", DHB_OUT_TEXT}, [C_FIRST] = {"first_change", DHB_OUT_TEXT},
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -81,8 +76,9 @@ static const char *previous(const struct dhb_track *t, size_t i)
 }
 
 /* Column @j of point @i as text (numbers as the results files write them). */
-static const char *cell(const struct dhb_track *t, size_t i, size_t j, char *buf, size_t len)
+static const char *cell(const void *ctx, size_t i, size_t j, char *buf, size_t len)
 {
+	const struct dhb_track *t = ctx;
 	const struct dhb_track_point *pt = &t->points[i];
 	const struct dhb_cmp_result *r = pt->r;
 	bool f = pt->first;
@@ -111,36 +107,14 @@ static const char *cell(const struct dhb_track *t, size_t i, size_t j, char *buf
 		[C_PADJ] = f ? NAN : r->p_adj,	   [C_RRATIO] = f ? NAN : r->rel_ratio,
 	};
 
-	if (columns[j].kind == C_TEXT)
+	if (columns[j].kind == DHB_OUT_TEXT)
 		return s[j] ? s[j] : "";
-	if (dhb_sink_format_number(d[j], buf, len))
-		buf[0] = '\0';
-	return buf;
+	return dhb_out_number(d[j], buf, len);
 }
 
-static void write_csv(const struct dhb_track *t, FILE *fp)
+static void write_json(const struct dhb_track *t, const struct dhb_out *o, FILE *fp)
 {
-	char buf[40];
-	size_t i, j;
-
-	for (j = 0; j < NCOLS; j++)
-		fprintf(fp, "%s%s", j ? "," : "", columns[j].name);
-	fputc('\n', fp);
-	for (i = 0; i < t->n_points; i++) {
-		for (j = 0; j < NCOLS; j++) {
-			if (j)
-				fputc(',', fp);
-			dhb_sink_csv_field(fp, cell(t, i, j, buf, sizeof(buf)));
-		}
-		fputc('\n', fp);
-	}
-}
-
-static void write_json(const struct dhb_track *t, FILE *fp)
-{
-	char buf[40];
-	const char *v;
-	size_t i, j;
+	size_t i;
 
 	fprintf(fp, "{\n  \"kernels\": [");
 	for (i = 0; i < t->n_kernels; i++) {
@@ -152,20 +126,9 @@ static void write_json(const struct dhb_track *t, FILE *fp)
 	dhb_json_string(fp, dhb_adjust_name(t->params.adjust));
 	fprintf(fp, ",\n  \"family\": \"board, test, metric\",\n  \"regressions\": %zu,\n",
 		dhb_track_regressions(t));
-	fprintf(fp, "  \"rows\": [");
-	for (i = 0; i < t->n_points; i++) {
-		fprintf(fp, "%s\n    {", i ? "," : "");
-		for (j = 0; j < NCOLS; j++) {
-			fprintf(fp, "%s\"%s\":", j ? "," : "", columns[j].name);
-			v = cell(t, i, j, buf, sizeof(buf));
-			if (columns[j].kind == C_TEXT)
-				dhb_json_string(fp, v);
-			else
-				fputs(*v ? v : "null", fp);
-		}
-		fputc('}', fp);
-	}
-	fprintf(fp, "\n  ]\n}\n");
+	fputs("  ", fp);
+	dhb_out_json_rows(o, fp);
+	fputs("\n}\n", fp);
 }
 
 /* One key's series on one line: "KERNEL MEDIAN [ratio verdict] -> ..." */
@@ -232,12 +195,14 @@ static void write_table(const struct dhb_track *t, bool all, FILE *fp)
 
 void dhb_track_write(const struct dhb_track *t, enum dhb_cmp_format fmt, bool all, FILE *fp)
 {
+	const struct dhb_out o = {columns, NCOLS, t->n_points, cell, t};
+
 	switch (fmt) {
 	case DHB_CMP_CSV:
-		write_csv(t, fp);
+		dhb_out_csv(&o, true, fp);
 		break;
 	case DHB_CMP_JSON:
-		write_json(t, fp);
+		write_json(t, &o, fp);
 		break;
 	default:
 		write_table(t, all, fp);

@@ -20,11 +20,10 @@ struct sel_ctx {
 static int from_db(void *arg, const struct dhb_db_row *r)
 {
 	struct sel_ctx *s = arg;
-	char key[64];
+	char key[512];
 	struct ain_row a = {.run = &r->run, .row = &r->row, .run_key = key};
 
-	snprintf(key, sizeof(key), "%lld/%llu", (long long)r->run_id,
-		 (unsigned long long)r->repetition);
+	ain_run_key(key, sizeof(key), &r->run);
 	a.timer_overhead_ns = r->timer_overhead_ns;
 	return s->fn(s->arg, &a);
 }
@@ -113,10 +112,10 @@ static int read_files(const char *cmd, struct dhb_results *res, const char *inpu
 	return 0;
 }
 
-void ain_file_run_key(char *buf, size_t len, const char *timestamp, const char *hostname,
-		      const char *board, const char *kernel, const char *git_rev)
+void ain_run_key(char *buf, size_t len, const struct dhb_run_info *run)
 {
-	snprintf(buf, len, "%s|%s|%s|%s|%s/1", timestamp, hostname, board, kernel, git_rev);
+	snprintf(buf, len, "%s|%s|%s|%s|%s/%llu", run->timestamp, run->hostname, run->board,
+		 run->kernel, run->git_rev, (unsigned long long)run->repetition);
 }
 
 struct samples_ctx {
@@ -127,10 +126,15 @@ struct samples_ctx {
 static int from_sample(void *arg, const struct dhb_results_sample *s)
 {
 	struct samples_ctx *x = arg;
+	const struct dhb_run_info run = {.timestamp = s->timestamp,
+					 .hostname = s->hostname,
+					 .board = s->board,
+					 .kernel = s->kernel,
+					 .git_rev = s->git_rev,
+					 .repetition = s->repetition};
 	char key[512];
 
-	ain_file_run_key(key, sizeof(key), s->timestamp, s->hostname, s->board, s->kernel,
-			 s->git_rev);
+	ain_run_key(key, sizeof(key), &run);
 	return x->fn(x->arg, s, key);
 }
 
@@ -169,8 +173,7 @@ static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
 	for (i = 0; !ret && i < res.n_rows; i++) {
 		const struct dhb_results_row *r = &res.rows[i];
 
-		ain_file_run_key(key, sizeof(key), r->run.timestamp, r->run.hostname, r->run.board,
-				 r->run.kernel, r->run.git_rev);
+		ain_run_key(key, sizeof(key), &r->run);
 		a = (struct ain_row){.run = &r->run, .row = &r->row, .run_key = key};
 		a.timer_overhead_ns = env_number(r->source, "timer_overhead_ns");
 		ret = fn(arg, &a);
@@ -195,6 +198,40 @@ static bool is_files(const char *input)
 	snprintf(first, sizeof(first), "%.*s", (int)(comma ? comma - input : (long)strlen(input)),
 		 input);
 	return !stat(first, &sb) || !strchr(input, '=') ? strcmp(input, "all") : false;
+}
+
+struct dhb_cmp_obs ain_obs(const struct ain_row *a)
+{
+	return (struct dhb_cmp_obs){
+		.board = a->run->board,
+		.test = a->row->test,
+		.heap = a->row->heap,
+		.backend = a->row->backend,
+		.size_bytes = a->row->size_bytes,
+		.metric = a->row->metric,
+		.params = a->row->params ? a->row->params : "",
+		.unit = a->row->unit,
+		.run = a->run_key,
+		.value = a->row->stats.p50,
+		.timer_overhead_ns = a->timer_overhead_ns,
+	};
+}
+
+void ain_cmp_params(const struct ain_stats *s, struct dhb_cmp_params *p)
+{
+	dhb_cmp_params_default(p);
+	p->alpha = s->alpha;
+	p->min_effect = s->min_effect;
+	p->adjust = !strcmp(s->correction, "holm")   ? DHB_ADJUST_HOLM
+		    : !strcmp(s->correction, "none") ? DHB_ADJUST_NONE
+						     : DHB_ADJUST_BH;
+}
+
+enum dhb_cmp_format ain_format(const char *format)
+{
+	return !strcmp(format, "csv")	 ? DHB_CMP_CSV
+	       : !strcmp(format, "json") ? DHB_CMP_JSON
+					 : DHB_CMP_TABLE;
 }
 
 int ain_load(const char *cmd, const char *input, const char *db_path, struct dhb_db **db, ain_fn fn,

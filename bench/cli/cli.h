@@ -20,7 +20,9 @@
 	X(store)            \
 	X(compare)          \
 	X(track)            \
-	X(calibrate)
+	X(calibrate)        \
+	X(plot)             \
+	X(export)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

@@ -27,20 +27,9 @@ struct calibrate_settings {
 #define OFF(field) offsetof(struct calibrate_settings, field)
 
 static const struct dhb_opt calibrate_opts[] = {
-	{.name = "db",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(db),
-	 .def = DHB_DB_DEFAULT,
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "the store that a selector reads"},
-	{.name = "format",
-	 .metavar = "FMT",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(format),
-	 .def = "table",
-	 .choices = "table|csv",
-	 .help = "output on stdout: table or csv (results/COMPARE.md)"},
+	AIN_OPT_DB(struct calibrate_settings, db, "the store that a selector reads"),
+	AIN_OPT_FORMAT(struct calibrate_settings, format, "table|csv",
+		       "output on stdout: table or csv (results/COMPARE.md)"),
 	{.name = "repetitions",
 	 .metavar = "LIST",
 	 .type = DHB_OPT_STRING,
@@ -95,19 +84,7 @@ const struct dhb_opts_cmd dhb_cmd_calibrate = {
 
 static int add_row(void *arg, const struct ain_row *a)
 {
-	struct dhb_cmp_obs o = {
-		.board = a->run->board,
-		.test = a->row->test,
-		.heap = a->row->heap,
-		.backend = a->row->backend,
-		.size_bytes = a->row->size_bytes,
-		.metric = a->row->metric,
-		.params = a->row->params ? a->row->params : "",
-		.unit = a->row->unit,
-		.run = a->run_key,
-		.value = a->row->stats.p50,
-		.timer_overhead_ns = a->timer_overhead_ns,
-	};
+	struct dhb_cmp_obs o = ain_obs(a);
 
 	return dhb_det_add(arg, &o);
 }

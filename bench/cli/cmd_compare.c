@@ -18,9 +18,7 @@ struct compare_settings {
 	const char *base_samples;
 	const char *new_samples;
 	const char *format;
-	const char *correction;
-	double alpha;
-	double min_effect;
+	struct ain_stats stats;
 	bool all;
 	bool help;
 };
@@ -28,39 +26,10 @@ struct compare_settings {
 #define OFF(field) offsetof(struct compare_settings, field)
 
 static const struct dhb_opt compare_opts[] = {
-	{.name = "db",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(db),
-	 .def = DHB_DB_DEFAULT,
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "the store that selectors read"},
-	{.name = "format",
-	 .metavar = "FMT",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(format),
-	 .def = "table",
-	 .choices = "table|csv|json",
-	 .help = "output on stdout: table, csv or json (results/COMPARE.md)"},
-	{.name = "correction",
-	 .metavar = "HOW",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(correction),
-	 .def = "bh",
-	 .choices = "bh|holm|none",
-	 .help = "multiple comparisons: Benjamini-Hochberg, Holm or none"},
-	{.name = "alpha",
-	 .metavar = "P",
-	 .type = DHB_OPT_FRACTION,
-	 .off = OFF(alpha),
-	 .def = "0.05",
-	 .help = "significance level of the adjusted p-values"},
-	{.name = "min-effect",
-	 .metavar = "F",
-	 .type = DHB_OPT_FRACTION,
-	 .off = OFF(min_effect),
-	 .def = "0.05",
-	 .help = "smallest change that counts, as a fraction (0.05: 5 %)"},
+	AIN_OPT_DB(struct compare_settings, db, "the store that selectors read"),
+	AIN_OPT_FORMAT(struct compare_settings, format, "table|csv|json",
+		       "output on stdout: table, csv or json (results/COMPARE.md)"),
+	AIN_OPTS_STATS(struct compare_settings, stats),
 	{.name = "all",
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(all),
@@ -109,19 +78,7 @@ struct add_ctx {
 static int add_row(void *arg, const struct ain_row *a)
 {
 	struct add_ctx *x = arg;
-	struct dhb_cmp_obs o = {
-		.board = a->run->board,
-		.test = a->row->test,
-		.heap = a->row->heap,
-		.backend = a->row->backend,
-		.size_bytes = a->row->size_bytes,
-		.metric = a->row->metric,
-		.params = a->row->params ? a->row->params : "",
-		.unit = a->row->unit,
-		.run = a->run_key,
-		.value = a->row->stats.p50,
-		.timer_overhead_ns = a->timer_overhead_ns,
-	};
+	struct dhb_cmp_obs o = ain_obs(a);
 
 	return dhb_cmp_add(x->c, x->side, &o);
 }
@@ -165,28 +122,16 @@ static int load(const struct compare_settings *s, struct add_ctx *x, struct dhb_
 	return ret;
 }
 
-static enum dhb_adjust adjust_of(const char *s)
-{
-	return !strcmp(s, "holm")   ? DHB_ADJUST_HOLM
-	       : !strcmp(s, "none") ? DHB_ADJUST_NONE
-				    : DHB_ADJUST_BH;
-}
-
 static int compare(const struct compare_settings *s, const char *base, const char *new)
 {
-	enum dhb_cmp_format fmt = !strcmp(s->format, "csv")    ? DHB_CMP_CSV
-				  : !strcmp(s->format, "json") ? DHB_CMP_JSON
-							       : DHB_CMP_TABLE;
+	enum dhb_cmp_format fmt = ain_format(s->format);
 	struct dhb_cmp_params p;
 	struct dhb_db *db = NULL;
 	struct dhb_cmp c;
 	struct add_ctx x = {&c, 0};
 	int ret;
 
-	dhb_cmp_params_default(&p);
-	p.alpha = s->alpha;
-	p.min_effect = s->min_effect;
-	p.adjust = adjust_of(s->correction);
+	ain_cmp_params(&s->stats, &p);
 	if (dhb_cmp_init(&c, &p))
 		return DHB_EXIT_FAIL;
 	ret = load(s, &x, &db, base, new);

@@ -14,6 +14,7 @@
 #include "dhb/device.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
+#include "dhb/jobfile.h"
 #include "dhb/opts.h"
 #include "dhb/outfile.h"
 #include "dhb/plan.h"
@@ -23,128 +24,271 @@
 #include "dhb/size.h"
 #include "dhb/summary.h"
 #include "dhb/workload.h"
-#include "measure.h"
 #include "run.h"
 
-#define MAX_TESTS 16
-#define MAX_ENV	  (MEASURE_MAX_ENV + 2)
+#define MAX_ENV 64
 
-static int usage_error(const char *msg)
+/* The JSON environment beyond the run identity: measurement facts, skips and errors. */
+static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
+			  const struct dhb_runner *r, uint64_t budget, const struct run_settings *s,
+			  uint64_t retries, int sig)
 {
-	fprintf(stderr, "dmaheap-bench run: %s\n", msg);
-	return DHB_EXIT_USAGE;
+	size_t n = 0, i;
+
+#define ENV(k, ...)                                            \
+	do {                                                   \
+		snprintf(buf[n], sizeof(buf[0]), __VA_ARGS__); \
+		kv[n].key = (k);                               \
+		kv[n].value = buf[n];                          \
+		n++;                                           \
+	} while (0)
+	ENV("clock", "%s", r->clk == CLOCK_MONOTONIC ? "CLOCK_MONOTONIC" : "CLOCK_MONOTONIC_RAW");
+	ENV("timer_overhead_ns", "%.0f", r->timer_ns);
+	ENV("page_size", "%ld", env->page_size);
+	ENV("ncpus", "%ld", env->ncpus);
+	ENV("cpu_pinned", "%d", s->cpu);
+	ENV("mem_total_bytes", "%" PRId64, env->mem_total);
+	ENV("mem_available_bytes", "%" PRId64, env->mem_available);
+	ENV("memory_budget_bytes", "%" PRIu64, budget);
+	ENV("cma_free_bytes", "%" PRId64, env->cma_free);
+	ENV("cma_cmdline", "%s", env->cma_arg);
+	ENV("cma_areas", "%s", "");
+	for (i = 0; i < env->n_cma_areas; i++) {
+		size_t used = strlen(buf[n - 1]);
+
+		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
+			 env->cma_areas[i].name, env->cma_areas[i].bytes);
+	}
+	kv[n].key = "dt_compatible"; /* may be longer than @buf's entries */
+	kv[n++].value = env->dt_compatible;
+	ENV("ioctl_retries", "%" PRIu64, retries);
+	ENV("interrupted_by_signal", "%d", sig);
+#undef ENV
+	return n;
 }
 
-struct run_state {
-	struct run_settings set;
-	struct dhb_opts_line line;
-	struct measure out;
-	struct dhb_env env;
-	struct dhb_instance *inst;
-	size_t n_inst;
-	bool *sel;
-	struct dhb_device *devs;
-	size_t n_devs;
-	bool *dev_sel;
-	struct dhb_device_set devset;
-	const struct dhb_test *tests[MAX_TESTS];
-	size_t n_tests;
-	struct dhb_size_list sizes;
-	struct dhb_plan plan;
-	uint64_t budget;
-	struct dhb_runner runner;
-	struct dhb_run_info run;
-	char ts[32];
-	struct run_reps reps;
-};
-
-/* Everything that can be refused before anything is measured: returns an exit status or -1. */
-static int prepare(struct run_state *st, int argc, char **argv)
+/*
+ * One line on stderr about the run, returning @status. In a job of a job file the line says
+ * where: "FILE:LINE: [JOB] ", the line of the option the message starts with when the file set
+ * it, else the job's section header.
+ */
+static int say(const struct run_state *st, int status, const char *msg)
 {
-	struct run_settings *s = &st->set;
-	const struct dhb_test *const *all_tests;
-	char err[512], why[256];
-	size_t i, n_all_tests;
+	const struct run_job_ref *j = &st->job;
+
+	if (!j->jf) {
+		fprintf(stderr, "dmaheap-bench run: %s\n", msg);
+		return status;
+	}
+	fprintf(stderr, "dmaheap-bench run: %s:%u: [%s] %s\n", j->jf->path,
+		dhb_jobfile_where(j->jf, j->i, j->cmdline, msg), j->jf->jobs[j->i].name, msg);
+	return status;
+}
+
+int run_usage_error(const struct run_state *st, const char *msg)
+{
+	return say(st, DHB_EXIT_USAGE, msg);
+}
+
+/*
+ * The output files, all checked before any is written (dhb/outfile.h); the table goes to stderr
+ * when one of them is standard output. 0, or -errno with one line in @err.
+ */
+static int check_paths(struct run_state *st, char *err, size_t errlen)
+{
+	const struct run_settings *s = &st->set;
+	size_t i;
 	int ret;
 
-	ret = dhb_opts_start(&dhb_cmd_run, argc, argv, s, &st->line);
-	if (ret >= 0)
-		return ret;
-	if (measure_init(&st->out, "run", &s->out, NULL, 0, err, sizeof(err)))
-		return usage_error(err);
-	all_tests = dhb_tests_all(&n_all_tests);
-	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, MAX_TESTS,
-				  &st->n_tests, err, sizeof(err)))
-		return usage_error(err);
-	ret = dhb_sizes_parse_list(s->sizes, &st->sizes, why, sizeof(why));
-	if (ret) {
-		snprintf(err, sizeof(err), "--sizes: %s", why);
-		return usage_error(err);
+	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
+	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
+	st->paths[P_SAMPLES] =
+		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
+	ret = dhb_outfile_check(st->paths, N_PATHS, err, errlen);
+	st->human = stdout;
+	for (i = 0; i < N_PATHS; i++) {
+		if (st->paths[i].std)
+			st->human = stderr;
 	}
-	dhb_env_probe(&st->env);
+	return ret;
+}
+
+/*
+ * The perf counters every timed section reads (dhb/counters.h): an unknown or malformed --events
+ * is a usage error, a tracepoint this process may not count is "nothing to test" (both one line).
+ * Checked by opening them, then closed again: run_start() opens them for the run (so the jobs of
+ * a job file, all checked first, do not count each other). Returns an exit status or -1.
+ */
+static int check_counters(struct run_state *st)
+{
+	char err[512];
+	int ret;
+
+	ret = dhb_events_parse(st->set.events, &st->events, err, sizeof(err));
+	if (ret)
+		return run_usage_error(st, err);
+	ret = dhb_events_resolve(&st->events, NULL, err, sizeof(err));
+	if (!ret)
+		ret = dhb_counters_open(&st->counters, &st->events, err, sizeof(err));
+	if (ret == -ENOENT || ret == -EOPNOTSUPP || ret == -EINVAL)
+		return run_usage_error(st, err);
+	if (ret)
+		return say(st,
+			   ret == -EACCES || ret == -EPERM || ret == -ENODEV ? DHB_EXIT_NOTHING
+									     : DHB_EXIT_FAIL,
+			   err);
+	dhb_counters_close(&st->counters);
+	return -1;
+}
+
+/* The counters for the run, with what a timed section costs; what is not counted is said once. */
+static int open_counters(struct run_state *st)
+{
+	struct dhb_runner *r = &st->runner;
+	char err[512];
+	int ret;
+
+	ret = dhb_counters_open(&st->counters, &st->events, err, sizeof(err));
+	if (ret)
+		return say(st, DHB_EXIT_FAIL, err);
+	ret = dhb_section_calibrate(&st->counters, dhb_stats_clock(), 0, &st->cost);
+	if (ret) {
+		dhb_counters_close(&st->counters);
+		snprintf(st->counters.unavailable, sizeof(st->counters.unavailable),
+			 "reading them: %s", strerror(-ret));
+		st->cost.counted_ns = st->cost.counting_ns = -1;
+	}
+	if (*st->counters.unavailable && !st->events.none)
+		fprintf(stderr, "note: perf counters unavailable: %s\n", st->counters.unavailable);
+	if (*st->counters.skipped)
+		fprintf(stderr, "skip: counters %s\n", st->counters.skipped);
+	r->counters = &st->counters;
+	r->counting_ns = st->cost.counting_ns;
+	return -1;
+}
+
+/* --cpu: a CPU this process may run on (pinned by run_start()). */
+static int check_cpu(struct run_state *st)
+{
+	char err[160];
+	cpu_set_t set;
+
+	if (st->set.cpu < 0)
+		return -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		CPU_ZERO(&set);
+	if (CPU_ISSET(st->set.cpu, &set))
+		return -1;
+	snprintf(err, sizeof(err), "--cpu %d: cannot pin (%ld CPUs online): %s", st->set.cpu,
+		 st->env.ncpus, strerror(EINVAL));
+	return run_usage_error(st, err);
+}
+
+/* What the settings select and whether it can run: returns an exit status or -1. */
+static int select_plan(struct run_state *st)
+{
+	struct run_settings *s = &st->set;
+	char err[512], why[256], msg[sizeof(err) + 128];
+	int ret;
+
 	ret = dhb_instances_probe(&st->inst, &st->n_inst);
 	if (ret) {
-		fprintf(stderr, "dmaheap-bench run: probing: %s\n", strerror(-ret));
-		return DHB_EXIT_FAIL;
+		snprintf(err, sizeof(err), "probing: %s", strerror(-ret));
+		return say(st, DHB_EXIT_FAIL, err);
 	}
 	st->sel = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->sel));
 	if (!st->sel)
 		return DHB_EXIT_FAIL;
 	ret = dhb_plan_select_heaps(s->heaps, st->inst, st->n_inst, st->sel, err, sizeof(err));
 	if (ret == -ENOENT && !dhb_run_has_dma_heap(st->inst, st->n_inst)) {
-		fprintf(stderr,
-			"dmaheap-bench run: nothing to test: %s; no DMA-BUF heap on this "
-			"system (/dev/dma_heap is missing or empty)\n",
-			err);
-		return DHB_EXIT_NOTHING;
+		snprintf(msg, sizeof(msg),
+			 "nothing to test: %s; no DMA-BUF heap on this system (/dev/dma_heap is "
+			 "missing or empty)",
+			 err);
+		return say(st, DHB_EXIT_NOTHING, msg);
 	}
 	if (ret)
-		return usage_error(err);
+		return run_usage_error(st, err);
 	if (dhb_run_geometry(s->geometry, dhb_opts_given(&st->line, "sizes"), &st->sizes, st->inst,
 			     st->n_inst, st->sel, err, sizeof(err)))
-		return usage_error(err);
+		return run_usage_error(st, err);
 	if (!dhb_run_testable(st->inst, st->n_inst, st->sel, s->heaps && strcmp(s->heaps, "all"),
 			      why, sizeof(why))) {
-		fprintf(stderr,
-			"dmaheap-bench run: nothing to test: %s (dmaheap-bench list shows "
-			"how to grant access)\n",
-			why);
-		return DHB_EXIT_NOTHING;
+		snprintf(msg, sizeof(msg),
+			 "nothing to test: %s (dmaheap-bench list shows how to grant access)", why);
+		return say(st, DHB_EXIT_NOTHING, msg);
 	}
 	ret = dhb_run_devices(s->devices, st->tests, st->n_tests, &st->devs, &st->n_devs,
 			      &st->dev_sel, err, sizeof(err));
-	if (ret == DHB_EXIT_USAGE)
-		return usage_error(err);
-	if (ret) {
-		fprintf(stderr, "dmaheap-bench run: %s\n", err);
-		return ret;
-	}
+	if (ret)
+		return say(st, ret, err);
 	st->devset = (struct dhb_device_set){.v = st->devs, .n = st->n_devs, .sel = st->dev_sel};
 	if (dhb_plan_build(&st->plan, st->inst, st->n_inst, st->sel, &st->devset, st->tests,
 			   st->n_tests, &st->sizes, st->env.page_size))
 		return DHB_EXIT_FAIL;
+	return -1;
+}
+
+int run_prepare(struct run_state *st)
+{
+	struct run_settings *s = &st->set;
+	const struct dhb_test *const *all_tests;
+	char err[512], why[256];
+	size_t n_all_tests;
+	int ret;
+
+	if (check_paths(st, err, sizeof(err)))
+		return run_usage_error(st, err);
+	all_tests = dhb_tests_all(&n_all_tests);
+	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, RUN_MAX_TESTS,
+				  &st->n_tests, err, sizeof(err)))
+		return run_usage_error(st, err);
+	ret = dhb_sizes_parse_list(s->sizes, &st->sizes, why, sizeof(why));
+	if (ret) {
+		snprintf(err, sizeof(err), "--sizes: %s", why);
+		return run_usage_error(st, err);
+	}
+	dhb_env_probe(&st->env);
+	ret = select_plan(st);
+	if (ret >= 0)
+		return ret;
 	st->budget = s->max_mem ? s->max_mem
 				: dhb_plan_budget_default(st->env.mem_available, st->env.mem_total);
 	if (dhb_plan_check_budget(&st->plan, st->budget, err, sizeof(err)))
-		return usage_error(err);
-	if (s->cpu >= 0) {
+		return run_usage_error(st, err);
+	ret = check_cpu(st);
+	if (ret < 0)
+		ret = check_counters(st);
+	return ret;
+}
+
+int run_start(struct run_state *st, const char *after)
+{
+	char err[256];
+	size_t i;
+	int ret;
+
+	if (st->set.cpu >= 0) {
 		cpu_set_t set;
 
 		CPU_ZERO(&set);
-		CPU_SET(s->cpu, &set);
+		CPU_SET(st->set.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
 			snprintf(err, sizeof(err), "--cpu %d: cannot pin (%ld CPUs online): %s",
-				 s->cpu, st->env.ncpus, strerror(errno));
-			return usage_error(err);
+				 st->set.cpu, st->env.ncpus, strerror(errno));
+			return run_usage_error(st, err);
 		}
 	}
-	ret = measure_counters(&st->out, &st->runner);
+	ret = open_counters(st);
 	if (ret >= 0)
 		return ret;
 	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
-	ret = measure_open(&st->out, &st->runner, &st->run);
-	if (ret >= 0)
-		return ret;
+	if (after) /* another run of this process just ended: a timestamp of its own */
+		run_distinct_now(st->ts, sizeof(st->ts), after);
+	if (st->set.csv && run_open_csv(st))
+		return DHB_EXIT_USAGE;
+	if (st->set.samples && run_open_samples(st))
+		return DHB_EXIT_FAIL;
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
@@ -174,37 +318,43 @@ static void notes_for_skips(struct run_state *st)
 	}
 }
 
-int dhb_run_main(int argc, char **argv)
+int run_measure(struct run_state *st)
 {
-	struct run_state *st = calloc(1, sizeof(*st));
-	struct dhb_runner *r;
+	struct dhb_runner *r = &st->runner;
 	struct dhb_kv env[MAX_ENV];
 	char envbuf[MAX_ENV][96];
 	uint64_t retries = 0;
 	size_t i, n_env, total = 0, done = 0, rep;
-	int status, ret, sig;
+	int ret, r2, sig;
 	bool stop_early = false;
 
-	if (!st)
-		return DHB_EXIT_FAIL;
-	r = &st->runner;
-	status = prepare(st, argc, argv);
-	if (status >= 0)
-		goto out_free;
+	r->clk = dhb_stats_clock();
+	r->page_size = st->env.page_size;
 	r->iterations = st->set.iterations;
 	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
 	r->warmup = st->set.warmup;
 	r->devs = st->devs ? &st->devset : NULL;
-	measure_start(&st->out, r, st->env.page_size);
+	r->verbose_progress = isatty(STDERR_FILENO);
+	r->stop = dhb_signals_install();
+	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
+		r->timer_ns = -1;
+	if (strcmp(st->set.table, "none"))
+		fprintf(st->human,
+			"timer overhead: %.0f ns per timing (median of 10000 back-to-back "
+			"clock_gettime pairs)\n",
+			r->timer_ns);
+	if (strcmp(st->set.table, "none") && st->counters.n)
+		fprintf(st->human,
+			"counting overhead: %.0f ns per timed section (%zu perf counters read "
+			"before and after it, outside its timing)\n",
+			st->cost.counting_ns, st->counters.n);
 	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;
 	total *= st->set.repeat;
 	for (rep = 0; rep < st->set.repeat && !*r->stop && !stop_early; rep++) {
-		if (run_reps_begin(&st->reps, &st->run, rep, st->set.repeat)) {
-			status = DHB_EXIT_FAIL;
-			goto out_free;
-		}
+		if (run_reps_begin(&st->reps, &st->run, rep, st->set.repeat))
+			return DHB_EXIT_FAIL;
 		for (i = 0; i < st->plan.n && !*r->stop; i++) {
 			if (st->plan.items[i].skip)
 				continue;
@@ -216,27 +366,74 @@ int dhb_run_main(int argc, char **argv)
 		run_reps_end(&st->reps, rep, r->store.n);
 	}
 	sig = (int)*r->stop;
+	if (sig)
+		fprintf(stderr,
+			"dmaheap-bench run: stopped by signal %d; every buffer is released, "
+			"results so far are kept\n",
+			sig);
 	for (i = 0; i < st->n_inst; i++)
 		retries += st->inst[i].ioctl_retries;
 	for (i = 0; i < st->n_devs; i++)
 		retries += st->devs[i].ioctl_retries;
-	n_env = measure_env(&st->out, env, envbuf, &st->env, r, st->budget, st->set.cpu, retries,
-			    sig);
+	if (retries)
+		fprintf(stderr, "note: %" PRIu64 " ioctl retries (EINTR/EAGAIN)\n", retries);
+	if (r->warnings > 20)
+		fprintf(stderr, "... and %u more warnings (see the flags column)\n",
+			r->warnings - 20);
+	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
+	n_env += dhb_run_counter_env(env + n_env, envbuf + n_env, st->counter_names,
+				     st->counter_floors, sizeof(st->counter_names), &st->counters,
+				     &st->cost);
 	n_env += run_reps_env(&st->reps, env + n_env);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
-	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, &st->reps,
-			     dhb_summary_print);
+	ret = run_write_outputs(st, env, n_env);
+	r2 = run_close_csv(st);
+	ret = ret ? ret : r2;
+	r2 = run_close_samples(st);
+	ret = ret ? ret : r2;
 	if (sig)
-		status = 128 + sig;
-	else if (r->failures || ret)
-		status = DHB_EXIT_FAIL;
-	else
-		status = DHB_EXIT_OK;
-out_free:
-	measure_free(&st->out);
+		return 128 + sig;
+	return r->failures || ret ? DHB_EXIT_FAIL : DHB_EXIT_OK;
+}
+
+struct run_state *run_state_new(const struct run_job_ref *job)
+{
+	struct run_state *st = calloc(1, sizeof(*st));
+
+	if (st && job)
+		st->job = *job;
+	return st;
+}
+
+const char *run_last_timestamp(const struct run_state *st)
+{
+	return st->reps.n ? st->reps.ts[st->reps.n - 1] : st->ts;
+}
+
+struct run_settings *run_settings_of(struct run_state *st)
+{
+	return &st->set;
+}
+
+struct dhb_opts_line *run_line_of(struct run_state *st)
+{
+	return &st->line;
+}
+
+void run_state_free(struct run_state *st)
+{
+	if (!st)
+		return;
+	dhb_counters_close(&st->counters);
+	if (st->csv_open)
+		dhb_sink_close(&st->csv);
+	if (st->samples_open) {
+		dhb_sink_close(&st->samples);
+		dhb_outfile_abort(&st->samples_file);
+	}
 	dhb_opts_line_free(&st->line);
 	run_reps_free(&st->reps);
-	dhb_runner_fini(r);
+	dhb_runner_fini(&st->runner);
 	dhb_plan_free(&st->plan);
 	dhb_sizes_free(&st->sizes);
 	dhb_instances_release(st->inst, st->n_inst);
@@ -244,5 +441,24 @@ out_free:
 	dhb_devices_release(st->devs, st->n_devs);
 	free(st->dev_sel);
 	free(st);
+}
+
+int dhb_run_main(int argc, char **argv)
+{
+	struct run_state *st = run_state_new(NULL);
+	int status;
+
+	if (!st)
+		return DHB_EXIT_FAIL;
+	status = dhb_opts_start(&dhb_cmd_run, argc, argv, &st->set, &st->line);
+	if (status < 0 && st->set.job)
+		status = dhb_run_jobs(&st->line);
+	if (status < 0)
+		status = run_prepare(st);
+	if (status < 0)
+		status = run_start(st, NULL);
+	if (status < 0)
+		status = run_measure(st);
+	run_state_free(st);
 	return status;
 }

@@ -15,9 +15,7 @@
 struct track_settings {
 	const char *db;
 	const char *format;
-	const char *correction;
-	double alpha;
-	double min_effect;
+	struct ain_stats stats;
 	bool all;
 	bool help;
 };
@@ -25,39 +23,10 @@ struct track_settings {
 #define OFF(field) offsetof(struct track_settings, field)
 
 static const struct dhb_opt track_opts[] = {
-	{.name = "db",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(db),
-	 .def = DHB_DB_DEFAULT,
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "the store that selectors read"},
-	{.name = "format",
-	 .metavar = "FMT",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(format),
-	 .def = "table",
-	 .choices = "table|csv|json",
-	 .help = "output on stdout: table, csv or json (results/TRACK.md)"},
-	{.name = "correction",
-	 .metavar = "HOW",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(correction),
-	 .def = "bh",
-	 .choices = "bh|holm|none",
-	 .help = "multiple comparisons: Benjamini-Hochberg, Holm or none"},
-	{.name = "alpha",
-	 .metavar = "P",
-	 .type = DHB_OPT_FRACTION,
-	 .off = OFF(alpha),
-	 .def = "0.05",
-	 .help = "significance level of the adjusted p-values"},
-	{.name = "min-effect",
-	 .metavar = "F",
-	 .type = DHB_OPT_FRACTION,
-	 .off = OFF(min_effect),
-	 .def = "0.05",
-	 .help = "smallest change that counts, as a fraction (0.05: 5 %)"},
+	AIN_OPT_DB(struct track_settings, db, "the store that selectors read"),
+	AIN_OPT_FORMAT(struct track_settings, format, "table|csv|json",
+		       "output on stdout: table, csv or json (results/TRACK.md)"),
+	AIN_OPTS_STATS(struct track_settings, stats),
 	{.name = "all",
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(all),
@@ -87,28 +56,14 @@ const struct dhb_opts_cmd dhb_cmd_track = {
 
 static int add_row(void *arg, const struct ain_row *a)
 {
-	struct dhb_cmp_obs o = {
-		.board = a->run->board,
-		.test = a->row->test,
-		.heap = a->row->heap,
-		.backend = a->row->backend,
-		.size_bytes = a->row->size_bytes,
-		.metric = a->row->metric,
-		.params = a->row->params ? a->row->params : "",
-		.unit = a->row->unit,
-		.run = a->run_key,
-		.value = a->row->stats.p50,
-		.timer_overhead_ns = a->timer_overhead_ns,
-	};
+	struct dhb_cmp_obs o = ain_obs(a);
 
 	return dhb_track_add(arg, a->run->kernel, &o);
 }
 
 static int track(const struct track_settings *s, const char **inputs, size_t n)
 {
-	enum dhb_cmp_format fmt = !strcmp(s->format, "csv")    ? DHB_CMP_CSV
-				  : !strcmp(s->format, "json") ? DHB_CMP_JSON
-							       : DHB_CMP_TABLE;
+	enum dhb_cmp_format fmt = ain_format(s->format);
 	static const char *all[] = {"all"};
 	struct dhb_cmp_params p;
 	struct dhb_db *db = NULL;
@@ -116,12 +71,7 @@ static int track(const struct track_settings *s, const char **inputs, size_t n)
 	size_t i;
 	int ret = -1;
 
-	dhb_cmp_params_default(&p);
-	p.alpha = s->alpha;
-	p.min_effect = s->min_effect;
-	p.adjust = !strcmp(s->correction, "holm")   ? DHB_ADJUST_HOLM
-		   : !strcmp(s->correction, "none") ? DHB_ADJUST_NONE
-						    : DHB_ADJUST_BH;
+	ain_cmp_params(&s->stats, &p);
 	if (dhb_track_init(&t, &p))
 		return DHB_EXIT_FAIL;
 	if (!n) {

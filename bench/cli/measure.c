@@ -228,16 +228,16 @@ static int write_json(struct measure *m, struct dhb_runner *r, struct dhb_run_in
 	cfg.environment = all_env;
 	cfg.n_environment = n_env + r->n_notes;
 	ret = dhb_outfile_open(&of, m->set->json, std);
-	if (reps && reps->n)
-		run->timestamp = reps->ts[0]; /* the environment's: the first pass's */
+	if (reps)
+		run_reps_identity(reps, run, 0); /* the environment's: the first pass's */
 	if (!ret) {
 		cfg.fp = of.fp;
 		ret = dhb_sink_open(&sink, &dhb_sink_json_ops, &cfg);
 		if (!ret) {
 			for (i = 0; i < r->store.n; i++) {
 				/* each row with its pass's timestamp (run --repeat) */
-				if (reps && reps->n > 1)
-					run->timestamp = (char *)run_reps_timestamp(reps, i);
+				if (reps)
+					run_reps_identity(reps, run, run_reps_pass(reps, i));
 				dhb_sink_write(&sink,
 					       &r->store.v[i].row); /* the sink keeps errors */
 			}

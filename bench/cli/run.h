@@ -6,9 +6,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "dhb/counters.h"
+#include "dhb/device.h"
+#include "dhb/env.h"
 #include "dhb/opts.h"
-#include "measure.h"
+#include "dhb/outfile.h"
+#include "dhb/plan.h"
+#include "dhb/runner.h"
+#include "dhb/section.h"
+#include "dhb/sink.h"
+#include "dhb/size.h"
 
 struct dhb_kv;
 
@@ -25,7 +34,13 @@ struct dhb_kv;
  * @repeat: --repeat, passes over the whole plan, each its own run (timestamp).
  * @cpu: --cpu, CPU to pin to, or -1.
  * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
- * @out: --csv, --json, --samples, --events, --table (MEASURE_OPTS()).
+ * @csv: --csv FILE (appended to), or NULL.
+ * @json: --json FILE, or NULL.
+ * @samples: --samples FILE, every sample of every row, or NULL.
+ * @events: --events LIST, the perf events to count per timed section as given, or NULL.
+ * @table: --table full|summary|none.
+ * @job: --job FILE, the job file whose jobs to run (run_job.c), or NULL.
+ * @section: --section LIST, the jobs of @job to run, or NULL for every one.
  * @help: --help.
  */
 struct run_settings {
@@ -40,7 +55,13 @@ struct run_settings {
 	uint64_t repeat;
 	int cpu;
 	uint64_t max_mem;
-	struct measure_settings out;
+	const char *csv;
+	const char *json;
+	const char *samples;
+	const char *events;
+	const char *table;
+	const char *job;
+	const char *section;
 	bool help;
 };
 
@@ -53,10 +74,60 @@ struct run_settings {
  */
 int dhb_run_main(int argc, char **argv);
 
+struct dhb_jobfile;
+struct dhb_opts_line;
+struct run_state;
+
+/**
+ * struct run_job_ref - the job of a job file a run state runs (run_job.c).
+ * @jf: the job file; NULL for a run without --job.
+ * @i: the job's index in @jf.
+ * @cmdline: the command line, whose options replace the file's.
+ */
+struct run_job_ref {
+	const struct dhb_jobfile *jf;
+	size_t i;
+	const struct dhb_opts_line *cmdline;
+};
+
+/*
+ * One run, in the steps a job file needs (cmd_run.c): every job is prepared (everything that can
+ * be refused checked, nothing written) before the first one starts. Each step returns an exit
+ * status to stop with, or -1 to go on.
+ *   run_state_new()    a state; @job NULL for a plain run
+ *   dhb_opts_parse()   into run_settings_of() and run_line_of()
+ *   run_prepare()      paths, tests, sizes, sources, devices, plan and budget, CPU, counters
+ *   run_start()        pin the CPU, open the counters, the CSV and the samples file; the
+ *                      run's timestamp differs from @after's (a job before's last pass's)
+ *   run_last_timestamp()  after run_measure(): the timestamp of its last pass
+ *   run_measure()      measure the plan, write the table, JSON, CSV; the run's exit status
+ *   run_state_free()
+ */
+struct run_state *run_state_new(const struct run_job_ref *job);
+struct run_settings *run_settings_of(struct run_state *st);
+struct dhb_opts_line *run_line_of(struct run_state *st);
+int run_prepare(struct run_state *st);
+int run_start(struct run_state *st, const char *after);
+const char *run_last_timestamp(const struct run_state *st);
+int run_measure(struct run_state *st);
+void run_state_free(struct run_state *st);
+
+/* One usage error line about the run (with its job's FILE:LINE: [JOB] in a job file). */
+int run_usage_error(const struct run_state *st, const char *msg);
+
+/**
+ * dhb_run_jobs() - run --job: every job of the file (or of --section), each checked before the
+ * first starts, then run one after the other (run_job.c).
+ * @line: the command line (with --job); its options replace the file's.
+ *
+ * Return: the worst job's exit status (2, then 1, then 3, then 0), or 128 + a signal's number.
+ */
+int dhb_run_jobs(const struct dhb_opts_line *line);
+
 /**
  * struct run_reps - the repetitions of a run (run_repeat.c): each pass over the plan is a run
  * of its own, told apart by its timestamp (distinct: a pass that would start in the same second
- * as the one before waits for the next).
+ * as the one before waits for the next) and numbered by its repetition (from 1).
  * @n: passes done.
  * @ts: the timestamp of each pass.
  * @end: the row store's count after each pass.
@@ -74,7 +145,8 @@ struct run_reps {
 struct dhb_run_info;
 
 /**
- * run_reps_begin() - the timestamp of pass @i into @run (->timestamp) and @reps.
+ * run_reps_begin() - the timestamp of pass @i into @run (->timestamp, and ->repetition i + 1)
+ * and @reps.
  * @reps: repetitions (arrays of @total entries allocated on the first pass).
  * @run: the run identity whose timestamp changes.
  * @i: the pass, from 0.
@@ -84,6 +156,9 @@ struct dhb_run_info;
  */
 int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, size_t total);
 
+/* Now as a results timestamp into @ts, waiting for the next second while it equals @prev. */
+void run_distinct_now(char *ts, size_t len, const char *prev);
+
 /**
  * run_reps_end() - pass @i is done with @rows rows in the store.
  * @reps: repetitions.
@@ -92,8 +167,11 @@ int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, si
  */
 void run_reps_end(struct run_reps *reps, size_t i, size_t rows);
 
-/* The timestamp of row @row of the store (the pass it belongs to), NULL when not known. */
-const char *run_reps_timestamp(const struct run_reps *reps, size_t row);
+/* The pass (from 0) that row @row of the store belongs to; the last one past them. */
+size_t run_reps_pass(const struct run_reps *reps, size_t row);
+
+/* Pass @pass's timestamp and repetition into @run (nothing when there is no such pass). */
+void run_reps_identity(const struct run_reps *reps, struct dhb_run_info *run, size_t pass);
 
 /* The facts of the JSON environment: repetitions (N) and repetition_timestamps; 0..2 pairs. */
 size_t run_reps_env(struct run_reps *reps, struct dhb_kv *kv);
@@ -179,11 +257,59 @@ size_t dhb_run_counter_env(struct dhb_kv *kv, char (*buf)[96], char *names, char
 			   size_t len, const struct dhb_counters *c,
 			   const struct dhb_section_cost *cost);
 
+#define RUN_MAX_TESTS 16
+
+/* The output paths of a run, checked together before anything is written. */
+enum { P_CSV, P_JSON, P_SAMPLES, N_PATHS };
+
+/* One run: its settings, what they select and measure, and its outputs (cmd_run.c, run_out.c). */
+struct run_state {
+	struct run_settings set;
+	struct dhb_opts_line line;
+	struct dhb_outfile_arg paths[N_PATHS];
+	FILE *human; /* table and summary: stdout, or stderr when a file goes to stdout */
+	struct dhb_env env;
+	struct dhb_instance *inst;
+	size_t n_inst;
+	bool *sel;
+	struct dhb_device *devs;
+	size_t n_devs;
+	bool *dev_sel;
+	struct dhb_device_set devset;
+	const struct dhb_test *tests[RUN_MAX_TESTS];
+	size_t n_tests;
+	struct dhb_size_list sizes;
+	struct dhb_plan plan;
+	uint64_t budget;
+	struct dhb_runner runner;
+	struct dhb_sink csv;
+	bool csv_open;
+	struct dhb_outfile samples_file;
+	struct dhb_sink samples;
+	bool samples_open;
+	struct dhb_run_info run;
+	char ts[32];
+	struct run_reps reps;
+	struct dhb_event_list events;
+	struct dhb_counters counters;
+	struct dhb_section_cost cost;
+	char counter_names[DHB_COUNTERS_WHY_LEN * 2];
+	char counter_floors[DHB_COUNTERS_WHY_LEN * 2];
+	struct run_job_ref job; /* the job of a job file being run; job.jf NULL without --job */
+};
+
 /*
  * Completion values of run's --heaps and --devices (and of the commands that take the same):
  * "all", then every buffer source, or every device, found here.
  */
 void dhb_run_heap_names(dhb_opt_emit emit, void *arg);
 void dhb_run_device_names(dhb_opt_emit emit, void *arg);
+
+/* The outputs of a run (run_out.c): 0 or -errno, each failure said on stderr. */
+int run_write_outputs(struct run_state *st, const struct dhb_kv *env, size_t n_env);
+int run_open_csv(struct run_state *st);
+int run_close_csv(struct run_state *st);
+int run_open_samples(struct run_state *st);
+int run_close_samples(struct run_state *st);
 
 #endif /* DHB_CLI_RUN_H */

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The run command's option table: what parsing, --help, the JSON echo and completion know of run.
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "dhb/backend.h"
 #include "dhb/device.h"
+#include "dhb/err.h"
 #include "dhb/opts.h"
 #include "dhb/plan.h"
 #include "dhb/workload.h"
-#include "measure.h"
 #include "run.h"
 
 /* Every test of the registry, the default of --tests. */
@@ -143,9 +144,64 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(max_mem),
 	 .def_text = "50% of MemAvailable",
 	 .help = "memory budget; a plan that could exceed it is refused"},
-	MEASURE_OPTS(struct run_settings, out),
+	{.name = "csv",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(csv),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
+	{.name = "json",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(json),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write rows, settings and environment to FILE as JSON"},
+	{.name = "samples",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "write every sample of every row (past 65536, its histogram's buckets) to FILE "
+		 "as CSV"},
+	{.name = "events",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(events),
+	 .def_text = "the software events only",
+	 .help = "tracepoints to count per timed section besides the software events "
+		 "(kmem:mm_page_alloc,...), or none to count nothing"},
+	{.name = "table",
+	 .metavar = "MODE",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(table),
+	 .def = "full",
+	 .choices = "full|summary|none",
+	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	{.name = "job",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(job),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "run the jobs of an INI job file (keys: these options' names); options given "
+		 "here replace the file's"},
+	{.name = "section",
+	 .metavar = "LIST",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(section),
+	 .help = "with --job: the jobs (sections) to run, comma list; without it every job"},
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
+
+/* What the options say together. */
+static int run_check(const void *settings, const struct dhb_opts_line *line, char *err,
+		     size_t errlen)
+{
+	const struct run_settings *s = settings;
+
+	if (s->section && !s->job)
+		return dhb_err(-EINVAL, err, errlen, "--section needs --job FILE");
+	return 0;
+}
 
 const struct dhb_opts_cmd dhb_cmd_run = {
 	.name = "run",
@@ -156,5 +212,6 @@ const struct dhb_opts_cmd dhb_cmd_run = {
 		 "is checked against the memory budget before anything is allocated.",
 	.opts = run_opts,
 	.n_opts = sizeof(run_opts) / sizeof(run_opts[0]),
+	.check = run_check,
 	.main = dhb_run_main,
 };

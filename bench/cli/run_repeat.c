@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// run --repeat: each pass over the plan is a run of its own, told apart by a distinct timestamp.
+// run --repeat: each pass over the plan is a run of its own, with a distinct timestamp and its number.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,7 @@
 #include "dhb/sink.h"
 #include "run.h"
 
-/* Now as a results timestamp, waiting for the next second while it equals @prev. */
-static void distinct_now(char *ts, size_t len, const char *prev)
+void run_distinct_now(char *ts, size_t len, const char *prev)
 {
 	struct timespec d = {0, 50 * 1000 * 1000};
 
@@ -32,10 +31,11 @@ int run_reps_begin(struct run_reps *reps, struct dhb_run_info *run, size_t i, si
 			return -ENOMEM;
 	}
 	if (i)
-		distinct_now(reps->ts[i], sizeof(reps->ts[i]), reps->ts[i - 1]);
+		run_distinct_now(reps->ts[i], sizeof(reps->ts[i]), reps->ts[i - 1]);
 	else
 		snprintf(reps->ts[0], sizeof(reps->ts[0]), "%s", run->timestamp);
 	run->timestamp = reps->ts[i];
+	run->repetition = i + 1;
 	return 0;
 }
 
@@ -45,15 +45,23 @@ void run_reps_end(struct run_reps *reps, size_t i, size_t rows)
 	reps->n = i + 1;
 }
 
-const char *run_reps_timestamp(const struct run_reps *reps, size_t row)
+size_t run_reps_pass(const struct run_reps *reps, size_t row)
 {
 	size_t i;
 
 	for (i = 0; i < reps->n; i++) {
 		if (row < reps->end[i])
-			return reps->ts[i];
+			return i;
 	}
-	return reps->n ? reps->ts[reps->n - 1] : NULL;
+	return reps->n ? reps->n - 1 : 0;
+}
+
+void run_reps_identity(const struct run_reps *reps, struct dhb_run_info *run, size_t pass)
+{
+	if (pass >= reps->n)
+		return;
+	run->timestamp = reps->ts[pass];
+	run->repetition = pass + 1;
 }
 
 size_t run_reps_env(struct run_reps *reps, struct dhb_kv *kv)

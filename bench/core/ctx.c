@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The context a test records into (dhb/workload.h): metrics, their samples, a failure's reason.
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,22 @@ int dhb_ctx_record_rate(struct dhb_ctx *ctx, int idx, uint64_t bytes, uint64_t n
 {
 	ctx->metrics[idx].bytes = bytes;
 	return dhb_ctx_record(ctx, idx, (uint64_t)((double)bytes * 1e9 / (double)(ns ? ns : 1)));
+}
+
+void dhb_ctx_note(struct dhb_ctx *ctx, const char *fmt, ...)
+{
+	size_t used = strlen(ctx->note);
+	va_list ap;
+
+	if (used && used + 2 < sizeof(ctx->note)) {
+		memcpy(ctx->note + used, "; ", 3);
+		used += 2;
+	}
+	if (used + 1 >= sizeof(ctx->note))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ctx->note + used, sizeof(ctx->note) - used, fmt, ap);
+	va_end(ap);
 }
 
 int dhb_ctx_fail(struct dhb_ctx *ctx, int err, const char *what)

@@ -45,6 +45,8 @@ void dhb_env_identity(struct dhb_run_info *run, const struct dhb_env *env, char 
 	run->board = env->board;
 	run->kernel = env->kernel;
 	run->cma_bytes = env->cma_total;
+	run->boot_id = env->boot_id;
+	run->repetition = 1; /* the first pass; run --repeat counts on (run_reps_begin()) */
 }
 
 long dhb_env_read_file(const char *path, char *buf, size_t len)
@@ -166,16 +168,43 @@ void dhb_env_board(const char *dt_model, const char *vendor, const char *product
 		snprintf(out, len, "unknown");
 }
 
+void dhb_env_compatible(const char *raw, size_t n, char *out, size_t len)
+{
+	size_t i = 0, k, used = 0, slen;
+
+	if (len)
+		out[0] = '\0';
+	while (i < n) {
+		slen = strnlen(raw + i, n - i);
+		if (slen && used + !!used + slen < len) {
+			if (used)
+				out[used++] = ' ';
+			for (k = 0; k < slen; k++) {
+				unsigned char c = (unsigned char)raw[i + k];
+
+				out[used++] = isspace(c) || iscntrl(c) ? '_' : (char)c;
+			}
+			out[used] = '\0';
+		}
+		i += slen + 1;
+	}
+}
+
 static void probe_board(struct dhb_env *env)
 {
 	char model[256], vendor[128], product[192];
 	bool dt, dv, dp;
+	long n;
 
 	dt = dhb_env_read_file("/proc/device-tree/model", model, sizeof(model)) > 0;
 	dv = dhb_env_read_file("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor)) > 0;
 	dp = dhb_env_read_file("/sys/class/dmi/id/product_name", product, sizeof(product)) > 0;
 	dhb_env_board(dt ? model : NULL, dv ? vendor : NULL, dp ? product : NULL, env->board,
 		      sizeof(env->board));
+	n = dhb_env_read_file("/proc/device-tree/compatible", model, sizeof(model));
+	if (n > 0)
+		dhb_env_compatible(model, (size_t)n, env->dt_compatible,
+				   sizeof(env->dt_compatible));
 }
 
 /* Size of a CMA area: newer kernels' sysfs total_pages, else debugfs count (root only). */

@@ -175,31 +175,33 @@ int results_new_row(struct results_ctx *c, struct dhb_results_row **r)
 	return 0;
 }
 
-int results_cell(struct results_ctx *c, struct dhb_results_row *r, size_t col, const char *text,
-		 size_t len)
+/* The versions this reader reads, in words, made when the program is compiled. */
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+#if DHB_SCHEMA_OLDEST == DHB_SCHEMA_VERSION
+#define VERSIONS "version " STR(DHB_SCHEMA_VERSION)
+#elif DHB_SCHEMA_OLDEST + 1 == DHB_SCHEMA_VERSION
+#define VERSIONS "versions " STR(DHB_SCHEMA_OLDEST) " and " STR(DHB_SCHEMA_VERSION)
+#else
+#define VERSIONS "versions " STR(DHB_SCHEMA_OLDEST) " to " STR(DHB_SCHEMA_VERSION)
+#endif
+
+const char *results_versions(void)
+{
+	return VERSIONS;
+}
+
+int results_cell_fail(struct results_ctx *c, size_t col, const char *text, size_t len, int ret)
 {
 	enum dhb_column_type type = dhb_sink_column_type(col);
 	const char *name = dhb_sink_column(col);
 	char q[QUOTE_BYTES * 4 + 8];
-	const char *s = text;
-	int ret;
 
-	if (type == DHB_COLUMN_TEXT) {
-		if (!c->last[col] || strcmp(c->last[col], text)) {
-			c->last[col] = results_strdup(c->res, text, len);
-			if (!c->last[col])
-				return results_fail(c, -ENOMEM, "out of memory");
-		}
-		s = c->last[col];
-	}
-	ret = dhb_sink_cell_parse(&r->run, &r->row, col, s);
-	if (!ret)
-		return 0;
 	results_quote(text, len, q, sizeof(q));
 	switch (ret) {
 	case -EPROTO:
-		return results_fail(c, -EPROTO, "schema version %s; this reader reads version %d",
-				    text, DHB_SCHEMA_VERSION);
+		return results_fail(c, -EPROTO, "schema version %s; this reader reads %s", text,
+				    results_versions());
 	case -ENODATA:
 		return results_fail(c, -EPROTO, "column \"%s\" is empty; it cannot be missing",
 				    name);
@@ -211,6 +213,174 @@ int results_cell(struct results_ctx *c, struct dhb_results_row *r, size_t col, c
 	if (type == DHB_COLUMN_REAL)
 		return results_fail(c, -EPROTO, "column \"%s\": %s is not a number", name, q);
 	return results_fail(c, -EPROTO, "column \"%s\": %s holds an unknown flag", name, q);
+}
+
+int results_version(struct results_ctx *c, const char *text, size_t len)
+{
+	struct dhb_results_row r = {0};
+	uint64_t v;
+	int ret = dhb_sink_cell_parse(&r.run, &r.row, 0, text);
+
+	if (ret)
+		return results_cell_fail(c, 0, text, len, ret);
+	dhb_sink_parse_uint(text, &v); /* checked above */
+	if (!c->version)
+		c->version = (unsigned int)v;
+	else if (v != c->version)
+		return results_fail(
+			c, -EPROTO, "schema version %s, but the %s is of version %u", text,
+			c->src->format == DHB_RESULTS_JSON ? "document" : "header", c->version);
+	return 0;
+}
+
+int results_cell(struct results_ctx *c, struct dhb_results_row *r, size_t col, const char *text,
+		 size_t len)
+{
+	const char *s = text;
+	int ret;
+
+	if (!col)
+		return results_version(c, text, len);
+	if (dhb_sink_column_type(col) == DHB_COLUMN_TEXT) {
+		if (!c->last[col] || strcmp(c->last[col], text)) {
+			c->last[col] = results_strdup(c->res, text, len);
+			if (!c->last[col])
+				return results_fail(c, -ENOMEM, "out of memory");
+		}
+		s = c->last[col];
+	}
+	ret = dhb_sink_cell_parse(&r->run, &r->row, col, s);
+	return ret ? results_cell_fail(c, col, text, len, ret) : 0;
+}
+
+int results_absent(struct results_ctx *c, struct dhb_results_row *r)
+{
+	size_t col;
+	int ret;
+
+	for (col = 0; col < dhb_sink_ncolumns(); col++) {
+		if (results_in_version(col, c->version))
+			continue;
+		ret = results_cell(c, r, col, "", 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Which version's columns @names is closest to, to say how it differs: the newest version
+ * whose own columns (those it added) it names any of, else the oldest.
+ */
+static unsigned int closest_version(const char *names, size_t n)
+{
+	unsigned int best = DHB_SCHEMA_OLDEST, since;
+	const char *f = names;
+	size_t i;
+	long k;
+
+	for (i = 0; i < n; i++, f += strlen(f) + 1) {
+		k = results_column(f);
+		since = k < 0 ? 0 : dhb_sink_column_since((size_t)k);
+		if (since > best)
+			best = since;
+	}
+	return best;
+}
+
+/* The @i-th name of version @v's header: its columns below @ncols_of, then @tail. */
+static const char *header_name(unsigned int v, size_t i, size_t ncols_of, const char *const *tail,
+			       size_t ntail)
+{
+	size_t col;
+
+	for (col = 0; col < ncols_of; col++) {
+		if (results_in_version(col, v) && !i--)
+			return dhb_sink_column(col);
+	}
+	return i < ntail ? tail[i] : NULL;
+}
+
+/* Whether @names is exactly version @v's header. */
+static bool header_is(const char *names, size_t n, unsigned int v, size_t ncols_of,
+		      const char *const *tail, size_t ntail)
+{
+	const char *f = names, *want;
+	size_t i;
+
+	for (i = 0; i < n; i++, f += strlen(f) + 1) {
+		want = header_name(v, i, ncols_of, tail, ntail);
+		if (!want || strcmp(f, want))
+			return false;
+	}
+	return !header_name(v, n, ncols_of, tail, ntail);
+}
+
+/* Position of @name in version @v's header, -1 when it has none such. */
+static long header_index(const char *name, unsigned int v, size_t ncols_of, const char *const *tail,
+			 size_t ntail)
+{
+	const char *want;
+	size_t i;
+
+	for (i = 0; (want = header_name(v, i, ncols_of, tail, ntail)); i++) {
+		if (!strcmp(want, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+int results_header_version(struct results_ctx *c, const char *names, size_t n, size_t ncols_of,
+			   const char *const *tail, size_t ntail, const char *what,
+			   unsigned int *version)
+{
+	unsigned int v;
+	char q[QUOTE_BYTES * 4 + 8], seen[256] = {0};
+	const char *f, *want;
+	size_t i;
+	long k;
+
+	if (strcmp(names, dhb_sink_column(0))) {
+		results_quote(names, strlen(names), q, sizeof(q));
+		return results_fail(c, -EPROTO,
+				    "not a dmaheap-bench %s: the header starts with %s, not \"%s\"",
+				    what, q, dhb_sink_column(0));
+	}
+	for (v = DHB_SCHEMA_VERSION; v >= DHB_SCHEMA_OLDEST && v > 0; v--) {
+		if (header_is(names, n, v, ncols_of, tail, ntail)) {
+			*version = v;
+			return 0;
+		}
+	}
+	v = closest_version(names, n);
+	for (i = 0, f = names; i < n; i++, f += strlen(f) + 1) {
+		k = header_index(f, v, ncols_of, tail, ntail);
+		if (k < 0) {
+			results_quote(f, strlen(f), q, sizeof(q));
+			return results_fail(
+				c, -EPROTO,
+				"unknown column %s for a %s (this reader reads schema %s)", q, what,
+				results_versions());
+		}
+		if (k < (long)sizeof(seen) && seen[k]++)
+			return results_fail(c, -EPROTO, "column \"%s\" appears twice", f);
+	}
+	for (i = 0; (want = header_name(v, i, ncols_of, tail, ntail)); i++) {
+		if (i < sizeof(seen) && !seen[i])
+			return results_fail(c, -EPROTO,
+					    "missing column \"%s\" (of schema version %u; this "
+					    "reader reads %s)",
+					    want, v, results_versions());
+	}
+	for (i = 0, f = names; i < n; i++, f += strlen(f) + 1) {
+		want = header_name(v, i, ncols_of, tail, ntail);
+		if (strcmp(f, want))
+			return results_fail(c, -EPROTO,
+					    "column %zu is \"%s\", expected \"%s\" (the order of "
+					    "schema version %u)",
+					    i + 1, f, want, v);
+	}
+	return results_fail(c, -EPROTO, "not a header of schema %s", results_versions());
 }
 
 static bool str_equal(const char *a, const char *b)
@@ -239,7 +409,8 @@ bool results_run_equal(const struct dhb_run_info *a, const struct dhb_run_info *
 	return str_equal(a->tool_version, b->tool_version) && str_equal(a->git_rev, b->git_rev) &&
 	       str_equal(a->timestamp, b->timestamp) && str_equal(a->hostname, b->hostname) &&
 	       str_equal(a->board, b->board) && str_equal(a->kernel, b->kernel) &&
-	       a->cma_bytes == b->cma_bytes;
+	       a->cma_bytes == b->cma_bytes && str_equal(a->boot_id, b->boot_id) &&
+	       a->repetition == b->repetition;
 }
 
 bool dhb_results_row_equal(const struct dhb_results_row *a, const struct dhb_results_row *b)
@@ -347,7 +518,7 @@ static int read_in(struct dhb_results *res, const char *name, struct results_in 
 		format = json_first_byte(ch) ? DHB_RESULTS_JSON : DHB_RESULTS_CSV;
 	}
 	src->format = format;
-	src->run = (struct dhb_run_info){"", "", "", "", "", "", -1};
+	src->run = (struct dhb_run_info){"", "", "", "", "", "", -1, "", 0};
 	src->first_row = first;
 	if (format == DHB_RESULTS_CSV) {
 		ret = results_csv_read(&c, in);

@@ -8,7 +8,9 @@
 
 /*
  * What is accepted is what the CSV sink writes (results/SCHEMA.md), nothing looser:
- *  - the first record is the header: exactly the schema's column names in its order;
+ *  - the first record is the header: exactly the column names of a schema version this reader
+ *    reads (DHB_SCHEMA_OLDEST ... DHB_SCHEMA_VERSION), in its order; every row's
+ *    schema_version is that version, and the columns a version lacks are unknown in its rows;
  *  - every further record has exactly that many fields; fields follow RFC 4180 (a field may be
  *    quoted, "" inside quotes is one quote, CR and LF only inside quotes), records end in LF
  *    or CRLF, the last one too (a file cut short mid-record is refused, not half read);
@@ -30,12 +32,6 @@ static void end_field(struct results_csv_rec *rec)
 {
 	rec->buf[rec->len++] = '\0';
 	rec->nfields++;
-}
-
-/* The field after @f (both inside rec->buf). */
-static const char *next_field(const char *f)
-{
-	return f + strlen(f) + 1;
 }
 
 int results_csv_record(struct results_ctx *c, struct results_in *in, struct results_csv_rec *rec)
@@ -122,55 +118,28 @@ int results_csv_record(struct results_ctx *c, struct results_in *in, struct resu
 	}
 }
 
-/* Whether @rec is exactly the schema's header; else results_fail() says how it differs. */
-static int check_header(struct results_ctx *c, const struct results_csv_rec *rec)
+/* The number of columns of schema version @v. */
+static size_t ncolumns_of(unsigned int v)
 {
-	size_t ncols = dhb_sink_ncolumns(), i, j;
-	char q[160], seen[256] = {0};
-	const char *f, *g;
-	long k;
+	size_t i, n = 0;
 
-	c->line = rec->line;
-	f = rec->buf;
-	if (strcmp(f, dhb_sink_column(0))) {
-		results_quote(f, strlen(f), q, sizeof(q));
-		return results_fail(c, -EPROTO,
-				    "not a dmaheap-bench results CSV: the header starts with %s, "
-				    "not \"%s\"",
-				    q, dhb_sink_column(0));
-	}
-	for (i = 0, f = rec->buf; i < rec->nfields; i++, f = next_field(f)) {
-		k = results_column(f);
-		if (k < 0) {
-			results_quote(f, strlen(f), q, sizeof(q));
-			return results_fail(
-				c, -EPROTO,
-				"unknown column %s (this reader reads schema version %d)", q,
-				DHB_SCHEMA_VERSION);
-		}
-		if (k < (long)sizeof(seen) && seen[k]++)
-			return results_fail(c, -EPROTO, "column \"%s\" appears twice", f);
-	}
-	for (j = 0; j < ncols && j < sizeof(seen); j++) {
-		if (!seen[j])
-			return results_fail(c, -EPROTO,
-					    "missing column \"%s\" (this reader reads schema "
-					    "version %d)",
-					    dhb_sink_column(j), DHB_SCHEMA_VERSION);
-	}
-	for (i = 0, g = rec->buf; i < ncols; i++, g = next_field(g)) {
-		if (strcmp(g, dhb_sink_column(i)))
-			return results_fail(c, -EPROTO,
-					    "column %zu is \"%s\", expected \"%s\" (the order of "
-					    "schema version %d)",
-					    i + 1, g, dhb_sink_column(i), DHB_SCHEMA_VERSION);
-	}
-	return 0;
+	for (i = 0; i < dhb_sink_ncolumns(); i++)
+		n += results_in_version(i, v);
+	return n;
 }
 
+/* Whether @rec is exactly the header of a version this reader reads (into c->version). */
+static int check_header(struct results_ctx *c, const struct results_csv_rec *rec)
+{
+	c->line = rec->line;
+	return results_header_version(c, rec->buf, rec->nfields, dhb_sink_ncolumns(), NULL, 0,
+				      "results CSV", &c->version);
+}
+
+/* One record: the fields of the file's version's columns, the others unknown. */
 static int read_row(struct results_ctx *c, const struct results_csv_rec *rec)
 {
-	size_t ncols = dhb_sink_ncolumns(), i, len;
+	size_t ncols = ncolumns_of(c->version), i, len;
 	struct dhb_results_row *r;
 	const char *f = rec->buf;
 	int ret;
@@ -185,13 +154,16 @@ static int read_row(struct results_ctx *c, const struct results_csv_rec *rec)
 	ret = results_new_row(c, &r);
 	if (ret)
 		return ret;
-	for (i = 0; i < ncols; i++, f += len + 1) {
+	for (i = 0; i < dhb_sink_ncolumns(); i++) {
+		if (!results_in_version(i, c->version))
+			continue;
 		len = strlen(f);
 		ret = results_cell(c, r, i, f, len);
 		if (ret)
 			return ret;
+		f += len + 1;
 	}
-	return 0;
+	return results_absent(c, r);
 }
 
 int results_csv_read(struct results_ctx *c, struct results_in *in)

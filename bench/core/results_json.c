@@ -2,6 +2,7 @@
 // Results reader, JSON: the document parsed by json-c, checked against the column table.
 #include <errno.h>
 #include <json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +12,17 @@
  * json-c parses (strict RFC 8259, UTF-8 validated, nesting at most MAX_DEPTH); this file only
  * checks what the document holds against results/SCHEMA.md:
  *  - the top level is an object with exactly "schema_version" (checked first, so another
- *    version is named as such), "settings", "environment" and "rows";
- *  - "settings": string or null values; "environment": the run identity (the schema's run
- *    columns, typed as in a row), then string or null values;
- *  - "rows": an array of objects with exactly the schema's columns as keys (in any order):
- *    text columns strings, the others numbers or null. A number's text as json-c parsed it
- *    goes through dhb_sink_cell_parse(), like a CSV field, so both formats accept the same
- *    values; every row's run identity must equal the environment's (one run per document).
+ *    version is named as such: one this reader reads, the document's), "settings",
+ *    "environment" and "rows";
+ *  - "settings": string or null values; "environment": the run identity (the run columns of
+ *    the document's version, typed as in a row), then string or null values (version 1: the
+ *    fact "boot_id" is the run's boot, as version 2's column is; no other fact may be named
+ *    like a run column);
+ *  - "rows": an array of objects with exactly the columns of the document's version as keys
+ *    (in any order): text columns strings, the others numbers or null. A number's text as
+ *    json-c parsed it goes through dhb_sink_cell_parse(), like a CSV field, so both formats
+ *    accept the same values; every row's run identity must equal the environment's (one run
+ *    per document), or be one of its passes (run --repeat: see pass_of()).
  * json-c's limits show here: a duplicate key keeps its last value; an integer beyond the
  * 64-bit range is clamped by json-c to INT64_MIN or UINT64_MAX, so those two values are refused
  * as out of range; a string holding U+0000 is refused (it cannot be a C string).
@@ -107,7 +112,8 @@ static int read_kvs(struct results_ctx *c, struct json_object *obj, const char *
 		key = json_object_iter_peek_name(&it);
 		v = json_object_iter_peek_value(&it);
 		col = results_column(key);
-		if (skip_run && col >= 0 && dhb_sink_column_is_run((size_t)col))
+		if (skip_run && col >= 0 && dhb_sink_column_is_run((size_t)col) &&
+		    results_in_version((size_t)col, c->version))
 			continue;
 		results_quote(key, strlen(key), q, sizeof(q));
 		if (json_object_get_type(v) == json_type_null) {
@@ -133,6 +139,36 @@ static int read_kvs(struct results_ctx *c, struct json_object *obj, const char *
 	return 0;
 }
 
+/*
+ * A version 1 environment's facts: "boot_id" becomes the run's boot (version 2's column) and
+ * leaves the facts; a fact named like another run column of a later version is refused, as
+ * no writer of version 1 wrote one.
+ */
+static int lift_facts(struct results_ctx *c)
+{
+	struct dhb_results_source *src = c->src;
+	struct dhb_kv *kv = (struct dhb_kv *)src->environment;
+	size_t i, n = 0;
+	long col;
+
+	for (i = 0; i < src->n_environment; i++) {
+		col = results_column(kv[i].key);
+		if (col < 0 || !dhb_sink_column_is_run((size_t)col)) {
+			kv[n++] = kv[i];
+		} else if (!strcmp(kv[i].key, "boot_id")) {
+			src->run.boot_id = kv[i].value ? kv[i].value : "";
+		} else {
+			return results_fail(c, -EPROTO,
+					    "environment: \"%s\" is a column of schema version %u, "
+					    "not a fact of version %u",
+					    kv[i].key, dhb_sink_column_since((size_t)col),
+					    c->version);
+		}
+	}
+	src->n_environment = n;
+	return 0;
+}
+
 /* The run identity from "environment" into c->src->run, then its other pairs. */
 static int read_environment(struct results_ctx *c, struct json_object *env)
 {
@@ -145,6 +181,12 @@ static int read_environment(struct results_ctx *c, struct json_object *env)
 	for (col = 0; col < dhb_sink_ncolumns(); col++) {
 		if (!dhb_sink_column_is_run(col))
 			continue;
+		if (!results_in_version(col, c->version)) {
+			ret = results_cell(c, &tmp, col, "", 0);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (!json_object_object_get_ex(env, dhb_sink_column(col), &v))
 			return results_fail(c, -EPROTO, "environment: missing \"%s\"",
 					    dhb_sink_column(col));
@@ -155,37 +197,63 @@ static int read_environment(struct results_ctx *c, struct json_object *env)
 			return ret;
 	}
 	c->src->run = tmp.run;
-	return read_kvs(c, env, "environment", true, &c->src->environment, &c->src->n_environment);
+	ret = read_kvs(c, env, "environment", true, &c->src->environment, &c->src->n_environment);
+	if (!ret && c->version < 2)
+		ret = lift_facts(c);
+	return ret;
+}
+
+/* The environment's fact @key, NULL when absent (or null). */
+static const char *fact(const struct dhb_results_source *src, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < src->n_environment; i++) {
+		if (!strcmp(src->environment[i].key, key))
+			return src->environment[i].value;
+	}
+	return NULL;
+}
+
+/* Whether entry @i (from 0) of the ' '-joined @list is @ts; any entry when @i is SIZE_MAX. */
+static bool listed(const char *list, size_t i, const char *ts)
+{
+	size_t len = strlen(ts), k = 0;
+	const char *p = list;
+
+	while (p) {
+		if ((i == SIZE_MAX || k == i) && !strncmp(p, ts, len) && (p[len] == ' ' || !p[len]))
+			return true;
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+		k++;
+	}
+	return false;
 }
 
 /*
- * Whether row identity @a is one of the passes of the document's run @b (run --repeat): the
- * same but for a timestamp that the environment's repetition_timestamps lists.
+ * Whether row identity @a is one of the passes of the document's run (run --repeat): the same
+ * as the environment's but for its timestamp and repetition, the timestamp being entry
+ * `repetition` of the environment's repetition_timestamps, or any entry when the repetition is
+ * unknown (version 1, and a version 1 document written again).
  */
-static bool repetition_of(const struct dhb_results_source *src, const struct dhb_run_info *a,
-			  const struct dhb_run_info *b)
+static bool pass_of(const struct results_ctx *c, const struct dhb_run_info *a)
 {
+	const struct dhb_run_info *b = &c->src->run;
+	const char *list = fact(c->src, "repetition_timestamps");
 	struct dhb_run_info t = *a;
-	const char *list = NULL, *p;
-	size_t i, len = a->timestamp ? strlen(a->timestamp) : 0;
 
 	t.timestamp = b->timestamp;
-	if (!len || !results_run_equal(&t, b))
+	t.repetition = b->repetition;
+	if (!list || !a->timestamp || !*a->timestamp || !results_run_equal(&t, b))
 		return false;
-	for (i = 0; i < src->n_environment; i++) {
-		if (!strcmp(src->environment[i].key, "repetition_timestamps"))
-			list = src->environment[i].value;
-	}
-	for (p = list; p && (p = strstr(p, a->timestamp)); p += len) {
-		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-			return true;
-	}
-	return false;
+	return listed(list, a->repetition ? a->repetition - 1 : SIZE_MAX, a->timestamp);
 }
 
 static int read_row(struct results_ctx *c, struct json_object *o)
 {
 	size_t ncols = dhb_sink_ncolumns(), col, len;
+	long k;
 	struct json_object_iterator it, end;
 	struct dhb_results_row *r;
 	struct json_object *v;
@@ -200,31 +268,41 @@ static int read_row(struct results_ctx *c, struct json_object *o)
 	end = json_object_iter_end(o);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
 		key = json_object_iter_peek_name(&it);
-		if (results_column(key) < 0) {
-			results_quote(key, strlen(key), q, sizeof(q));
-			return results_fail(
-				c, -EPROTO,
-				"unknown column %s (this reader reads schema version %d)", q,
-				DHB_SCHEMA_VERSION);
-		}
+		k = results_column(key);
+		results_quote(key, strlen(key), q, sizeof(q));
+		if (k < 0)
+			return results_fail(c, -EPROTO,
+					    "unknown column %s (this reader reads schema %s)", q,
+					    results_versions());
+		if (!results_in_version((size_t)k, c->version))
+			return results_fail(c, -EPROTO,
+					    "column %s is not one of schema version %u's (the "
+					    "document's)",
+					    q, c->version);
 	}
 	ret = results_new_row(c, &r);
 	if (ret)
 		return ret;
 	for (col = 0; col < ncols; col++) {
+		if (!results_in_version(col, c->version))
+			continue;
 		if (!json_object_object_get_ex(o, dhb_sink_column(col), &v))
 			return results_fail(c, -EPROTO,
-					    "missing column \"%s\" (this reader reads schema "
-					    "version %d)",
-					    dhb_sink_column(col), DHB_SCHEMA_VERSION);
+					    "missing column \"%s\" (of schema version %u; this "
+					    "reader reads %s)",
+					    dhb_sink_column(col), c->version, results_versions());
 		ret = cell_text(c, col, v, &text, &len);
 		if (!ret)
 			ret = results_cell(c, r, col, text, len);
 		if (ret)
 			return ret;
 	}
-	if (!results_run_equal(&r->run, &c->src->run) &&
-	    !repetition_of(c->src, &r->run, &c->src->run))
+	ret = results_absent(c, r);
+	if (ret)
+		return ret;
+	if (c->version < 2)
+		r->run.boot_id = c->src->run.boot_id; /* the environment's fact */
+	if (!results_run_equal(&r->run, &c->src->run) && !pass_of(c, &r->run))
 		return results_fail(c, -EPROTO,
 				    "run identity differs from the document's \"environment\" "
 				    "(a JSON document holds one run, its passes listed in "
@@ -277,10 +355,9 @@ static int read_doc(struct results_ctx *c, struct json_object *doc)
 			known |= !strcmp(key, members[i]);
 		if (!known) {
 			results_quote(key, strlen(key), q, sizeof(q));
-			return results_fail(
-				c, -EPROTO,
-				"unknown member %s (this reader reads schema version %d)", q,
-				DHB_SCHEMA_VERSION);
+			return results_fail(c, -EPROTO,
+					    "unknown member %s (this reader reads schema %s)", q,
+					    results_versions());
 		}
 	}
 	ret = member(c, doc, "settings", json_type_object, &v);

@@ -33,6 +33,7 @@ struct results_in {
  * @line: line the next message names (CSV, JSON syntax), 0 for none.
  * @row: JSON row the next message names, -1 for none.
  * @last: per column, the text column's last string, shared by the next equal one.
+ * @version: the file's schema version (its CSV header's, its JSON document's), 0 until known.
  */
 struct results_ctx {
 	struct dhb_results *res;
@@ -40,6 +41,7 @@ struct results_ctx {
 	unsigned long line;
 	long row;
 	const char **last;
+	unsigned int version;
 };
 
 /* Next byte, EOF at the end or on a read error (then in->err is set). */
@@ -80,9 +82,42 @@ void *results_zalloc(struct dhb_results *res, size_t size);
 /* A new zeroed row at the end of the set, for the current place, in @r; or results_fail(). */
 int results_new_row(struct results_ctx *c, struct dhb_results_row **r);
 
-/* Store column @col's text (NUL-terminated, @len bytes) into @r, or results_fail() why not. */
+/*
+ * Store column @col's text (NUL-terminated, @len bytes) into @r, or results_fail() why not.
+ * schema_version must be c->version's, or sets it while it is 0.
+ */
 int results_cell(struct results_ctx *c, struct dhb_results_row *r, size_t col, const char *text,
 		 size_t len);
+
+/* The schema_version cell @text: a version this reader reads, c->version (set when 0). */
+int results_version(struct results_ctx *c, const char *text, size_t len);
+
+/* The columns @r's file lacks (added after c->version) set to unknown, as empty cells are. */
+int results_absent(struct results_ctx *c, struct dhb_results_row *r);
+
+/* results_fail() with the reason dhb_sink_cell_parse() gave (@ret) for column @col's @text. */
+int results_cell_fail(struct results_ctx *c, size_t col, const char *text, size_t len, int ret);
+
+/* Whether column @col is one of schema version @v's. */
+static inline bool results_in_version(size_t col, unsigned int v)
+{
+	unsigned int since = dhb_sink_column_since(col);
+
+	return since && since <= v;
+}
+
+/* The versions this reader reads, for messages: "versions 1 and 2". */
+const char *results_versions(void);
+
+/*
+ * The version of the header @names (@n NUL-terminated names one after the other) into
+ * @version: the version whose header it is exactly, the schema's columns below @ncols_of of
+ * that version, then @tail (@ntail names); else results_fail() says how it differs from the
+ * version it comes closest to (@what names the kind of file when it is no such header at all).
+ */
+int results_header_version(struct results_ctx *c, const char *names, size_t n, size_t ncols_of,
+			   const char *const *tail, size_t ntail, const char *what,
+			   unsigned int *version);
 
 /* Index of the schema's column named @name, or -1. */
 long results_column(const char *name);

@@ -273,5 +273,10 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 		fprintf(stderr, "error: writing results: %s\n", strerror(-r2));
 		return r2;
 	}
+	if (*ctx.note) {
+		snprintf(key, sizeof(key), "note.%s.%s%s%s.%s", it->test->name, it->inst->name,
+			 it->dev ? "." : "", it->dev ? it->dev->name : "", size);
+		dhb_runner_note(r, key, "%s", ctx.note);
+	}
 	return 0;
 }

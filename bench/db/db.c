@@ -31,12 +31,12 @@ static const struct dhb_db_col runs_cols[] = {
 	{"kernel", "TEXT", " NOT NULL"},
 	{"cma_bytes", "INTEGER", ""},
 	{"boot_id", "TEXT", " NOT NULL DEFAULT ''"},
+	{"repetition", "INTEGER", ""},
 	{"timer_overhead_ns", "REAL", ""},
 };
 
 static const struct dhb_db_col rows_cols[] = {
 	{"run_id", "INTEGER", " NOT NULL REFERENCES runs(id)"},
-	{"repetition", "INTEGER", " NOT NULL"},
 	{"test", "TEXT", " NOT NULL"},
 	{"heap", "TEXT", " NOT NULL"},
 	{"backend", "TEXT", " NOT NULL"},
@@ -71,20 +71,20 @@ static const struct dhb_db_table tables[] = {
 	{"runs", runs_cols, N(runs_cols),
 	 ", UNIQUE (tool_version, git_rev, timestamp, hostname, board, kernel)"},
 	{"rows", rows_cols, N(rows_cols),
-	 ", UNIQUE (run_id, repetition, test, heap, backend, size_bytes, metric, params)"},
+	 ", UNIQUE (run_id, test, heap, backend, size_bytes, metric, params)"},
 	{"metrics", metrics_cols, N(metrics_cols), ""},
 };
 
 /* The views: the rows with the CSV columns, and each row's run-level median with its run. */
 static const char *const views[] = {
 	"CREATE VIEW results AS SELECT " DHB_DB_SCHEMA_TEXT " AS schema_version, r.tool_version, "
-	"r.git_rev, r.timestamp, r.hostname, r.board, r.kernel, r.cma_bytes, w.test, w.heap, "
-	"w.backend, w.size_bytes, w.metric, w.params, w.unit, w.n, w.min, w.p50, w.p90, w.p99, "
-	"w.p99_9, w.max, w.mean, w.stddev, w.cv, w.mad, w.outliers, w.flags "
-	"FROM rows w JOIN runs r ON r.id = w.run_id",
+	"r.git_rev, r.timestamp, r.hostname, r.board, r.kernel, r.cma_bytes, r.boot_id, "
+	"r.repetition, w.test, w.heap, w.backend, w.size_bytes, w.metric, w.params, w.unit, w.n, "
+	"w.min, w.p50, w.p90, w.p99, w.p99_9, w.max, w.mean, w.stddev, w.cv, w.mad, w.outliers, "
+	"w.flags FROM rows w JOIN runs r ON r.id = w.run_id",
 	"CREATE VIEW run_medians AS SELECT r.board, r.kernel, w.test, w.heap, w.backend, "
 	"w.size_bytes, w.metric, w.params, w.unit, r.id AS run_id, r.timestamp, r.boot_id, "
-	"w.repetition, w.p50 FROM rows w JOIN runs r ON r.id = w.run_id",
+	"r.repetition, w.p50 FROM rows w JOIN runs r ON r.id = w.run_id",
 };
 
 const struct dhb_db_table *dhb_db_table_find(const char *name)
@@ -232,8 +232,9 @@ static int check_version(struct dhb_db *db, char *err, size_t errlen)
 		return dhb_db_fail(db, err, errlen, "reading");
 	if (v != DHB_DB_VERSION)
 		return dhb_err(-EPROTO, err, errlen,
-			       "%s: store version %d; this tool reads version %d", db->path, v,
-			       DHB_DB_VERSION);
+			       "%s: store version %d; this tool reads version %d (a store is made "
+			       "from results files: store add them into a new one)",
+			       db->path, v, DHB_DB_VERSION);
 	return 0;
 }
 

@@ -13,15 +13,16 @@ enum { ST_RUN_INS, ST_RUN_ID, ST_RUN_UPD, ST_ROW_INS, ST_UNIT_INS, ST_UNIT_GET, 
 
 static const char *const add_sql[ST_N] = {
 	[ST_RUN_INS] = "INSERT OR IGNORE INTO runs (tool_version, git_rev, timestamp, hostname, "
-		       "board, kernel, cma_bytes, boot_id, timer_overhead_ns) "
-		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		       "board, kernel, cma_bytes, boot_id, repetition, timer_overhead_ns) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[ST_RUN_ID] = "SELECT id FROM runs WHERE tool_version = ?1 AND git_rev = ?2 AND "
 		      "timestamp = ?3 AND hostname = ?4 AND board = ?5 AND kernel = ?6",
-	[ST_RUN_UPD] = "UPDATE runs SET boot_id = CASE WHEN boot_id = '' THEN ?2 ELSE boot_id "
-		       "END, timer_overhead_ns = coalesce(timer_overhead_ns, ?3), cma_bytes = "
-		       "coalesce(cma_bytes, ?4) WHERE id = ?1",
+	[ST_RUN_UPD] =
+		"UPDATE runs SET boot_id = CASE WHEN boot_id = '' THEN ?2 ELSE boot_id "
+		"END, timer_overhead_ns = coalesce(timer_overhead_ns, ?3), cma_bytes = "
+		"coalesce(cma_bytes, ?4), repetition = coalesce(repetition, ?5) WHERE id = ?1",
 	[ST_ROW_INS] = "INSERT OR IGNORE INTO rows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+		       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 	[ST_UNIT_INS] = "INSERT OR IGNORE INTO metrics VALUES (?1, ?2)",
 	[ST_UNIT_GET] = "SELECT unit FROM metrics WHERE metric = ?1",
 };
@@ -30,7 +31,7 @@ static const char *const add_sql[ST_N] = {
 struct adder {
 	struct dhb_db *db;
 	sqlite3_stmt *st[ST_N];
-	const struct dhb_run_info *last_run;
+	const struct dhb_results_row *last_run;
 	int64_t run_id;
 	const char *last_metric;
 	const char *last_unit;
@@ -51,11 +52,18 @@ static const char *env_fact(const struct dhb_results_source *src, const char *ke
 	return NULL;
 }
 
-static bool same_run(const struct dhb_run_info *a, const struct dhb_run_info *b)
+/*
+ * Whether @b is of the run that row @last (the one before) was added to, from the same file:
+ * a run's rows from another file may know more of it (boot, repetition, timer overhead).
+ */
+static bool same_run(const struct dhb_results_row *last, const struct dhb_results_row *r)
 {
-	return a && !strcmp(a->tool_version, b->tool_version) && !strcmp(a->git_rev, b->git_rev) &&
-	       !strcmp(a->timestamp, b->timestamp) && !strcmp(a->hostname, b->hostname) &&
-	       !strcmp(a->board, b->board) && !strcmp(a->kernel, b->kernel);
+	const struct dhb_run_info *a = last ? &last->run : NULL, *b = &r->run;
+
+	return a && last->source == r->source && !strcmp(a->tool_version, b->tool_version) &&
+	       !strcmp(a->git_rev, b->git_rev) && !strcmp(a->timestamp, b->timestamp) &&
+	       !strcmp(a->hostname, b->hostname) && !strcmp(a->board, b->board) &&
+	       !strcmp(a->kernel, b->kernel);
 }
 
 /* Runs @st to its end; 0 or the SQLite result. */
@@ -77,15 +85,16 @@ static void bind_run(sqlite3_stmt *st, const struct dhb_run_info *run)
 	sqlite3_bind_text(st, 6, run->kernel, -1, SQLITE_STATIC);
 }
 
-/* The store's id of @r's run, adding the run when new. */
+/* The store's id of @r's run, adding the run when new, or filling in what it left unknown. */
 static int run_id(struct adder *a, const struct dhb_results_row *r)
 {
-	const char *boot = env_fact(r->source, "boot_id"), *tov;
+	const char *boot = r->run.boot_id ? r->run.boot_id : "", *tov;
 	sqlite3_stmt *ins = a->st[ST_RUN_INS], *sel = a->st[ST_RUN_ID], *upd = a->st[ST_RUN_UPD];
+	int64_t rep = (int64_t)r->run.repetition;
 	double over = NAN;
 	int rc;
 
-	if (same_run(a->last_run, &r->run))
+	if (same_run(a->last_run, r))
 		return 0;
 	tov = env_fact(r->source, "timer_overhead_ns");
 	if (tov && dhb_sink_parse_number(tov, &over))
@@ -95,11 +104,15 @@ static int run_id(struct adder *a, const struct dhb_results_row *r)
 		sqlite3_bind_int64(ins, 7, r->run.cma_bytes);
 	else
 		sqlite3_bind_null(ins, 7);
-	sqlite3_bind_text(ins, 8, boot ? boot : "", -1, SQLITE_STATIC);
-	if (isfinite(over))
-		sqlite3_bind_double(ins, 9, over);
+	sqlite3_bind_text(ins, 8, boot, -1, SQLITE_STATIC);
+	if (rep > 0)
+		sqlite3_bind_int64(ins, 9, rep);
 	else
 		sqlite3_bind_null(ins, 9);
+	if (isfinite(over))
+		sqlite3_bind_double(ins, 10, over);
+	else
+		sqlite3_bind_null(ins, 10);
 	rc = step_done(ins);
 	if (rc)
 		return rc;
@@ -114,7 +127,7 @@ static int run_id(struct adder *a, const struct dhb_results_row *r)
 	sqlite3_reset(sel);
 	/* A CSV file of a run added before its JSON, or after: what only JSON says is kept. */
 	sqlite3_bind_int64(upd, 1, a->run_id);
-	sqlite3_bind_text(upd, 2, boot ? boot : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(upd, 2, boot, -1, SQLITE_STATIC);
 	if (isfinite(over))
 		sqlite3_bind_double(upd, 3, over);
 	else
@@ -122,8 +135,12 @@ static int run_id(struct adder *a, const struct dhb_results_row *r)
 	sqlite3_bind_null(upd, 4);
 	if (r->run.cma_bytes >= 0)
 		sqlite3_bind_int64(upd, 4, r->run.cma_bytes);
+	if (rep > 0)
+		sqlite3_bind_int64(upd, 5, rep);
+	else
+		sqlite3_bind_null(upd, 5);
 	rc = step_done(upd);
-	a->last_run = rc ? NULL : &r->run;
+	a->last_run = rc ? NULL : r;
 	return rc;
 }
 
@@ -184,27 +201,26 @@ static int add_row(struct adder *a, const struct dhb_results_row *r)
 		return rc;
 	dhb_stats_flags_format(s->flags, flags, sizeof(flags));
 	sqlite3_bind_int64(st, 1, a->run_id);
-	sqlite3_bind_int64(st, 2, 1); /* the repetition */
-	sqlite3_bind_text(st, 3, w->test, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, w->heap, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, w->backend, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (int64_t)w->size_bytes);
-	sqlite3_bind_text(st, 7, w->metric, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, w->params ? w->params : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, w->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, (int64_t)s->n);
-	bind_real(st, 11, s->min);
-	bind_real(st, 12, s->p50);
-	bind_real(st, 13, s->p90);
-	bind_real(st, 14, s->p99);
-	bind_real(st, 15, s->p99_9);
-	bind_real(st, 16, s->max);
-	bind_real(st, 17, s->mean);
-	bind_real(st, 18, s->stddev);
-	bind_real(st, 19, s->cv);
-	bind_real(st, 20, s->mad);
-	sqlite3_bind_int64(st, 21, (int64_t)s->outliers);
-	sqlite3_bind_text(st, 22, flags, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, w->test, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, w->heap, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, w->backend, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)w->size_bytes);
+	sqlite3_bind_text(st, 6, w->metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, w->params ? w->params : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, w->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, (int64_t)s->n);
+	bind_real(st, 10, s->min);
+	bind_real(st, 11, s->p50);
+	bind_real(st, 12, s->p90);
+	bind_real(st, 13, s->p99);
+	bind_real(st, 14, s->p99_9);
+	bind_real(st, 15, s->max);
+	bind_real(st, 16, s->mean);
+	bind_real(st, 17, s->stddev);
+	bind_real(st, 18, s->cv);
+	bind_real(st, 19, s->mad);
+	sqlite3_bind_int64(st, 20, (int64_t)s->outliers);
+	sqlite3_bind_text(st, 21, flags, -1, SQLITE_TRANSIENT);
 	rc = step_done(st);
 	if (rc)
 		return rc;

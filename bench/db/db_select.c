@@ -14,23 +14,29 @@ static const struct {
 	const char *key;
 	const char *col;
 } keys[] = {
-	{"tool_version", "r.tool_version"}, {"git_rev", "r.git_rev"}, {"timestamp", "r.timestamp"},
-	{"hostname", "r.hostname"},	    {"board", "r.board"},     {"kernel", "r.kernel"},
-	{"boot_id", "r.boot_id"},	    {"test", "w.test"},	      {"heap", "w.heap"},
-	{"backend", "w.backend"},	    {"metric", "w.metric"},
+	{"tool_version", "r.tool_version"},
+	{"git_rev", "r.git_rev"},
+	{"timestamp", "r.timestamp"},
+	{"hostname", "r.hostname"},
+	{"board", "r.board"},
+	{"kernel", "r.kernel"},
+	{"boot_id", "r.boot_id"},
+	{"repetition", "r.repetition"},
+	{"test", "w.test"},
+	{"heap", "w.heap"},
+	{"backend", "w.backend"},
+	{"metric", "w.metric"},
 };
 
 #define NKEYS	  (sizeof(keys) / sizeof(keys[0]))
 #define MAX_CONDS 16
 #define SELECT_COLS                                                                            \
 	"SELECT r.id, r.tool_version, r.git_rev, r.timestamp, r.hostname, r.board, r.kernel, " \
-	"r.cma_bytes, r.boot_id, r.timer_overhead_ns, w.repetition, w.test, w.heap, "          \
+	"r.cma_bytes, r.boot_id, r.timer_overhead_ns, r.repetition, w.test, w.heap, "          \
 	"w.backend, w.size_bytes, w.metric, w.params, w.unit, w.n, w.min, w.p50, w.p90, "      \
 	"w.p99, w.p99_9, w.max, w.mean, w.stddev, w.cv, w.mad, w.outliers, w.flags "           \
 	"FROM rows w JOIN runs r ON r.id = w.run_id"
-#define ORDER                                                                               \
-	" ORDER BY r.id, w.repetition, w.test, w.heap, w.backend, w.size_bytes, w.metric, " \
-	"w.params"
+#define ORDER " ORDER BY r.id, w.test, w.heap, w.backend, w.size_bytes, w.metric, w.params"
 
 /* A parsed selector: per condition, the key's index and its value (a copy). */
 struct cond {
@@ -62,8 +68,8 @@ static int parse(const char *sel, struct cond *c, size_t *n, char *err, size_t e
 			return dhb_err(
 				-EINVAL, err, errlen,
 				"selector '%s': unknown key '%.*s' (kernel, board, hostname, "
-				"timestamp, git_rev, tool_version, boot_id, test, heap, "
-				"backend, metric)",
+				"timestamp, git_rev, tool_version, boot_id, repetition, test, "
+				"heap, backend, metric)",
 				sel, (int)(eq - p), p);
 		if (*n == MAX_CONDS)
 			return dhb_err(-EINVAL, err, errlen,
@@ -133,9 +139,9 @@ static void fill(sqlite3_stmt *st, struct dhb_db_row *r)
 	r->run.kernel = text(st, 6);
 	r->run.cma_bytes =
 		sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
-	r->boot_id = text(st, 8);
+	r->run.boot_id = text(st, 8);
 	r->timer_overhead_ns = real(st, 9);
-	r->repetition = (uint64_t)sqlite3_column_int64(st, 10);
+	r->run.repetition = (uint64_t)sqlite3_column_int64(st, 10); /* NULL: 0, unknown */
 	r->row.test = text(st, 11);
 	r->row.heap = text(st, 12);
 	r->row.backend = text(st, 13);

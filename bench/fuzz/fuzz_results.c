@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dhb/results.h"
+#include "fuzz_check.h"
 #include "results_rt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,16 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #endif
 #define NAME	 "fuzz"
 #define MAX_ROWS 4 /* small, so inputs cross the row limit too */
-
-/* Stop at the first broken promise: libFuzzer saves the input as a crash. */
-#define check(cond)                                                                          \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "fuzz_results: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                            \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
 
 /*
  * The reader's promises for any input: it returns 0, -EPROTO or -E2BIG (-ENOMEM never at

@@ -10,20 +10,11 @@
 
 #include "dhb/geom.h"
 #include "dhb/size.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ERRLEN 160
-
-/* Stop at the first broken promise: libFuzzer saves the input as a crash. */
-#define check(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "fuzz_size: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                         \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
 
 static bool is_digit(char c)
 {

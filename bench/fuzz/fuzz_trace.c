@@ -8,20 +8,11 @@
 #include <string.h>
 
 #include "dhb/frag.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ERRLEN 160
-
-/* Stop at the first broken invariant: libFuzzer saves the input as a crash. */
-#define check(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_trace: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                          \
-			abort();                                                           \
-		}                                                                          \
-	} while (0)
 
 /*
  * Operations in an accepted trace: every line after the header that is neither a comment nor

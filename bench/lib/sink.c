@@ -14,34 +14,41 @@ enum col_kind {
 	COL_SCHEMA,  /* DHB_SCHEMA_VERSION */
 	COL_RUN_STR, /* const char * in struct dhb_run_info */
 	COL_RUN_I64, /* int64_t in struct dhb_run_info, negative = unknown */
+	COL_RUN_POS, /* uint64_t in struct dhb_run_info, a count from 1, 0 = unknown */
 	COL_ROW_STR, /* const char * in struct dhb_row */
 	COL_ROW_U64, /* uint64_t in struct dhb_row */
 	COL_ROW_F64, /* double in struct dhb_row */
 	COL_FLAGS,   /* unsigned int DHB_FLAG_* bits in struct dhb_row */
 };
 
+/* A column: its name, what it holds and where, and the schema version that added it. */
 struct column {
 	const char *name;
 	enum col_kind kind;
 	size_t off;
+	unsigned int since;
 };
 
-#define RUN(kind, field)                                           \
-	{                                                          \
-#field, kind, offsetof(struct dhb_run_info, field) \
+#define RUN_SINCE(kind, field, v)                                     \
+	{                                                             \
+#field, kind, offsetof(struct dhb_run_info, field), v \
 	}
-#define ROW(kind, field)                                      \
-	{                                                     \
-#field, kind, offsetof(struct dhb_row, field) \
+#define RUN(kind, field) RUN_SINCE(kind, field, 1)
+#define ROW(kind, field)                                         \
+	{                                                        \
+#field, kind, offsetof(struct dhb_row, field), 1 \
 	}
-#define FIG(kind, field)                                            \
-	{                                                           \
-#field, kind, offsetof(struct dhb_row, stats.field) \
+#define FIG(kind, field)                                               \
+	{                                                              \
+#field, kind, offsetof(struct dhb_row, stats.field), 1 \
 	}
 
-/* Schema version 1: the CSV columns in order (results/SCHEMA.md documents each one). */
+/*
+ * Schema version 2: the CSV columns in order (results/SCHEMA.md documents each one). A file of
+ * an older version has the columns whose `since` is at most its version, in this order.
+ */
 static const struct column columns[] = {
-	{"schema_version", COL_SCHEMA, 0},
+	{"schema_version", COL_SCHEMA, 0, 1},
 	RUN(COL_RUN_STR, tool_version),
 	RUN(COL_RUN_STR, git_rev),
 	RUN(COL_RUN_STR, timestamp),
@@ -49,6 +56,8 @@ static const struct column columns[] = {
 	RUN(COL_RUN_STR, board),
 	RUN(COL_RUN_STR, kernel),
 	RUN(COL_RUN_I64, cma_bytes),
+	RUN_SINCE(COL_RUN_STR, boot_id, 2),
+	RUN_SINCE(COL_RUN_POS, repetition, 2),
 	ROW(COL_ROW_STR, test),
 	ROW(COL_ROW_STR, heap),
 	ROW(COL_ROW_STR, backend),
@@ -134,6 +143,7 @@ enum dhb_column_type dhb_sink_column_type(size_t i)
 	switch (i < NCOLUMNS ? columns[i].kind : COL_ROW_STR) {
 	case COL_SCHEMA:
 	case COL_RUN_I64:
+	case COL_RUN_POS:
 	case COL_ROW_U64:
 		return DHB_COLUMN_INT;
 	case COL_ROW_F64:
@@ -145,7 +155,13 @@ enum dhb_column_type dhb_sink_column_type(size_t i)
 
 bool dhb_sink_column_is_run(size_t i)
 {
-	return i < NCOLUMNS && (columns[i].kind == COL_RUN_STR || columns[i].kind == COL_RUN_I64);
+	return i < NCOLUMNS && (columns[i].kind == COL_RUN_STR || columns[i].kind == COL_RUN_I64 ||
+				columns[i].kind == COL_RUN_POS);
+}
+
+unsigned int dhb_sink_column_since(size_t i)
+{
+	return i < NCOLUMNS ? columns[i].since : 0;
 }
 
 /* Whether @s is a run of decimal digits, and where it ends. */
@@ -228,7 +244,7 @@ int dhb_sink_cell_parse(struct dhb_run_info *run, struct dhb_row *row, size_t co
 		if (!*text)
 			return -ENODATA;
 		ret = dhb_sink_parse_uint(text, &u);
-		if (!ret && u != DHB_SCHEMA_VERSION)
+		if (!ret && (u < DHB_SCHEMA_OLDEST || u > DHB_SCHEMA_VERSION))
 			ret = -EPROTO;
 		return ret;
 	case COL_RUN_STR:
@@ -246,6 +262,17 @@ int dhb_sink_cell_parse(struct dhb_run_info *run, struct dhb_row *row, size_t co
 			i = (int64_t)u;
 		}
 		memcpy(rb + k->off, &i, sizeof(i));
+		return 0;
+	case COL_RUN_POS:
+		u = 0; /* unknown */
+		if (*text) {
+			ret = dhb_sink_parse_uint(text, &u);
+			if (ret)
+				return ret;
+			if (!u)
+				return -ERANGE; /* a count from 1 */
+		}
+		memcpy(rb + k->off, &u, sizeof(u));
 		return 0;
 	case COL_ROW_U64:
 		if (!*text)
@@ -301,6 +328,13 @@ void dhb_sink_cell(const struct dhb_run_info *run, const struct dhb_row *row, si
 			c->type = DHB_CELL_NULL;
 		else
 			snprintf(c->buf, sizeof(c->buf), "%" PRId64, i);
+		return;
+	case COL_RUN_POS:
+		memcpy(&u, rb + k->off, sizeof(u));
+		if (!u)
+			c->type = DHB_CELL_NULL;
+		else
+			snprintf(c->buf, sizeof(c->buf), "%" PRIu64, u);
 		return;
 	case COL_ROW_U64:
 		memcpy(&u, wb + k->off, sizeof(u));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // JSON sink: one document with schema version, settings, environment and the rows.
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 
 #include "sink_priv.h"
@@ -10,11 +9,11 @@
  * Layout (one row per line, so files diff well):
  *
  *   {
- *     "schema_version": 1,
+ *     "schema_version": 2,
  *     "settings": { "key": "value", ... },
- *     "environment": { "tool_version": ..., "cma_bytes": ..., caller's keys ... },
+ *     "environment": { "tool_version": ..., "repetition": ..., caller's keys ... },
  *     "rows": [
- *       {"schema_version":1,"tool_version":"0.1.0",...,"flags":""},
+ *       {"schema_version":2,"tool_version":"0.1.0",...,"flags":""},
  *       ...
  *     ]
  *   }
@@ -122,37 +121,55 @@ static void json_object(FILE *fp, const char *name, const struct dhb_kv *kv, siz
 	fprintf(fp, "%s}%s\n", first ? "" : "\n  ", end ? "" : ",");
 }
 
+/* Whether @key names a run identity column, which "environment" holds first. */
+static bool is_run_column(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < dhb_sink_ncolumns(); i++) {
+		if (dhb_sink_column_is_run(i) && !strcmp(dhb_sink_column(i), key))
+			return true;
+	}
+	return false;
+}
+
+/* One cell of the schema as a JSON value: a string, a number, or null. */
+static void json_cell(FILE *fp, const struct dhb_cell *c)
+{
+	if (c->type == DHB_CELL_STR)
+		dhb_json_string(fp, c->text);
+	else if (c->type == DHB_CELL_NUM)
+		fputs(c->text, fp);
+	else
+		fputs("null", fp);
+}
+
+/*
+ * The environment starts with the run identity, the schema's run columns written as in a row;
+ * then the caller's facts, but for one that names a run column (written already: a key of an
+ * object must be unique, and the identity is what readers take).
+ */
 static int json_open(struct dhb_sink *sink)
 {
-	const struct dhb_run_info *run = sink->cfg.run;
-	const struct {
-		const char *key;
-		const char *value;
-	} ids[] = {
-		{"tool_version", run->tool_version},
-		{"git_rev", run->git_rev},
-		{"timestamp", run->timestamp},
-		{"hostname", run->hostname},
-		{"board", run->board},
-		{"kernel", run->kernel},
-	};
+	static const struct dhb_row none;
 	FILE *fp = sink->fp;
+	struct dhb_cell c;
 	bool first = true;
 	size_t i;
 
 	fprintf(fp, "{\n  \"schema_version\": %d,\n", DHB_SCHEMA_VERSION);
 	json_object(fp, "settings", sink->cfg.settings, sink->cfg.n_settings, false);
 	fputs("  \"environment\": {", fp);
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		json_member(fp, "    ", &first, ids[i].key);
-		dhb_json_string(fp, ids[i].value ? ids[i].value : "");
+	for (i = 0; i < dhb_sink_ncolumns(); i++) {
+		if (!dhb_sink_column_is_run(i))
+			continue;
+		json_member(fp, "    ", &first, dhb_sink_column(i));
+		dhb_sink_cell(sink->cfg.run, &none, i, &c);
+		json_cell(fp, &c);
 	}
-	json_member(fp, "    ", &first, "cma_bytes");
-	if (run->cma_bytes < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%" PRId64, run->cma_bytes);
 	for (i = 0; i < sink->cfg.n_environment; i++) {
+		if (is_run_column(sink->cfg.environment[i].key))
+			continue;
 		json_member(fp, "    ", &first, sink->cfg.environment[i].key);
 		dhb_json_string(fp, sink->cfg.environment[i].value);
 	}
@@ -173,12 +190,7 @@ static int json_write_row(struct dhb_sink *sink, const struct dhb_row *row)
 		dhb_json_string(fp, dhb_sink_column(i));
 		putc(':', fp);
 		dhb_sink_cell(sink->cfg.run, row, i, &c);
-		if (c.type == DHB_CELL_STR)
-			dhb_json_string(fp, c.text);
-		else if (c.type == DHB_CELL_NUM)
-			fputs(c.text, fp);
-		else
-			fputs("null", fp);
+		json_cell(fp, &c);
 	}
 	putc('}', fp);
 	return 0;

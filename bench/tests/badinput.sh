@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Bad input to run, frag, pipeline and the analysis commands, on the host (no heap needed): one
+# Bad input to run, frag, pipeline, store, compare and plot, on the host (no heap needed): one
 # stderr line, the right status, and every file left as it was, with nothing added.
 # Usage: badinput.sh DMAHEAP-BENCH
 # shellcheck source=../../scripts/tests/lib.sh
@@ -163,6 +163,17 @@ bad "run: --events none among others" 2 "^dmaheap-bench run: --events: 'none' mu
 	"${RE[@]}" --events kmem:mm_page_alloc,none
 bad "run: --events a tracepoint twice" 2 "^dmaheap-bench run: --events: 'a:b' given twice" \
 	"${RE[@]}" --events a:b,a:b
+# --- run --job: job files (what they run: jobs.sh) --------------------------------------------
+printf '[a]\nheaps = memfd\nheap = x\n' >key.ini
+printf '[global]\ntests = cpu\niterations = 1\njson = j.json\n[a]\n[b]\nsizes = 4K\n' >twice.ini
+printf '[a]\nheaps = memfd\ntests = cpu\njson = j.json\ncsv = new.csv\n[b]\nsizes = 0\n' >late.ini
+bad "run --job: an unknown key" 2 "^dmaheap-bench run: key.ini:3: unknown key 'heap'" run --job key.ini
+bad "run --job: two jobs, one JSON file" 2 \
+	'^dmaheap-bench run: twice.ini:4: \[b\] --json j.json: the same file as twice.ini:4: \[a\] --json j.json .*put \{job\}' \
+	run --job twice.ini
+bad "run --job: the last job's bad size, nothing written" 2 \
+	'^dmaheap-bench run: late.ini:7: \[b\] --sizes: size "0"' run --job late.ini
+bad "run: --section without --job" 2 '^dmaheap-bench run: --section needs --job FILE$' "${R[@]}" --section a
 # --- run: write errors ------------------------------------------------------------------------
 bad_io /dev/null /dev/full "run: stdout full (table full)" 1 \
 	'^dmaheap-bench run: writing standard output: No space left on device$' "${R[@]}"
@@ -257,7 +268,7 @@ bad_io /dev/null /dev/full "frag: --emit-trace - on a full stdout" 1 \
 # --- what works -------------------------------------------------------------------------------
 run "$BIN" "${R0[@]}" --heaps memfd --sizes 5000,4097 --table none --csv ok.csv --json j.json
 expect_rc "run: cpu on sizes that are not page multiples, JSON replaced" 0
-expect_out "run: cpu rows for 5000 bytes" ok.csv '^1,.*,cpu,memfd,memfd,5000,memcpy_bw,'
+expect_out "run: cpu rows for 5000 bytes" ok.csv '^2,.*,cpu,memfd,memfd,5000,memcpy_bw,'
 if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' j.json && [ -L sym.json ] &&
 	[ "$(stat -c %h j.json)" = 1 ] && [ -z "$(find . -name '.*.tmp')" ]; then
 	pass "run: the JSON replaced whole, the symbolic link kept, no temporary left"
@@ -279,7 +290,7 @@ fi
 run "$BIN" "${F[@]}" --trace big.csv --policy best-fit --csv -
 expect_rc "frag: four buffers of 1T" 0
 expect_out "frag: the live total does not wrap (4T of a 256M region)" stdout \
-	'^1,.*,model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
+	'^2,.*,model,best-fit,4,0,0,0,.*,16384\.000000,4,0,,,$'
 
 # SIGINT while frag writes its CSV (delivered at its second write(2) by strace): the process
 # dies of it, the old file stays, the temporary goes.
@@ -303,11 +314,15 @@ fi
 # --- store and compare: bad results files, stores and selectors; the store untouched ----------
 if "$BIN" "${R[@]}" --table none --csv good.csv >/dev/null 2>&1 &&
 	"$BIN" store add --db st.db good.csv >/dev/null; then
-	sed '2s/^1,/2,/' good.csv >v2.csv
-	cut -d, -f1-27 good.csv >short.csv
+	sed '2s/^2,/3,/' good.csv >v3.csv
+	sed '2s/^2,/1,/' good.csv >v1row.csv
+	cut -d, -f1-29 good.csv >short.csv
 	awk -F, 'NR == 2 { sub(/,MB\/s,/, ",GB/s,") } { print }' good.csv >units.csv
 	printf 'SQLite format 3\nnot a database\n' >junk.db
-	bad "store: another schema version" 2 'v2.csv:2: schema version 2' store add --db st.db v2.csv
+	bad "store: another schema version" 2 'v3.csv:2: schema version 3; this reader reads versions 1 and 2' \
+		store add --db st.db v3.csv
+	bad "store: a row of version 1 under a header of version 2" 2 \
+		'v1row.csv:2: schema version 1, but the header is of version 2' store add --db st.db v1row.csv
 	bad "store: a missing column" 2 'short.csv:1: missing column "flags"' \
 		store add --db st.db short.csv
 	bad "store: mixed units for one metric" 2 'mixed units' store add --db st.db units.csv
@@ -379,6 +394,53 @@ bad "pipeline: a display that is not here, --json untouched" 2 \
 	'^dmaheap-bench pipeline: --display no-such-card: no device matches' "${P[@]}" --display no-such-card \
 	--json j.json
 
+# --- plot: no rows, unknown metrics, bad inputs and paths, no gnuplot; no image written -------
+if [ -f good.csv ]; then
+	awk -F, -v OFS=, 'NR > 1 { $7 = "0.0-other" } { print }' good.csv >kernel2.csv
+	mkdir -p figs/bandwidth-read_bw.svg broken
+	cp "$(dirname "$0")"/../../plots/*.gp broken/
+	printf 'plot nosuchfunction(1)\n' >>broken/bandwidth.gp
+	bad "plot: no rows for a kind asked for" 2 'no rows for the sync plot' \
+		plot --plots sync --output sub good.csv
+	bad "plot: a metric that does not exist" 2 \
+		'--metric nosuch_latency: no such metric in the input \(metrics: .*read_bw' \
+		plot --metric nosuch_latency --output sub good.csv
+	bad "plot: nothing to plot" 2 'nothing to plot' plot --output sub
+	bad "plot: a kind without its input" 2 '--plots ecdf needs --samples' \
+		plot --plots ecdf --output sub good.csv
+	bad "plot: an unknown kind" 2 '--plots: unknown kind pie' plot --plots pie good.csv
+	bad "plot: an unknown format" 2 '--format: svg, png or svg,png, not gif' \
+		plot --format gif good.csv
+	bad "plot: bad sizes" 2 '--sizes: ' plot --sizes 3Q good.csv
+	bad "plot: a missing output directory" 2 '--output: not a directory: nodir' \
+		plot --output nodir good.csv
+	bad "plot: an image path that is a directory" 2 'figs/bandwidth-read_bw.svg: .*directory' \
+		plot --output figs good.csv
+	bad "plot: a missing input" 2 'missing.csv: No such file' plot --output sub missing.csv
+	bad "plot: a results file given as samples" 2 'good.csv:1: .*samples file' \
+		plot --output sub --samples good.csv
+	bad "plot: a results file given as frag's CSV" 2 "good.csv:1: not frag's CSV" \
+		plot --output sub --frag good.csv
+	bad "plot: a results file given as compare's" 2 "good.csv:1: not compare's CSV .*ratio" \
+		plot --output sub --compare good.csv
+	bad "plot: rows of two kernels" 2 'more than one board or kernel' \
+		plot --output sub good.csv,kernel2.csv
+	bad "plot: scripts that are not there" 2 '--scripts: sub/.*\.gp: No such file' \
+		plot --scripts sub --output sub good.csv
+	bad "plot: gnuplot fails (status 1, no image)" 1 \
+		'bandwidth-memcpy_bw.svg \(broken/bandwidth.gp\): .*line 1.: undefined function' \
+		plot --scripts broken --output sub good.csv
+	before=$(snapshot)
+	run env PATH= "$BIN" plot --output sub good.csv
+	if [ "$RC" = 3 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ] &&
+		grep -qE '^dmaheap-bench plot: gnuplot not found .*gnuplot-nox' "$OUT/stderr" &&
+		[ "$(snapshot)" = "$before" ]; then
+		pass "plot: no gnuplot on PATH (status 3: $(cat "$OUT/stderr"))"
+	else
+		fail "plot: no gnuplot on PATH" "expected status 3, one line naming gnuplot-nox"
+	fi
+fi
+
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
 if ! command -v valgrind >/dev/null; then
 	skip "valgrind cases" "no valgrind"
@@ -387,7 +449,8 @@ elif grep -q __asan_init "$BIN"; then
 else
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
 	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \
-		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv"; do
+		"run --heaps memfd --tests alloc --iterations 1 --json j.json --csv /proc/x.csv" \
+		"plot --plots sync --output sub good.csv" "plot --compare good.csv --output sub"; do
 		# shellcheck disable=SC2086 # the words of each case
 		run "${vg[@]}" "$BIN" $args
 		if [ "$RC" = 2 ] && [ "$(wc -l <"$OUT/stderr")" = 1 ]; then
@@ -398,5 +461,8 @@ else
 	done
 	run "${vg[@]}" "$BIN" "${F[@]}" --trace in.csv --csv vg.csv
 	expect_rc "valgrind: frag writes its CSV whole" 0
+	mkdir vgfigs
+	run "${vg[@]}" "$BIN" plot --output vgfigs --format svg,png good.csv
+	expect_rc "valgrind: plot draws its figures" 0
 fi
 finish

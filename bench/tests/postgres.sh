@@ -65,11 +65,38 @@ q=$(psql -At -F' ' -c "SELECT heap, size_bytes, median > 0 FROM heap_size_median
 n=$(psql -At -c "SELECT count(*) FROM run_medians WHERE metric = 'alloc_latency'")
 [ "$n" = 4 ] && pass "run_medians: 2 runs x 2 sizes of alloc_latency" || fail "run_medians: $n"
 
+n=$(psql -At -c "SELECT count(DISTINCT boot_id) || ' ' || min(repetition) || ' ' || max(repetition)
+	FROM run_medians")
+[ "$n" = "1 1 1" ] && pass "run_medians: the boot and the repetition of every row" ||
+	fail "run_medians boot, repetition: $n"
+
+# A file of schema version 1 (no boot_id, no repetition) loads by naming its columns.
+python3 - "$tmp/a.csv" "$tmp/old.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+drop = [rows[0].index("boot_id"), rows[0].index("repetition")]
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    for i, r in enumerate(rows):
+        r = [v for j, v in enumerate(r) if j not in drop]
+        if i:
+            r[0] = "1"
+            r[3] = "2001-01-01T00:00:00Z"  # another run than a.csv's
+        w.writerow(r)
+PY
+chmod a+r "$tmp/old.csv"
+cols=$(head -n 1 "$tmp/old.csv" | sed 's/timestamp/"timestamp"/')
+psql -c "\\copy results ($cols) FROM '$tmp/old.csv' WITH (FORMAT csv, HEADER true)" &&
+	pass "a version 1 file loads with its columns named" || fail "\\copy of a version 1 file"
+n=$(psql -At -c "SELECT count(*) FROM run_medians WHERE repetition IS NULL AND boot_id IS NULL")
+[ "$n" = "$rows" ] && pass "its rows: boot and repetition unknown" || fail "version 1 rows: $n"
+psql -c "DELETE FROM results WHERE schema_version = 1" >/dev/null
+
 # Bad CSV: another schema version, a missing column.
-sed '2s/^1,/2,/' "$tmp/a.csv" >"$tmp/v2.csv"
-cut -d, -f1-27 "$tmp/a.csv" >"$tmp/short.csv"
+sed '2s/^2,/3,/' "$tmp/a.csv" >"$tmp/v3.csv"
+cut -d, -f1-29 "$tmp/a.csv" >"$tmp/short.csv"
 chmod a+r "$tmp"/*.csv
-for f in v2 short; do
+for f in v3 short; do
 	if psql -c "\\copy results FROM '$tmp/$f.csv' WITH (FORMAT csv, HEADER true)" 2>/dev/null; then
 		fail "$f.csv refused"
 	else

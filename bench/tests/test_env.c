@@ -52,3 +52,20 @@ Test(env, board)
 	dhb_env_board(NULL, NULL, NULL, out, sizeof(out));
 	cr_expect_str_eq(out, "unknown");
 }
+
+Test(env, compatible)
+{
+	static const char rpi[] = "raspberrypi,5-model-b\0brcm,bcm2712\0";
+	static const char odd[] = "a b\0\0c\td\0tail-without-nul";
+	char out[64];
+
+	dhb_env_compatible(rpi, sizeof(rpi) - 1, out, sizeof(out));
+	cr_expect_str_eq(out, "raspberrypi,5-model-b brcm,bcm2712");
+	dhb_env_compatible(odd, sizeof(odd) - 1, out, sizeof(out));
+	cr_expect_str_eq(out, "a_b c_d tail-without-nul");
+	/* a string that does not fit whole is left out */
+	dhb_env_compatible(rpi, sizeof(rpi) - 1, out, 30);
+	cr_expect_str_eq(out, "raspberrypi,5-model-b");
+	dhb_env_compatible("", 0, out, sizeof(out));
+	cr_expect_str_eq(out, "");
+}

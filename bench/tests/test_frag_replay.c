@@ -219,7 +219,7 @@ static size_t count(const char *s, char c)
 }
 
 /* The run identity of the CSV tests, and how it starts every row (cma_bytes unknown). */
-#define ID "1,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,board,6.12.0,,"
+#define ID "2,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,board,6.12.0,,boot,1,"
 
 Test(frag_replay, csv_columns)
 {
@@ -229,9 +229,11 @@ Test(frag_replay, csv_columns)
 				   .hostname = "host",
 				   .board = "board",
 				   .kernel = "6.12.0",
-				   .cma_bytes = -1};
-	const char *quoted = "1,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,\"Standard PC (i440FX + "
-			     "PIIX, 1996)\",6.12.0,,\"odd,\"\"name\"\"\",,4,";
+				   .cma_bytes = -1,
+				   .boot_id = "boot",
+				   .repetition = 1};
+	const char *quoted = "2,0.1.0,g1234abc,2026-11-20T23:26:00Z,host,\"Standard PC (i440FX + "
+			     "PIIX, 1996)\",6.12.0,,boot,1,\"odd,\"\"name\"\"\",,4,";
 	struct dhb_frag_trace tr;
 	struct dhb_frag_result res;
 	char *text = NULL, *line, *save;
@@ -254,12 +256,13 @@ Test(frag_replay, csv_columns)
 	line = strtok_r(text, "\n", &save);
 	cr_assert_str_eq(line,
 			 "schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,"
-			 "cma_bytes,source,policy,op_index,time_ns,live_allocs,requested,used,"
+			 "cma_bytes,boot_id,repetition,source,policy,op_index,time_ns,live_allocs,"
+			 "requested,used,"
 			 "free,free_extents,largest_free,ext_frag,utilisation,"
 			 "trace_utilisation,failed_allocs,skipped_frees,alloc_lat_n,"
 			 "alloc_lat_mean_ns,alloc_lat_max_ns");
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		cr_assert_eq(count(line, ','), 25, "%s", line);
+		cr_assert_eq(count(line, ','), 27, "%s", line);
 		cr_assert(!strncmp(line, ID, strlen(ID)), "%s", line);
 		rows++;
 	}

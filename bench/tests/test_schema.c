@@ -68,6 +68,45 @@ Test(schema, doc_version_matches)
 	free(doc);
 }
 
+/*
+ * The Versions table of SCHEMA.md names every column added after the oldest version the reader
+ * reads, with the version that added it, as the writer's column table says; and the document
+ * names both ends of what the reader reads.
+ */
+Test(schema, versions_doc_matches_writer)
+{
+	char *doc = read_doc(), *doc2 = read_doc(), *names[MAX_COLS], *added[MAX_COLS];
+	char want[64];
+	size_t n, i, j, k = 0;
+	long col;
+
+	n = doc_table_names(doc, DHB_SCHEMA_MD, "versions", names, MAX_COLS);
+	cr_assert_eq(doc_table_cells(doc2, DHB_SCHEMA_MD, "versions", 1, added, MAX_COLS), n);
+	for (i = 0; i < n; i++) {
+		for (j = 0, col = -1; j < dhb_sink_ncolumns(); j++)
+			col = strcmp(dhb_sink_column(j), names[i]) ? col : (long)j;
+		cr_assert_geq(col, 0, "Versions names \"%s\", not a column", names[i]);
+		snprintf(want, sizeof(want), "%u", dhb_sink_column_since((size_t)col));
+		cr_assert_str_eq(added[i], want,
+				 "column %s: SCHEMA.md says added in %s, the writer %s", names[i],
+				 added[i], want);
+	}
+	for (j = 0; j < dhb_sink_ncolumns(); j++) {
+		cr_assert_geq(dhb_sink_column_since(j), DHB_SCHEMA_OLDEST);
+		cr_assert_leq(dhb_sink_column_since(j), DHB_SCHEMA_VERSION);
+		k += dhb_sink_column_since(j) > DHB_SCHEMA_OLDEST;
+	}
+	cr_assert_eq(k, n, "%zu columns added after version %d, the Versions table names %zu", k,
+		     DHB_SCHEMA_OLDEST, n);
+	free(doc);
+	free(doc2);
+	doc = read_doc();
+	snprintf(want, sizeof(want), "its reader reads versions %d and %d", DHB_SCHEMA_OLDEST,
+		 DHB_SCHEMA_VERSION);
+	cr_assert_not_null(strstr(doc, want), "%s does not say \"%s\"", DHB_SCHEMA_MD, want);
+	free(doc);
+}
+
 /* The Flags table of SCHEMA.md names every DHB_FLAG_* bit, in bit order, and nothing more. */
 Test(schema, flags_doc_matches_writer)
 {
@@ -132,14 +171,14 @@ Test(schema, samples_doc_matches_writer)
 	free(want);
 }
 
-/* frag's CSV: the run columns (schema_version ... cma_bytes), then TRACE.md's "frag" table. */
+/* frag's CSV: the run columns (schema_version ... repetition), then TRACE.md's "frag" table. */
 Test(schema, frag_doc_matches_writer)
 {
 	char *want, *csv = NULL;
 	size_t len = 0;
 	FILE *fp;
 
-	cr_assert_str_eq(dhb_sink_column(dhb_sink_nrun_columns() - 1), "cma_bytes");
+	cr_assert_str_eq(dhb_sink_column(dhb_sink_nrun_columns() - 1), "repetition");
 	want = expected_header(dhb_sink_nrun_columns(), DHB_TRACE_MD, "frag");
 	fp = open_memstream(&csv, &len);
 	cr_assert_not_null(fp);

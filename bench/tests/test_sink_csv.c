@@ -8,10 +8,10 @@
 
 #include "testsink.h"
 
-#define HEADER                                                                                     \
-	"schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,cma_bytes,test,heap," \
-	"backend,size_bytes,metric,params,unit,n,min,p50,p90,p99,p99_9,max,mean,stddev,cv,mad,"    \
-	"outliers,flags\n"
+#define HEADER                                                                                    \
+	"schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,cma_bytes,boot_id,"  \
+	"repetition,test,heap,backend,size_bytes,metric,params,unit,n,min,p50,p90,p99,p99_9,max," \
+	"mean,stddev,cv,mad,outliers,flags\n"
 
 Test(sink_csv, exact_output_and_quoting)
 {
@@ -33,12 +33,15 @@ Test(sink_csv, exact_output_and_quoting)
 	out = tu_write(&dhb_sink_csv_ops, &cfg, rows, 2);
 	cr_assert_str_eq(
 		out, HEADER
-		"1,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\","
-		"\"6.12.0\nx\",268435456,alloc,system,dma-heap,4096,alloc_latency,direction=rw,ns,"
+		"2,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\","
+		"\"6.12.0\nx\",268435456,8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2,2,alloc,system,dma-"
+		"heap,"
+		"4096,alloc_latency,direction=rw,ns,"
 		"1000,1200,1500.5,2000,3000,4000.25,5000,1600.125,123.456,0.0771,100,3,"
 		"approx;high_cv\n"
-		"1,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\","
-		"\"6.12.0\nx\",268435456,\"odd \"\"name\"\", "
+		"2,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\","
+		"\"6.12.0\nx\",268435456,8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2,2,\"odd "
+		"\"\"name\"\", "
 		"with\r\nbreaks\",system,dma-heap,1572864,"
 		"alloc_latency,,MB/s,1000,12345678901234.5,1500.5,2000,3000,,,,1e-07,0.1,100,3,\n");
 	free(out);
@@ -52,7 +55,7 @@ Test(sink_csv, missing_identity)
 	char *out;
 
 	out = tu_write(&dhb_sink_csv_ops, &cfg, &row, 1);
-	cr_assert_str_eq(out, HEADER "1,,,,,,,,,,,0,,,,0,0,0,0,0,0,0,0,0,0,0,0,\n");
+	cr_assert_str_eq(out, HEADER "2,,,,,,,,,,,,,0,,,,0,0,0,0,0,0,0,0,0,0,0,0,\n");
 	free(out);
 }
 
@@ -126,17 +129,30 @@ Test(sink_csv, append_concatenates_runs)
 	cr_assert_eq(append_rows(path, 3), 0);
 	text = tu_slurp(path);
 	cr_assert_eq(count_lines(text, "schema_version,"), 1);
-	cr_assert_eq(count_lines(text, "1,0.1.0,"), 5);
+	cr_assert_eq(count_lines(text, "2,0.1.0,"), 5);
 	cr_assert_eq(strncmp(text, HEADER, strlen(HEADER)), 0);
 	free(text);
 
 	/* an interrupted run left half a record: the next run starts on a fresh line */
 	fp = fopen(path, "a");
-	fputs("1,0.1.0,partial", fp);
+	fputs("2,0.1.0,partial", fp);
 	fclose(fp);
 	cr_assert_eq(append_rows(path, 1), 0);
 	text = tu_slurp(path);
-	cr_assert_not_null(strstr(text, "1,0.1.0,partial\n1,0.1.0,"));
+	cr_assert_not_null(strstr(text, "2,0.1.0,partial\n2,0.1.0,"));
+	free(text);
+
+	/* a file of schema version 1 (without boot_id and repetition): refused, not mixed */
+	fp = fopen(path, "w");
+	fputs("schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,cma_bytes,test,"
+	      "heap,backend,size_bytes,metric,params,unit,n,min,p50,p90,p99,p99_9,max,mean,"
+	      "stddev,cv,mad,outliers,flags\n",
+	      fp);
+	fclose(fp);
+	cr_assert_eq(append_rows(path, 1), -EPROTO);
+	text = tu_slurp(path);
+	cr_assert_eq(count_lines(text, "schema_version,"), 1);
+	cr_assert_eq(count_lines(text, "2,"), 0);
 	free(text);
 
 	/* another header: refused, file untouched */

@@ -10,10 +10,11 @@
 #include "testsink.h"
 
 #define ROW1                                                                                    \
-	"{\"schema_version\":1,\"tool_version\":\"0.1.0\",\"git_rev\":\"g1234abc\","            \
+	"{\"schema_version\":2,\"tool_version\":\"0.1.0\",\"git_rev\":\"g1234abc\","            \
 	"\"timestamp\":\"2026-11-20T23:26:00Z\",\"hostname\":\"lab,host\","                     \
 	"\"board\":\"QEMU \\\"Standard "                                                        \
 	"PC\\\"\",\"kernel\":\"6.12.0\\nx\",\"cma_bytes\":268435456,"                           \
+	"\"boot_id\":\"8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2\",\"repetition\":2,"                \
 	"\"test\":\"alloc\",\"heap\":\"system\",\"backend\":\"dma-heap\",\"size_bytes\":4096,"  \
 	"\"metric\":\"alloc_latency\",\"params\":\"direction=rw\",\"unit\":\"ns\",\"n\":1000,"  \
 	"\"min\":1200,\"p50\":1500.5,\"p90\":2000,\"p99\":3000,\"p99_9\":4000.25,\"max\":5000," \
@@ -27,19 +28,21 @@ Test(sink_json, exact_document)
 		{"sizes", "4K..64M"},
 		{"dry_run", NULL},
 	};
-	const struct dhb_kv env[] = {{"note", "tab\there \"q\" back\\slash"}};
+	/* a fact named like a run column is not written again: the identity says it */
+	const struct dhb_kv env[] = {{"note", "tab\there \"q\" back\\slash"},
+				     {"boot_id", "another"}};
 	struct dhb_sink_config cfg = {
 		.settings = settings,
 		.n_settings = 3,
 		.environment = env,
-		.n_environment = 1,
+		.n_environment = 2,
 	};
 	struct dhb_row rows[2] = {tu_row(), tu_row()};
 	char *out;
 
 	out = tu_write(&dhb_sink_json_ops, &cfg, rows, 2);
 	cr_assert_str_eq(out, "{\n"
-			      "  \"schema_version\": 1,\n"
+			      "  \"schema_version\": 2,\n"
 			      "  \"settings\": {\n"
 			      "    \"heaps\": \"system,reserved\",\n"
 			      "    \"sizes\": \"4K..64M\",\n"
@@ -53,6 +56,8 @@ Test(sink_json, exact_document)
 			      "    \"board\": \"QEMU \\\"Standard PC\\\"\",\n"
 			      "    \"kernel\": \"6.12.0\\nx\",\n"
 			      "    \"cma_bytes\": 268435456,\n"
+			      "    \"boot_id\": \"8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2\",\n"
+			      "    \"repetition\": 2,\n"
 			      "    \"note\": \"tab\\there \\\"q\\\" back\\\\slash\"\n"
 			      "  },\n"
 			      "  \"rows\": [\n"
@@ -72,7 +77,7 @@ Test(sink_json, empty_document)
 
 	out = tu_write(&dhb_sink_json_ops, &cfg, NULL, 0);
 	cr_assert_str_eq(out, "{\n"
-			      "  \"schema_version\": 1,\n"
+			      "  \"schema_version\": 2,\n"
 			      "  \"settings\": {},\n"
 			      "  \"environment\": {\n"
 			      "    \"tool_version\": \"\",\n"
@@ -81,7 +86,9 @@ Test(sink_json, empty_document)
 			      "    \"hostname\": \"\",\n"
 			      "    \"board\": \"\",\n"
 			      "    \"kernel\": \"\",\n"
-			      "    \"cma_bytes\": null\n"
+			      "    \"cma_bytes\": null,\n"
+			      "    \"boot_id\": \"\",\n"
+			      "    \"repetition\": null\n"
 			      "  },\n"
 			      "  \"rows\": []\n"
 			      "}\n");

@@ -5,13 +5,14 @@
 
 #include "testsink.h"
 
-#define KEY_HEADER                                                                                 \
-	"schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,cma_bytes,test,heap," \
-	"backend,size_bytes,metric,params,unit"
+#define KEY_HEADER                                                                               \
+	"schema_version,tool_version,git_rev,timestamp,hostname,board,kernel,cma_bytes,boot_id," \
+	"repetition,test,heap,backend,size_bytes,metric,params,unit"
 #define HEADER KEY_HEADER ",index,value,count,low,high\n"
-#define KEY                                                                                \
-	"1,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\"," \
-	"\"6.12.0\nx\",268435456,alloc,system,dma-heap,4096,alloc_latency,direction=rw,ns"
+#define KEY                                                                                     \
+	"2,0.1.0,g1234abc,2026-11-20T23:26:00Z,\"lab,host\",\"QEMU \"\"Standard PC\"\"\","      \
+	"\"6.12.0\nx\",268435456,8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2,2,alloc,system,dma-heap," \
+	"4096,alloc_latency,direction=rw,ns"
 
 Test(sink_samples, exact_samples_in_recording_order)
 {
@@ -51,8 +52,8 @@ Test(sink_samples, key_columns_are_the_rows)
 	char want[1024] = "";
 	size_t i;
 
-	cr_assert_eq(dhb_sink_nrun_columns(), 8);
-	cr_assert_str_eq(dhb_sink_column(dhb_sink_nrun_columns() - 1), "cma_bytes");
+	cr_assert_eq(dhb_sink_nrun_columns(), 10);
+	cr_assert_str_eq(dhb_sink_column(dhb_sink_nrun_columns() - 1), "repetition");
 	cr_assert_str_eq(dhb_sink_column(dhb_sink_nkey_columns() - 1), "unit");
 	cr_assert_str_eq(dhb_sink_column(dhb_sink_nkey_columns()), "n");
 	for (i = 0; i < dhb_sink_nkey_columns(); i++) {

@@ -117,8 +117,8 @@ Test(sink_table, helpers)
 	cr_assert_eq(dhb_sink_timestamp(1795217160, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "2026-11-20T23:26:00Z");
 	cr_assert_eq(dhb_sink_timestamp(0, buf, 10), -ENOSPC);
-	cr_assert_eq(dhb_sink_ncolumns(), 28);
+	cr_assert_eq(dhb_sink_ncolumns(), 30);
 	cr_assert_str_eq(dhb_sink_column(0), "schema_version");
-	cr_assert_str_eq(dhb_sink_column(27), "flags");
-	cr_assert_null(dhb_sink_column(28));
+	cr_assert_str_eq(dhb_sink_column(29), "flags");
+	cr_assert_null(dhb_sink_column(30));
 }

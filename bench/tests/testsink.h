@@ -18,6 +18,8 @@ static const struct dhb_run_info tu_run = {
 	.board = "QEMU \"Standard PC\"",
 	.kernel = "6.12.0\nx",
 	.cma_bytes = 268435456,
+	.boot_id = "8c6b6ae4-27b4-4c41-9a59-2dd1cfd4c2a2",
+	.repetition = 2,
 };
 
 static inline struct dhb_row tu_row(void)

@@ -72,21 +72,27 @@ struct fence_state {
 };
 
 /* One line on stderr, once per run when @once is given. */
-static void note(bool *once, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A part of the test that cannot run here: said once a run on stderr (@once, NULL: every time)
+ * and kept with the item in the JSON environment (dhb_ctx_note()).
+ */
+static void note(struct dhb_ctx *ctx, bool *once, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void note(bool *once, const char *fmt, ...)
+static void note(struct dhb_ctx *ctx, bool *once, const char *fmt, ...)
 {
+	char buf[256];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dhb_ctx_note(ctx, "%s", buf);
 	if (once && *once)
 		return;
 	if (once)
 		*once = true;
-	fputs("note: fence: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "note: fence: %s\n", buf);
 }
 
 static uint64_t *retries(struct dhb_ctx *ctx)
@@ -165,7 +171,7 @@ static int setup_sw(struct dhb_ctx *ctx, struct fence_state *s)
 
 	ret = dhb_fence_sw_open(DHB_FENCE_SW_SYNC_PATH, &s->tl);
 	if (ret) {
-		note(&said,
+		note(ctx, &said,
 		     "no sw_sync fences (wake-up and merge metrics absent): %s: %s (needs debugfs "
 		     "mounted, CONFIG_SW_SYNC and root)",
 		     DHB_FENCE_SW_SYNC_PATH, strerror(-ret));
@@ -198,13 +204,14 @@ static void setup_vgem(struct dhb_ctx *ctx, struct fence_state *s)
 	int ret;
 
 	if (!d) {
-		note(&said, "no vgem fences (their wake-up metrics absent): no vgem card among the "
-			    "selected devices (CONFIG_DRM_VGEM, --devices)");
+		note(ctx, &said,
+		     "no vgem fences (their wake-up metrics absent): no vgem card among the "
+		     "selected devices (CONFIG_DRM_VGEM, --devices)");
 		return;
 	}
 	ret = dhb_drm_prime_import(d, s->buf.fd, &s->handle);
 	if (ret) {
-		note(NULL, "no vgem fences on %s: DRM_IOCTL_PRIME_FD_TO_HANDLE into %s: %s",
+		note(ctx, NULL, "no vgem fences on %s: DRM_IOCTL_PRIME_FD_TO_HANDLE into %s: %s",
 		     ctx->inst->name, d->name, strerror(-ret));
 		return;
 	}

@@ -13,12 +13,18 @@ run "$BENCH" --kernel 5.4
 expect_error "an unknown kernel" 2 "unknown --kernel '5\.4'"
 run "$BENCH" -- --csv x.csv
 expect_error "--csv among the run options" 2 '--csv is the script.s own'
+run "$BENCH" -- --job x.ini
+expect_error "--job among the run options" 2 '--job is the script.s own'
 run "$BENCH" --results /proc/dhb-no-such-dir
 expect_error "a results directory that cannot be made" 2 'cannot create the directory'
 run "$BENCH" --boots 0
 expect_error "--boots 0" 2 '--boots needs a count'
 run "$BENCH" --here --boots 2 --results "$OUT/here"
 expect_error "--boots on this machine" 2 '--boots needs the lab'
+run "$BENCH" --icount 11
+expect_error "--icount 11" 2 '--icount needs a shift'
+run "$BENCH" --here --icount 0 --results "$OUT/here"
+expect_error "--icount on this machine" 2 '--icount needs the lab'
 
 rm -rf res
 run "$BENCH" --lab --results res -- --sizes 4K,1M --iterations 3 --warmup 0

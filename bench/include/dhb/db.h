@@ -14,18 +14,21 @@
  * The store
  * ---------
  * One SQLite file (results/STORE.md documents its tables and views): a table of runs (the run
- * identity of the results schema, plus the boot and the run's timer overhead), a table of rows
- * (every other column of the results schema, plus the repetition), and views that give the rows
- * back with exactly the CSV columns (`results`) and per-kernel medians. Its tables are made from
- * the column tables below (dhb_db_ncolumns()), which bench.store_schema checks against STORE.md.
+ * identity of the results schema, boot and repetition included, plus the run's timer
+ * overhead), a table of rows (every other column of the results schema), and views that give
+ * the rows back with exactly the CSV columns (`results`) and per-kernel medians. Its tables are
+ * made from the column tables below (dhb_db_ncolumns()), which bench.db checks against
+ * STORE.md.
  *
  * Adding is idempotent: a run is its identity (tool_version, git_rev, timestamp, hostname, board,
- * kernel, boot_id), a row its run, repetition and key columns (test ... unit); what is already
- * there is counted, not added again. Every add is one transaction: on any error (a unit that
- * differs from the one the store holds for the same metric, a database that is not a store, a
- * corrupt file, a full disk) nothing of it stays.
+ * kernel: each pass of run --repeat has its own timestamp), a row its run and key columns
+ * (test ... params); what is already there is counted, not added again. What a run's first file
+ * left unknown (cma_bytes, boot_id, repetition: a schema version 1 CSV; timer_overhead_ns: any
+ * CSV) a later file of the same run fills in. Every add is one transaction: on any error (a unit
+ * that differs from the one the store holds for the same metric, a database that is not a
+ * store, a corrupt file, a full disk) nothing of it stays.
  */
-#define DHB_DB_VERSION	 1 /* of the store's tables (STORE.md), in its meta table */
+#define DHB_DB_VERSION	 2 /* of the store's tables (STORE.md), in its meta table */
 #define DHB_DB_ERROR_LEN 512
 #define DHB_DB_DEFAULT	 "results/dmaheap.db"
 
@@ -33,18 +36,15 @@ struct dhb_db;
 
 /**
  * struct dhb_db_row - one row given back by dhb_db_select().
- * @run: the run identity (strings valid during the callback only).
+ * @run: the run identity (strings valid during the callback only; boot_id "" and repetition 0
+ *       when unknown).
  * @row: the row (likewise).
- * @boot_id: the boot the run measured ("" when unknown).
- * @repetition: which repetition of the run's plan (from 1).
  * @timer_overhead_ns: the run's timer overhead, NaN when unknown (CSV files do not carry it).
  * @run_id: the run's number in the store.
  */
 struct dhb_db_row {
 	struct dhb_run_info run;
 	struct dhb_row row;
-	const char *boot_id;
-	uint64_t repetition;
 	double timer_overhead_ns;
 	int64_t run_id;
 };
@@ -87,7 +87,7 @@ void dhb_db_close(struct dhb_db *db);
 /**
  * dhb_db_add() - add every row of a set of results, in one transaction.
  * @db: a store opened with @create.
- * @res: the rows (JSON sources give their run's timer_overhead_ns and boot_id).
+ * @res: the rows (JSON sources give their run's timer_overhead_ns).
  * @counts: what was added.
  * @err: one line on failure.
  * @errlen: size of @err.
@@ -105,11 +105,11 @@ typedef int (*dhb_db_row_fn)(void *arg, const struct dhb_db_row *r);
  * dhb_db_select() - the rows of the runs a selector names.
  * @db: the store.
  * @selector: "KEY=VALUE" conditions joined by ',', all of which a row meets; KEY one of
- *            tool_version, git_rev, timestamp, hostname, board, kernel, boot_id, test, heap,
- *            backend, metric; VALUE a SQLite GLOB pattern (exact unless it holds * ? or [).
+ *            tool_version, git_rev, timestamp, hostname, board, kernel, boot_id, repetition,
+ *            test, heap, backend, metric; VALUE a SQLite GLOB pattern (exact unless it holds
+ *            * ? or [; a repetition that is unknown matches no pattern).
  *            "" or "all" selects everything.
- * @fn: called for each row, in the order run, repetition, test, heap, backend, size, metric,
- *      params.
+ * @fn: called for each row, in the order run, test, heap, backend, size, metric, params.
  * @arg: for @fn.
  * @n: rows given to @fn.
  * @err: one line on failure.

@@ -52,6 +52,7 @@ struct dhb_env {
 	long page_size;
 	long ncpus;
 	char boot_id[40];
+	char dt_compatible[256];
 };
 
 /**
@@ -64,8 +65,8 @@ int dhb_env_probe(struct dhb_env *env);
 
 /**
  * dhb_env_identity() - the identity of a run starting now, repeated on each of its rows.
- * @run: result: tool version and git revision, the current time, host, board, kernel and
- *       CmaTotal of @env; its strings point into @env and @ts.
+ * @run: result: tool version and git revision, the current time, host, board, kernel,
+ *       CmaTotal and boot of @env, repetition 1; its strings point into @env and @ts.
  * @env: environment from dhb_env_probe().
  * @ts: buffer for the timestamp (ISO-8601 UTC, "unknown" when the clock cannot be read).
  * @tslen: size of @ts, at least 21 bytes.
@@ -119,6 +120,17 @@ int dhb_env_cmdline_arg(const char *cmdline, const char *key, char *out, size_t 
  */
 void dhb_env_board(const char *dt_model, const char *vendor, const char *product, char *out,
 		   size_t len);
+
+/**
+ * dhb_env_compatible() - the device tree's root "compatible" strings as one line.
+ * @raw: the property's bytes (/proc/device-tree/compatible: strings, each ending in NUL).
+ * @n: their number.
+ * @out: result: the strings in order joined by ' ' (blanks and control bytes inside a string
+ *       become '_'; empty strings are left out; strings that do not fit whole are dropped);
+ *       "" when none.
+ * @len: size of @out.
+ */
+void dhb_env_compatible(const char *raw, size_t n, char *out, size_t len);
 
 /**
  * dhb_env_read_file() - read a small text file into @buf, NUL-terminated.

@@ -12,11 +12,14 @@
  * Reading results
  * ---------------
  * A struct dhb_results is a set of rows read from any number of files, CSV or JSON, of schema
- * version DHB_SCHEMA_VERSION (results/SCHEMA.md, "Reading results"). The column table of the
- * writers (dhb_sink_column(), dhb_sink_column_type(), dhb_sink_cell_parse()) decides the
- * columns, their order and what each accepts, so the reader takes exactly what the writers
- * write: rows written by the sinks read back equal (text byte for byte, numbers as the same
- * doubles, an empty field as missing: cma_bytes -1, a figure NaN, a text "").
+ * versions DHB_SCHEMA_OLDEST to DHB_SCHEMA_VERSION (results/SCHEMA.md, "Reading results",
+ * "Versions"). The column table of the writers (dhb_sink_column(), dhb_sink_column_since(),
+ * dhb_sink_column_type(), dhb_sink_cell_parse()) decides the columns of each version, their
+ * order and what each accepts, so the reader takes exactly what the writers write: rows written
+ * by the sinks read back equal (text byte for byte, numbers as the same doubles, an empty field
+ * as missing: cma_bytes -1, repetition 0, a figure NaN, a text ""). A row of an older version
+ * has the columns it lacks unknown (version 1: boot_id "", but a JSON document's environment
+ * fact boot_id; repetition 0).
  *
  * The input is not trusted. A file is read whole or not at all: a refusal leaves the set as it
  * was and puts one line into dhb_results_error(), "FILE:LINE: reason" (CSV and JSON syntax) or
@@ -76,7 +79,7 @@ struct dhb_results_source {
 
 /**
  * struct dhb_results_row - one row read back.
- * @run: the run identity columns (strings never NULL; cma_bytes -1 when missing).
+ * @run: the run identity columns (strings never NULL; cma_bytes -1, repetition 0 when missing).
  * @row: the other columns (strings never NULL, "" when empty; a missing figure is NaN;
  *       row.stats.flags holds the DHB_FLAG_* bits of the flags column).
  * @source: the file it came from.
@@ -133,7 +136,7 @@ void dhb_results_init(struct dhb_results *res, size_t max_rows);
  * The file's rows are appended to @res->rows, and a source to @res->sources. On any failure
  * the set is left as it was and dhb_results_error() says why, in one line starting with @path.
  *
- * Return: 0; -EPROTO when the content is refused (another schema version, an unknown or
+ * Return: 0; -EPROTO when the content is refused (a schema version it does not read, an unknown or
  * missing column, a malformed record or value, a run identity that differs inside a JSON
  * document); -E2BIG past a bound (record length, JSON size, row limit); -ENOMEM; or the
  * -errno of opening or reading the file.
@@ -183,12 +186,14 @@ void dhb_results_free(struct dhb_results *res);
 
 /**
  * struct dhb_results_sample - one line of a samples file (`run --samples`, SCHEMA.md "Samples").
- * @tool_version: of its row's run (strings valid during the callback only).
+ * @tool_version: of its row's run (strings valid during the callback only, never NULL).
  * @git_rev: likewise.
  * @timestamp: likewise.
  * @hostname: likewise.
  * @board: likewise.
  * @kernel: likewise.
+ * @boot_id: likewise ("" when unknown: a file of schema version 1).
+ * @repetition: likewise (0 when unknown: a file of schema version 1).
  * @test: its row's key.
  * @heap: likewise.
  * @backend: likewise.
@@ -200,7 +205,8 @@ void dhb_results_free(struct dhb_results *res);
  * @count: 1 for a sample, else the bucket's count.
  */
 struct dhb_results_sample {
-	const char *tool_version, *git_rev, *timestamp, *hostname, *board, *kernel;
+	const char *tool_version, *git_rev, *timestamp, *hostname, *board, *kernel, *boot_id;
+	uint64_t repetition;
 	const char *test, *heap, *backend;
 	uint64_t size_bytes;
 	const char *metric, *params, *unit;
@@ -218,12 +224,52 @@ typedef int (*dhb_results_sample_fn)(void *arg, const struct dhb_results_sample 
  * @fn: called per line.
  * @arg: for @fn.
  *
- * The header must be the samples file's of this schema version; records are read as
- * dhb_results_read() reads CSV (bounded, RFC 4180).
+ * The header must be a samples file's of a schema version this reader reads; records are read
+ * as dhb_results_read() reads CSV (bounded, RFC 4180), every field checked as the writer writes
+ * it. The lines before a malformed one have been given to @fn.
  *
- * Return: 0; -EPROTO for a malformed file; -errno when it cannot be read; or what @fn returned.
+ * Return: 0; -EPROTO for a malformed file; -E2BIG for a record past the bound; -errno when it
+ * cannot be read; or what @fn returned.
  */
 int dhb_results_read_samples(struct dhb_results *res, const char *path, dhb_results_sample_fn fn,
 			     void *arg);
+
+/**
+ * dhb_results_read_samples_mem() - dhb_results_read_samples() on bytes held in memory.
+ * @res: where a failure's one line goes.
+ * @name: name for the messages.
+ * @data: the bytes (need not be NUL-terminated).
+ * @len: their number.
+ * @fn: called per line.
+ * @arg: for @fn.
+ *
+ * Return: as dhb_results_read_samples().
+ */
+int dhb_results_read_samples_mem(struct dhb_results *res, const char *name, const void *data,
+				 size_t len, dhb_results_sample_fn fn, void *arg);
+
+/*
+ * Receives one record of dhb_results_read_table(): its @n fields (unquoted, valid during the
+ * call only) and the line it starts on. A nonzero return stops the read with it.
+ */
+typedef int (*dhb_results_record_fn)(void *arg, const char *const *fields, size_t n,
+				     unsigned long line);
+
+/**
+ * dhb_results_read_table() - every record of another CSV file the tool writes (frag's rows over
+ * time, compare's CSV), the header first, in order, to @fn.
+ * @res: where a failure's one line goes (dhb_results_error()); no rows are added.
+ * @path: the file.
+ * @fn: called per record; it checks the header and the fields itself.
+ * @arg: for @fn.
+ *
+ * Records are read as dhb_results_read() reads CSV (RFC 4180, bounded, the last one ended), at
+ * most 128 fields each.
+ *
+ * Return: 0; -EPROTO for a malformed file; -E2BIG past a bound; -errno when it cannot be read;
+ * or what @fn returned.
+ */
+int dhb_results_read_table(struct dhb_results *res, const char *path, dhb_results_record_fn fn,
+			   void *arg);
 
 #endif /* DHB_RESULTS_H */

@@ -28,7 +28,8 @@
  * the "multi-sink"), dhb_sinks_write() every row, dhb_sinks_close(). A sink remembers its first
  * error; later writes return it without writing, and close reports it.
  */
-#define DHB_SCHEMA_VERSION 1
+#define DHB_SCHEMA_VERSION 2 /* what the writers write */
+#define DHB_SCHEMA_OLDEST  1 /* the oldest version the results reader still reads */
 
 /**
  * struct dhb_kv - one free-form key/value pair for the JSON "settings" or "environment".
@@ -49,6 +50,11 @@ struct dhb_kv {
  * @board: board or machine model (device-tree model or DMI product name).
  * @kernel: kernel release (uname -r).
  * @cma_bytes: CMA size in bytes (CmaTotal), or -1 when unknown.
+ * @boot_id: the boot that measured (/proc/sys/kernel/random/boot_id); NULL or "" when unknown.
+ * @repetition: which pass over the plan this run is (`run --repeat`), from 1; 0 when unknown.
+ *
+ * Since schema version 2 every row carries @boot_id and @repetition; a version 1 file read back
+ * may leave them unknown (results/SCHEMA.md, "Versions").
  */
 struct dhb_run_info {
 	const char *tool_version;
@@ -58,6 +64,8 @@ struct dhb_run_info {
 	const char *board;
 	const char *kernel;
 	int64_t cma_bytes;
+	const char *boot_id;
+	uint64_t repetition;
 };
 
 /**
@@ -239,7 +247,7 @@ const char *dhb_sink_column(size_t i);
 
 /**
  * dhb_sink_nrun_columns() - number of leading columns that identify the run: schema_version and
- * the run identity (tool_version ... cma_bytes). Every CSV file the tool writes starts with them.
+ * the run identity (tool_version ... repetition). Every CSV file the tool writes starts with them.
  *
  * Return: number of columns.
  */
@@ -299,12 +307,22 @@ enum dhb_column_type dhb_sink_column_type(size_t i);
 
 /**
  * dhb_sink_column_is_run() - whether a column is part of the run identity (struct
- * dhb_run_info: tool_version ... cma_bytes), which JSON also writes into "environment".
+ * dhb_run_info: tool_version ... repetition), which JSON also writes into "environment".
  * @i: column index.
  *
  * Return: true for a run identity column; false otherwise or when @i is out of range.
  */
 bool dhb_sink_column_is_run(size_t i);
+
+/**
+ * dhb_sink_column_since() - the schema version that added a column (results/SCHEMA.md,
+ * "Versions"): a file of version V has exactly the columns added in V or before, in the
+ * order of the current table.
+ * @i: column index, below dhb_sink_ncolumns().
+ *
+ * Return: the version (DHB_SCHEMA_OLDEST ... DHB_SCHEMA_VERSION); 0 when @i is out of range.
+ */
+unsigned int dhb_sink_column_since(size_t i);
 
 /**
  * dhb_sink_cell_parse() - the inverse of writing a cell: store one column's text into a row.
@@ -316,12 +334,14 @@ bool dhb_sink_column_is_run(size_t i);
  *
  * What it accepts is what the writers write: int columns decimal digits only (no sign); real
  * columns what dhb_sink_parse_number() accepts; flags what dhb_stats_flags_parse() accepts.
- * An empty field is missing: cma_bytes -1, a real NaN, a text ""; the other int columns
- * (schema_version, size_bytes, n, outliers) cannot be missing.
+ * An empty field is missing: cma_bytes -1, repetition 0, a real NaN, a text ""; the other int
+ * columns (schema_version, size_bytes, n, outliers) cannot be missing. A repetition counts from
+ * 1. schema_version is checked against the versions the reader reads (DHB_SCHEMA_OLDEST ...
+ * DHB_SCHEMA_VERSION); whether it is the version of its file is the reader's to check.
  *
  * Return: 0; -ENODATA for an empty field that cannot be missing; -EINVAL for a malformed
  * number or an unknown flag; -ERANGE for a number out of the column's range (or not finite);
- * -EPROTO for a schema_version other than DHB_SCHEMA_VERSION.
+ * -EPROTO for a schema_version the reader does not read.
  */
 int dhb_sink_cell_parse(struct dhb_run_info *run, struct dhb_row *row, size_t col,
 			const char *text);

@@ -115,6 +115,8 @@ struct dhb_metric {
  * @state: the test's own state, set by setup.
  * @arg: the plan item's argument (struct dhb_plan_item.arg), NULL for the registry's tests.
  * @reason: a test writes the detail of a failure here ("DMA_HEAP_IOCTL_ALLOC: ...").
+ * @note: what the item could not measure and why (dhb_ctx_note()); the runner keeps it in the
+ *        JSON environment as note.TEST.SOURCE[.DEVICE].SIZE.
  */
 struct dhb_ctx {
 	struct dhb_instance *inst;
@@ -131,6 +133,7 @@ struct dhb_ctx {
 	void *state;
 	void *arg;
 	char reason[256];
+	char note[256];
 };
 
 /**
@@ -250,6 +253,13 @@ int dhb_ctx_record(struct dhb_ctx *ctx, int idx, uint64_t v);
  * Return: 0 or -ENOMEM.
  */
 int dhb_ctx_record_rate(struct dhb_ctx *ctx, int idx, uint64_t bytes, uint64_t ns);
+
+/**
+ * dhb_ctx_note() - add a note to ctx->note ("; " between notes; cut at its size).
+ * @ctx: context.
+ * @fmt: printf format, one line.
+ */
+void dhb_ctx_note(struct dhb_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
  * dhb_ctx_fail() - note why a test failed in ctx->reason and pass the error on.

@@ -21,7 +21,7 @@ echo "rc=$?"
 echo "left=$(live)"
 # Without vgem (another card selected): its rows are absent and the run says why once.
 "$bin" run --tests fence --heaps system,udmabuf --sizes 64K --iterations 2 --warmup 0 \
-	--devices vkms --csv novgem-$k.csv --table none 2>novgem-$k.err
+	--devices vkms --csv novgem-$k.csv --json novgem-$k.json --table none 2>novgem-$k.err
 echo "rc-novgem=$?"
 "$bin" run --tests fence --heaps system,reserved,udmabuf --sizes 1M --duration 30 \
 	--csv sig-$k.csv --table none &
@@ -49,7 +49,7 @@ heaps="system,dma-heap reserved,dma-heap udmabuf,udmabuf"
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k")
-	rm -f "fence-$k.csv" "sig-$k.csv" "novgem-$k.csv" "novgem-$k.err"
+	rm -f "fence-$k.csv" "sig-$k.csv" "novgem-$k.csv" "novgem-$k.err" "novgem-$k.json"
 	guest sh ./guest.sh "$BIN" "$k"
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: fence run exits 0" stdout '^rc=0$'
@@ -80,6 +80,13 @@ for k in 6.12 6.1; do
 		pass "$k: without vgem: one note, no vgem rows, the sw_sync ones"
 	else
 		fail "$k: without vgem: one note, no vgem rows, the sw_sync ones" "$(cat "novgem-$k.err")"
+	fi
+	if python3 -c 'import json, sys
+e = json.load(open(sys.argv[1]))["environment"]
+sys.exit(not all("no vgem fences" in e.get("note.fence." + h + ".64K", "") for h in ("system", "udmabuf")))' "novgem-$k.json"; then
+		pass "$k: without vgem: the JSON keeps the note for each item"
+	else
+		fail "$k: without vgem: the JSON keeps the note for each item" "$(grep -o '"note[^,]*' "novgem-$k.json")"
 	fi
 	expect_out "$k: fences were live before SIGINT" stdout '^live-INT=[1-9]'
 	expect_out "$k: SIGINT: exit 130" stdout '^rc-INT=130$'

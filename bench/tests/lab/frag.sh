@@ -55,12 +55,13 @@ with open(f, newline="") as fp:
     head = next(rd)
     lines = list(rd)
 run = ["schema_version", "tool_version", "git_rev", "timestamp", "hostname", "board", "kernel",
-       "cma_bytes"]
-assert head[:10] == run + ["source", "policy"], head
-assert head[-1] == "alloc_lat_max_ns" and len(head) == 26, head
+       "cma_bytes", "boot_id", "repetition"]
+assert head[:12] == run + ["source", "policy"], head
+assert head[-1] == "alloc_lat_max_ns" and len(head) == 28, head
 assert all(len(l) == len(head) for l in lines), "a row of another width"
-assert len({tuple(l[:8]) for l in lines}) == 1 and lines[0][0] == "1", "run identity"
-rows = [dict(zip(head, l)) for l in lines if l[8] == heap]
+assert len({tuple(l[:10]) for l in lines}) == 1 and lines[0][0] == "2", "run identity"
+assert len(lines[0][8]) == 36 and lines[0][9] == "1", "boot id (a UUID), repetition 1"
+rows = [dict(zip(head, l)) for l in lines if l[10] == heap]
 assert eval(check), check
 ' "$@"
 }

@@ -13,6 +13,8 @@ vg=(valgrind -q --error-exitcode=99 --leak-check=full "--errors-for-leak-kinds=d
 	--track-fds=no)
 guest "${vg[@]}" "$BIN" list
 expect_rc "list under valgrind" 0
+# A file left by an earlier run (maybe of another schema version) would be appended to: start anew.
+rm -f vg.csv vg.json
 guest "${vg[@]}" "$BIN" run --sizes 4K --iterations 2 --warmup 0 --table summary --csv vg.csv \
 	--json vg.json
 expect_rc "a run over every heap and test under valgrind" 0
