@@ -5,7 +5,8 @@
 # and memfd (not a dma-buf); SIGINT and SIGTERM mid-pipeline leave no buffer and the display as
 # it was; a display held by another pipeline and bad input end with one line. The decoder
 # source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
-# SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged.
+# SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged; --verify
+# against the stream's reference decode, and a stream with one frame damaged failing it.
 BIN=$1
 SCHEMA=$2
 . "$(dirname "$0")/lib.sh"
@@ -84,6 +85,19 @@ $P --source decoder:s.fwht --heap system,reserved,drm-dumb:vkms --buffers 4 --fr
 	--warmup 4 --csv d.csv --json d.json --samples d.samples --table summary >dec.out 2>dec.err
 echo "rc-dec=$?"
 echo "left-dec=$(live)"
+# --verify: every frame shown against the reference decode; then the stream with one frame's
+# data damaged (its header intact), against the good stream's reference.
+$P --source decoder:s.fwht --heap system,reserved --frames 30 --verify --csv v.csv \
+	--table none 2>ver.err
+echo "rc-ver=$?"
+cp s.fwht c.fwht
+cp s.fwht.ref c.fwht.ref
+set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
+printf 'XXXXXXXX' | dd of=c.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4) + 44 + 100)) \
+	conv=notrunc 2>/dev/null
+$P --source decoder:c.fwht --heap system --frames 30 --verify --table none 2>vercorrupt.err
+echo "rc-vercorrupt=$? lines-vercorrupt=$(wc -l <vercorrupt.err)"
+echo "left-ver=$(live)"
 $P --source decoder:s.fwht --heap system --frames 100000 --table none 2>decint.err &
 pid=$!
 caught $pid
@@ -142,7 +156,7 @@ check_rows() {
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out ./*.fwht p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
 	expect_rc "$k: the guest script ran" 0
@@ -194,12 +208,19 @@ for k in 6.12 6.1; do
 	done
 	expect_out "$k: --make-stream: vivid's frames through vicodec's encoder (status 0)" stdout '^rc-make=0$'
 	expect_out "$k: ... says what it made" make.out \
-		'^s.fwht: 24 frames 640x480 XBGR32 from vivid-000-vid-cap, FWHT by vicodec-stateful-encoder, [0-9]+ bytes$'
+		'^s.fwht: 24 frames 640x480 XBGR32 from vivid-000-vid-cap, FWHT by vicodec-stateful-encoder, [0-9]+ bytes; its reference decode by vicodec-stateful-decoder in s.fwht.ref$'
 	expect_out "$k: decoder:s.fwht through system, reserved and drm-dumb:vkms (status 0)" stdout '^rc-dec=0$'
 	check_rows "$k: decoder" d "$k: ... $FRAMES decoded frames from each, 0 bytes mapped"
 	expect_out "$k: ... decode_latency rows, no rate" d.csv \
 		',pipeline,system,dma-heap,1228800,decode_latency,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,ns,'
 	expect_out "$k: ... nothing left" stdout '^left-dec=0$'
+	expect_out "$k: --verify: every frame shown matches the reference decode (status 0)" stdout '^rc-ver=0$'
+	expect_out "$k: ... verified_frames rows, all 30" v.csv \
+		',pipeline,reserved,dma-heap,1228800,verified_frames,.*,frames,1,30,'
+	expect_out "$k: --verify on a stream with frame 1 damaged: status 1" stdout '^rc-vercorrupt=1 '
+	expect_out "$k: ... naming the frame and both CRCs" vercorrupt.err \
+		'^error: pipeline on system, size 1200K: --verify: stream frame 1 \(frame 1 decoded\) shown with CRC 0x[0-9a-f]{8}, its reference decode.s is 0x[0-9a-f]{8}$'
+	expect_out "$k: ... nothing left" stdout '^left-ver=0$'
 	expect_out "$k: SIGINT mid-decode: status 130" stdout '^rc-decint=130$'
 	expect_out "$k: ... nothing left" stdout '^left-decint=0$'
 	expect_out "$k: SIGINT while making a stream: status 130, no file, no temporary" stdout \
