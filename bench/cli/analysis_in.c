@@ -212,6 +212,7 @@ struct dhb_cmp_obs ain_obs(const struct ain_row *a)
 		.params = a->row->params ? a->row->params : "",
 		.unit = a->row->unit,
 		.run = a->run_key,
+		.boot = a->run->boot_id,
 		.value = a->row->stats.p50,
 		.timer_overhead_ns = a->timer_overhead_ns,
 	};
