@@ -61,6 +61,11 @@ print(sorted({(r["n_base"], r["boots_base"], r["boots_new"]) for r in csv.DictRe
               if r["metric"] == "alloc_latency"}))') ||
 	fail "compare of a repeated run failed"
 [ "$n" = "[('3', '1', '1')]" ] || fail "compare: want 3 run-level medians a side from 1 boot, got $n"
+n=$("$BIN" compare --format csv r.csv,r.json r.csv | python3 -c '
+import csv, sys
+print(sorted({(r["n_base"], r["n_new"]) for r in csv.DictReader(sys.stdin)
+              if r["metric"] == "alloc_latency"}))') || fail "compare of a run's CSV and JSON failed"
+[ "$n" = "[('3', '3')]" ] || fail "compare: a run's CSV and JSON given together count once, got $n"
 out=$("$BIN" compare r.json r.json) || fail "compare's table of a repeated run failed"
 [[ $out == *"tested keys have fewer boots than run-level medians on a side"* ]] ||
 	fail "compare's table does not say that the runs come from one boot: $out"
