@@ -442,10 +442,13 @@ struct dhb_det_params {
  * @detected: trials whose shifted key was found as a regression.
  * @false_alarms: verdicts other than "no change" on keys that were not shifted.
  * @null_tests: keys judged that were not shifted (false_alarms' denominator).
+ * @floor_trials: trials whose shifted key's shift (at its pool's median) is no larger than the
+ *                timer rule's floor (timer_factor x its timer overhead): no verdict can find it.
+ * @floor_detected: of @detected, those trials.
  */
 struct dhb_det_family {
 	char *name;
-	size_t keys, trials, detected, false_alarms, null_tests;
+	size_t keys, trials, detected, false_alarms, null_tests, floor_trials, floor_detected;
 };
 
 struct dhb_det_priv;
