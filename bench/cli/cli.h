@@ -20,7 +20,8 @@
 	X(compare)          \
 	X(track)            \
 	X(calibrate)        \
-	X(plot)
+	X(plot)             \
+	X(recommend)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 
