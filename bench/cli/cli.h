@@ -21,6 +21,7 @@
 	X(track)            \
 	X(calibrate)        \
 	X(plot)             \
+	X(report)           \
 	X(recommend)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;

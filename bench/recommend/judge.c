@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhb/backend.h"
 #include "dhb/size.h"
 #include "rec_priv.h"
 
@@ -146,6 +147,7 @@ static int judge(struct dhb_rec *r, struct rec_use *u, char *err, size_t errlen)
 {
 	size_t n, i, j, runs, ranked = 0, with_rows = 0;
 	const char **heaps = all_heaps(r, &n);
+	const struct dhb_backend_ops *ops;
 	const struct dhb_rec_source *s;
 	char size[32];
 
@@ -167,7 +169,8 @@ static int judge(struct dhb_rec *r, struct rec_use *u, char *err, size_t errlen)
 		v->p50 = median_p50(r, heaps[i], &u->ev, &runs);
 		if (!isnan(v->p50) && strcmp(heaps[i], "malloc"))
 			with_rows++;
-		if (strcmp(b, "dma-heap")) {
+		ops = dhb_backend_find(b);
+		if (!ops || !(ops->caps & DHB_CAP_HEAP_NODE)) {
 			v->stage = "backend";
 			snprintf(v->reason, sizeof(v->reason),
 				 "not a dma-buf heap (%s): no /dev/dma_heap node to alias",

@@ -426,6 +426,22 @@ MATRIX
 	fi
 fi
 
+# --- report: paths checked first, no rows, a bad matrix; nothing written --------------------
+if [ -f good.csv ]; then
+	head -1 good.csv >empty.csv
+	bad "report: no --output" 2 '--output FILE is required' report good.csv
+	bad "report: a results file with no rows" 2 'empty.csv: no rows' \
+		report --output r.html empty.csv
+	bad "report: a missing results file" 2 'missing.csv: No such file' \
+		report --output r.html missing.csv
+	bad "report: the output is a directory" 2 '--output sub: Is a directory' \
+		report --output sub good.csv
+	bad "report: a matrix that is not list's" 2 '--matrix good.csv: not JSON' \
+		report --matrix good.csv --output r.html good.csv
+	bad "report: the output is the results file" 2 'the same file' \
+		report --output good.csv good.csv
+fi
+
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
 if ! command -v valgrind >/dev/null; then
 	skip "valgrind cases" "no valgrind"

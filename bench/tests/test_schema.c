@@ -7,6 +7,7 @@
 
 #include "dhb/frag.h"
 #include "dhb/recommend.h"
+#include "dhb/report.h"
 #include "dhb/stats.h"
 #include "doctable.h"
 #include "testsink.h"
@@ -207,5 +208,19 @@ Test(schema, manifest_doc_matches_writer)
 	for (i = 0; i < n; i++)
 		cr_assert_str_eq(dhb_rec_manifest_key(i), names[i], "key %zu: writer %s, doc %s", i,
 				 dhb_rec_manifest_key(i), names[i]);
+	free(doc);
+}
+
+/* The flags the report explains are the flags SCHEMA.md documents, in the same order. */
+Test(schema, report_flags_match_doc)
+{
+	char *doc = read_doc(), *names[MAX_COLS];
+	size_t n, i;
+
+	n = doc_table(doc, DHB_SCHEMA_MD, "flags", names);
+	cr_assert_eq(n, dhb_report_nflags(), "report explains %zu flags, SCHEMA.md %zu",
+		     dhb_report_nflags(), n);
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(dhb_report_flag(i), names[i]);
 	free(doc);
 }

@@ -17,8 +17,8 @@
  * A use is one kind of buffer: the devices that touch it and whether the CPU reads or writes it
  * (dhb_rec_add_use() documents the spelling). For each use, every source of the inputs is
  * judged in three steps, and the first that fails is the reason it is rejected:
- *   1. it must be a dma-buf heap (its rows' backend, or the matrix's, is "dma-heap"): only a
- *      heap has a node under /dev/dma_heap/ that an alias can name;
+ *   1. it must be a dma-buf heap (its backend, from the matrix or its rows, has
+ *      DHB_CAP_HEAP_NODE): only a heap has a node under /dev/dma_heap/ that an alias can name;
  *   2. every device (queue) of the use must have imported its buffer in the matrix
  *      (`list --matrix --json`): a refusal or a pair that could not be tried rejects it, with
  *      the matrix's step, errno and reason; so does a device the matrix never tried it on;
@@ -29,7 +29,7 @@
  * The heaps left are ranked by that p50 (higher bandwidth, lower latency first); the first is
  * chosen, and the evidence is its p50, the runner-up's and their ratio (the winner's advantage,
  * >= 1). Every other heap is rejected with the step that rejected it, or as slower than the
- * chosen one by its own ratio. A use no heap passes is -ESRCH: dhb_rec_use_why() says why.
+ * chosen one by its own ratio. A use no heap passes is -ESRCH: dhb_rec_write_text() says why.
  * Contiguity and caching come from the matrix's sources (their properties) and are reported;
  * what the devices need of them shows in their import results, never in a heap's name.
  */
