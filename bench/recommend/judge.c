@@ -223,7 +223,7 @@ static int judge(struct dhb_rec *r, struct rec_use *u, char *err, size_t errlen)
 	for (i = 1; i < ranked; i++)
 		snprintf(u->v[i].reason, sizeof(u->v[i].reason),
 			 "%s %s p50 %.*f %s at %s, %.3gx %s than %s", u->ev.test, u->ev.metric,
-			 u->v[i].p50 >= 1e5 ? 0 : 2, u->v[i].p50, u->ev.unit, size,
+			 u->v[i].p50 >= 1e4 ? 0 : 2, u->v[i].p50, u->ev.unit, size,
 			 advantage(&u->ev, u->ev.p50, u->v[i].p50),
 			 u->ev.higher_better ? "lower" : "slower", u->heap);
 	return 0;

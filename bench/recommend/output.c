@@ -245,10 +245,10 @@ void dhb_rec_write_rules(const struct dhb_rec *r, FILE *fp)
 	}
 }
 
-/* A figure for people: whole numbers past 10^5, else 6 significant digits. */
+/* A figure for people: whole numbers from 10^4, else two decimals. */
 static const char *fig(double v, char *buf, size_t len)
 {
-	snprintf(buf, len, fabs(v) >= 1e5 ? "%.0f" : "%.6g", v);
+	snprintf(buf, len, fabs(v) >= 1e4 ? "%.0f" : "%.2f", v);
 	return buf;
 }
 
