@@ -142,15 +142,23 @@ static void identity(FILE *fp, const struct dhb_results *res)
 		{"repetition", rep},
 		{"rows", NULL},
 	};
+	struct dhb_kv *env;
 	char rows[32];
+	size_t i, n = 0;
 
 	snprintf(cma, sizeof(cma), "%lld", (long long)r->cma_bytes);
 	snprintf(rep, sizeof(rep), "%llu", (unsigned long long)r->repetition);
 	snprintf(rows, sizeof(rows), "%zu", res->n_rows);
 	kv[9].value = rows;
 	dhb_report_kv(fp, "Run", kv, sizeof(kv) / sizeof(kv[0]));
-	if (s->n_environment)
-		dhb_report_kv(fp, "Environment", s->environment, s->n_environment);
+	env = calloc(s->n_environment + 1, sizeof(*env));
+	for (i = 0; env && i < s->n_environment; i++) {
+		if (strncmp(s->environment[i].key, "skip.", 5)) /* those go to "Skipped" */
+			env[n++] = s->environment[i];
+	}
+	if (n)
+		dhb_report_kv(fp, "Environment", env, n);
+	free(env);
 	if (s->n_settings)
 		dhb_report_kv(fp, "Settings", s->settings, s->n_settings);
 }
