@@ -10,7 +10,7 @@
 static const char style[] =
 	"body{font-family:sans-serif;margin:1.5em;max-width:1200px;color:#222}"
 	"h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}"
-	"table{border-collapse:collapse;font-size:.9em}"
+	"table{border-collapse:collapse;font-size:.9em;display:block;overflow-x:auto}"
 	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
 	"th{background:#f0f0f0}pre{font-size:.8em;overflow-x:auto;background:#fafafa;"
 	"padding:.5em;border:1px solid #eee}"
