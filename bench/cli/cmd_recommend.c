@@ -203,7 +203,7 @@ static int recommend(const struct rec_settings *s, const struct dhb_opts_line *l
 	if (ret >= 0)
 		goto out;
 	ret = dhb_rec_run(r, err, sizeof(err));
-	if (ret == -ENODATA || ret == -ENOMEM) {
+	if (ret == -ENODATA || ret == -EINVAL || ret == -ENOMEM) {
 		ret = ret == -ENOMEM ? DHB_EXIT_FAIL : usage_error(err);
 		goto out;
 	}

@@ -234,6 +234,13 @@ int dhb_rec_run(struct dhb_rec *r, char *err, size_t errlen)
 	int ret, worst = 0;
 	size_t i;
 
+	if (r->mixed) {
+		snprintf(err, errlen,
+			 "rows of more than one board or kernel: a recommendation is for "
+			 "one board and kernel (give one's results)");
+		return -EINVAL;
+	}
+
 	for (i = 0; i < r->nuses; i++) {
 		ret = judge(r, &r->uses[i], err, errlen);
 		if (ret == -ENOMEM || ret == -ENODATA)

@@ -44,6 +44,7 @@ struct dhb_rec {
 	char *tool_version, *git_rev, *timestamp, *hostname, *board, *kernel;
 	struct dhb_run_info run;
 	bool have_run;
+	bool mixed; /* rows of more than one board or kernel */
 	bool have_matrix;
 	char *matrix_board, *matrix_kernel;
 	uint64_t matrix_size;

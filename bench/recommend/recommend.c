@@ -113,6 +113,9 @@ int dhb_rec_add_row(struct dhb_rec *r, const struct dhb_run_info *run, const str
 {
 	struct rec_row *x;
 
+	if (r->have_run && (strcmp(r->board, run->board ? run->board : "") ||
+			    strcmp(r->kernel, run->kernel ? run->kernel : "")))
+		r->mixed = true;
 	if (set_str(&r->tool_version, run->tool_version) || set_str(&r->git_rev, run->git_rev) ||
 	    set_str(&r->timestamp, run->timestamp) || set_str(&r->hostname, run->hostname) ||
 	    set_str(&r->board, run->board) || set_str(&r->kernel, run->kernel))

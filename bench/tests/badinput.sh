@@ -413,6 +413,8 @@ MATRIX
 		recommend --use cpu-write --size 3M --rules out.rules good.csv
 	bad "recommend: the manifest is a directory" 2 '--manifest sub: Is a directory' \
 		recommend --use cpu-read --manifest sub good.csv
+	bad "recommend: rows of two kernels" 2 'more than one board or kernel' \
+		recommend --use cpu-read --size 4K good.csv,kernel2.csv
 	bad "recommend: the same alias for two uses" 2 'alias a is already the alias' \
 		recommend --use a:cpu-read,a:cpu-write good.csv
 	bad "recommend: a use no heap can serve (status 3, nothing written)" 3 \

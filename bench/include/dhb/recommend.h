@@ -196,8 +196,9 @@ int dhb_rec_add_use(struct dhb_rec *r, const char *spec, char *err, size_t errle
  * @err: on failure, one line.
  * @errlen: size of @err.
  *
- * Return: 0 when every use has a heap; -ESRCH when one has none (dhb_rec_use_why());
- * -ENODATA when no heap has rows of a use's metric at all (@err says which); -ENOMEM.
+ * Return: 0 when every use has a heap; -ESRCH when one has none (dhb_rec_write_text() says
+ * why); -ENODATA when no heap has rows of a use's metric at all, -EINVAL for rows of more than
+ * one board or kernel (@err says which); -ENOMEM.
  */
 int dhb_rec_run(struct dhb_rec *r, char *err, size_t errlen);
 
