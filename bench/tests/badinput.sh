@@ -460,6 +460,9 @@ if ! command -v valgrind >/dev/null; then
 	skip "valgrind cases" "no valgrind"
 elif grep -q __asan_init "$BIN"; then
 	skip "valgrind cases" "a sanitizer build"
+elif [ "$(od -An -tx1 -j18 -N2 "$BIN")" != "$(od -An -tx1 -j18 -N2 /proc/self/exe)" ]; then
+	# ELF e_machine: a cross build (scripts/test --arm64) runs under qemu-user, not valgrind.
+	skip "valgrind cases" "a build for another architecture"
 else
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
 	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \
