@@ -189,24 +189,6 @@ static int summary(FILE *fp, const struct dhb_results *res)
 	return ret;
 }
 
-/*
- * @params without the source's picture (geom=WxH@FOURCC), as the summary tables do: a source's
- * picture follows the size, so its rows belong in the figure of the sources without one.
- */
-static const char *no_geom(const char *params, char *buf, size_t len)
-{
-	const char *g = params ? strstr(params, "geom=") : NULL, *end;
-
-	if (!g || (g != params && g[-1] != ';'))
-		return params;
-	end = strchr(g, ';');
-	if (end)
-		snprintf(buf, len, "%.*s%s", (int)(g - params), params, end + 1);
-	else
-		snprintf(buf, len, "%.*s", g > params ? (int)(g - params - 1) : 0, params);
-	return buf;
-}
-
 /* Every row into the plot session, the pictures' params left out. */
 static int add_rows(struct dhb_plot *p, const struct dhb_results *res)
 {
@@ -217,7 +199,8 @@ static int add_rows(struct dhb_plot *p, const struct dhb_results *res)
 	for (i = 0; i < res->n_rows && !ret; i++) {
 		struct dhb_row row = res->rows[i].row;
 
-		row.params = no_geom(row.params, params, sizeof(params));
+		/* as the summary tables: a picture's rows in the figure of its size */
+		row.params = dhb_summary_no_geom(row.params, params, sizeof(params));
 		ret = dhb_plot_add_row(p, &res->rows[i].run, &row, "");
 	}
 	return ret;
