@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis_in.h"
 #include "cli.h"
 #include "dhb/exit.h"
 #include "dhb/opts.h"
@@ -41,13 +42,7 @@ static const struct dhb_opt report_opts[] = {
 	 .off = OFF(matrix),
 	 .complete = DHB_COMPLETE_FILE,
 	 .help = "the output of list --matrix --json, shown as the compatibility matrix"},
-	{.name = "scripts",
-	 .metavar = "DIR",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(scripts),
-	 .def_text = "plots/ of the source tree, or the installed ones",
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "the gnuplot scripts to draw with"},
+	AIN_OPT_SCRIPTS(struct report_settings, scripts),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 
