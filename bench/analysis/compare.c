@@ -12,7 +12,7 @@
 /* One observation, its strings in one allocation. */
 struct obs {
 	char *key; /* board, test, heap, backend, size, metric, params joined by \x1f */
-	const char *unit, *run;
+	const char *unit, *run, *boot;
 	uint64_t size;
 	double v, tov;
 	int side;
@@ -76,7 +76,8 @@ int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o)
 	}
 	k = dhb_cmp_make_key(o);
 	x = &p->o[p->n];
-	if (!k || asprintf(&x->key, "%s%c%s%c%s", k, 0, o->unit, 0, o->run) < 0) {
+	if (!k || asprintf(&x->key, "%s%c%s%c%s%c%s", k, 0, o->unit, 0, o->run, 0,
+			   o->boot ? o->boot : "") < 0) {
 		free(k);
 		return -ENOMEM;
 	}
@@ -84,6 +85,7 @@ int dhb_cmp_add(struct dhb_cmp *c, int side, const struct dhb_cmp_obs *o)
 	/* the key's parts: board \x1f test \x1f ...; split a copy at the separators */
 	x->unit = x->key + strlen(x->key) + 1;
 	x->run = x->unit + strlen(x->unit) + 1;
+	x->boot = x->run + strlen(x->run) + 1;
 	x->size = o->size_bytes;
 	x->v = o->value;
 	x->tov = o->timer_overhead_ns;
@@ -237,6 +239,30 @@ static size_t values(const struct dhb_cmp_priv *p, const struct group *g, int si
 	return n;
 }
 
+/*
+ * The boots side @side of group @g comes from: distinct known boot_ids among its finite values
+ * (a key has a few dozen runs at most), 0 when none is known.
+ */
+static size_t boots(const struct dhb_cmp_priv *p, const struct group *g, int side)
+{
+	size_t i, j, n = 0, end = g->first + g->n_base + g->n_new;
+
+	for (i = g->first; i < end; i++) {
+		const struct obs *x = &p->o[i];
+
+		if (x->side != side || !isfinite(x->v) || !*x->boot)
+			continue;
+		for (j = g->first; j < i; j++) {
+			const struct obs *y = &p->o[j];
+
+			if (y->side == side && isfinite(y->v) && !strcmp(y->boot, x->boot))
+				break;
+		}
+		n += j == i;
+	}
+	return n;
+}
+
 /* The values of side @side of @g divided by the same run's value in floor group @f. */
 static size_t rel_values(const struct dhb_cmp_priv *p, const struct group *g, const struct group *f,
 			 int side, double *v)
@@ -326,6 +352,8 @@ static int compute_group(struct dhb_cmp *c, size_t i, double *a, double *b)
 
 	r->n_base = na = values(p, g, 0, a);
 	r->n_new = nb = values(p, g, 1, b);
+	r->boots_base = boots(p, g, 0);
+	r->boots_new = boots(p, g, 1);
 	r->base = dhb_median(a, na);
 	r->new = dhb_median(b, nb);
 	test_pair(c, a, na, b, nb, &r->ratio, &r->ci_low, &r->ci_high, &r->p);

@@ -20,6 +20,8 @@ enum col_id {
 	C_DIRECTION,
 	C_NBASE,
 	C_NNEW,
+	C_BOOTSBASE,
+	C_BOOTSNEW,
 	C_BASE,
 	C_NEW,
 	C_RATIO,
@@ -54,6 +56,8 @@ static const struct dhb_out_col columns[] = {
 	[C_DIRECTION] = {"better", DHB_OUT_TEXT},
 	[C_NBASE] = {"n_base", DHB_OUT_NUM},
 	[C_NNEW] = {"n_new", DHB_OUT_NUM},
+	[C_BOOTSBASE] = {"boots_base", DHB_OUT_NUM},
+	[C_BOOTSNEW] = {"boots_new", DHB_OUT_NUM},
 	[C_BASE] = {"base_median", DHB_OUT_NUM},
 	[C_NEW] = {"new_median", DHB_OUT_NUM},
 	[C_RATIO] = {"ratio", DHB_OUT_NUM},
@@ -112,6 +116,8 @@ static const char *cell(const void *ctx, size_t row, size_t i, char *buf, size_t
 		[C_SIZE] = (double)r->size_bytes,
 		[C_NBASE] = (double)r->n_base,
 		[C_NNEW] = (double)r->n_new,
+		[C_BOOTSBASE] = r->boots_base ? (double)r->boots_base : NAN,
+		[C_BOOTSNEW] = r->boots_new ? (double)r->boots_new : NAN,
 		[C_BASE] = r->base,
 		[C_NEW] = r->new,
 		[C_RATIO] = r->ratio,
@@ -198,6 +204,30 @@ static void table_rows(const struct dhb_cmp *c, bool all, bool counter, size_t c
 		count[DHB_VERDICT_NONE]);
 }
 
+/* Says how many tested keys rest on fewer boots than run-level medians (run --repeat passes). */
+static void one_boot_note(const struct dhb_cmp *c, FILE *fp)
+{
+	const struct dhb_cmp_result *r;
+	size_t i, few = 0, tested = 0;
+
+	for (i = 0; i < c->n_results; i++) {
+		r = &c->results[i];
+		if (r->counter || isnan(r->p))
+			continue;
+		tested++;
+		if ((r->boots_base && r->boots_base < r->n_base) ||
+		    (r->boots_new && r->boots_new < r->n_new))
+			few++;
+	}
+	if (few)
+		fprintf(fp,
+			"%zu of %zu tested keys have fewer boots than run-level medians on a side "
+			"(passes of run --repeat in one boot: boot-to-boot variation is not in "
+			"their "
+			"test; see boots_base, boots_new)\n",
+			few, tested);
+}
+
 static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char *lb, const char *ln)
 {
 	size_t count[4] = {0}, counters[4] = {0};
@@ -217,6 +247,7 @@ static void write_table(const struct dhb_cmp *c, bool all, FILE *fp, const char 
 		"\nrel: the ratio of each run's value over the same run's floor; *: tested on the "
 		"raw samples of one run a side (weaker evidence: repeat runs)\n\n");
 	table_rows(c, all, false, count, fp);
+	one_boot_note(c, fp);
 	fprintf(fp, "\ncounter rows (METRIC.EVENT, their own families; they explain the metrics "
 		    "above and do not set the exit status):\n\n");
 	table_rows(c, all, true, counters, fp);

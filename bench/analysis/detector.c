@@ -68,7 +68,9 @@ int dhb_det_add(struct dhb_det *d, const struct dhb_cmp_obs *o)
 		return -ENOMEM;
 	}
 	x->v = o->value;
-	x->tov = o->timer_overhead_ns;
+	x->tov = strcmp(o->unit, "ns")
+			 ? NAN
+			 : o->timer_overhead_ns; /* the rule is for ns, as compare's */
 	x->higher_better = !strcmp(o->unit, "MB/s");
 	p->n++;
 	return 0;
@@ -102,7 +104,7 @@ static double normal(uint64_t *s)
 struct dkey {
 	const double *pool;
 	size_t n;
-	double h, tov;
+	double h, tov, med;
 	bool higher_better;
 };
 
@@ -142,7 +144,7 @@ static int trial(const struct dhb_det *d, const struct dkey *k, size_t nk, size_
 {
 	size_t r = d->params.repetitions, i;
 	double a[64], b[64], f, ma, mb;
-	bool over;
+	bool over, below;
 	int ret;
 
 	for (i = 0; i < nk; i++) {
@@ -158,6 +160,10 @@ static int trial(const struct dhb_det *d, const struct dkey *k, size_t nk, size_
 		diff[i] = fabs(mb - ma);
 	}
 	ret = dhb_adjust_p(p, nk, d->params.cmp.adjust);
+	/* a shift no larger than the timer rule's floor cannot be found, whatever the spread */
+	f = k[shifted].higher_better ? 1 - 1 / (1 + d->params.shift) : d->params.shift;
+	below = isfinite(k[shifted].tov) &&
+		k[shifted].med * f <= d->params.cmp.timer_factor * k[shifted].tov;
 	for (i = 0; i < nk && !ret; i++) {
 		over = isnan(k[i].tov) || diff[i] > d->params.cmp.timer_factor * k[i].tov;
 		if (p[i] < d->params.cmp.alpha && fabs(ratio[i] - 1) >= d->params.cmp.min_effect &&
@@ -165,11 +171,12 @@ static int trial(const struct dhb_det *d, const struct dkey *k, size_t nk, size_
 			if (i != shifted)
 				fr->false_alarms++;
 			else if ((ratio[i] > 1) != k[i].higher_better)
-				fr->detected++;
+				fr->detected++, fr->floor_detected += below;
 		}
 	}
 	fr->null_tests += nk - 1;
 	fr->trials++;
+	fr->floor_trials += below;
 	return ret;
 }
 
@@ -185,7 +192,11 @@ static size_t family_keys(const struct dhb_det_priv *p, size_t first, size_t end
 		m = j - i;
 		if (m < 3)
 			continue;
-		k[nk] = (struct dkey){vals + i, m, bandwidth(vals + i, m), p->o[i].tov,
+		k[nk] = (struct dkey){vals + i,
+				      m,
+				      bandwidth(vals + i, m),
+				      p->o[i].tov,
+				      dhb_median(vals + i, m),
 				      p->o[i].higher_better};
 		for (; i < j; i++) /* the largest timer overhead of the key's runs */
 			if (isfinite(p->o[i].tov) && !(p->o[i].tov <= k[nk].tov))
@@ -259,6 +270,8 @@ void dhb_det_total(const struct dhb_det *d, struct dhb_det_family *all)
 		all->detected += d->families[i].detected;
 		all->false_alarms += d->families[i].false_alarms;
 		all->null_tests += d->families[i].null_tests;
+		all->floor_trials += d->families[i].floor_trials;
+		all->floor_detected += d->families[i].floor_detected;
 	}
 }
 
@@ -289,6 +302,8 @@ enum {
 	D_TRIALS,
 	D_POWER,
 	D_DETECTED,
+	D_FLOOR_TRIALS,
+	D_POWER_ABOVE,
 	D_FA_RATE,
 	D_FA,
 	D_NULL
@@ -303,6 +318,8 @@ static const struct dhb_out_col det_columns[] = {
 	[D_TRIALS] = {"trials", DHB_OUT_NUM},
 	[D_POWER] = {"power", DHB_OUT_NUM},
 	[D_DETECTED] = {"detected", DHB_OUT_NUM},
+	[D_FLOOR_TRIALS] = {"trials_below_floor", DHB_OUT_NUM},
+	[D_POWER_ABOVE] = {"power_above_floor", DHB_OUT_NUM},
 	[D_FA_RATE] = {"false_alarm_rate", DHB_OUT_NUM},
 	[D_FA] = {"false_alarms", DHB_OUT_NUM},
 	[D_NULL] = {"null_tests", DHB_OUT_NUM},
@@ -357,6 +374,9 @@ static const char *det_cell(const void *ctx, size_t i, size_t j, char *buf, size
 		[D_TRIALS] = (double)f->trials,
 		[D_POWER] = ratio(f->detected, f->trials),
 		[D_DETECTED] = (double)f->detected,
+		[D_FLOOR_TRIALS] = (double)f->floor_trials,
+		[D_POWER_ABOVE] =
+			ratio(f->detected - f->floor_detected, f->trials - f->floor_trials),
 		[D_FA_RATE] = ratio(f->false_alarms, f->null_tests),
 		[D_FA] = (double)f->false_alarms,
 		[D_NULL] = (double)f->null_tests,
@@ -378,8 +398,9 @@ static void det_table_line(const struct dhb_det *d, const struct dhb_det_family 
 {
 	int blen;
 
-	fprintf(fp, "%-34s %5zu %4zu %6zu %7.3f %9.4f\n", det_name(f, &blen), f->keys,
-		d->params.repetitions, f->trials, ratio(f->detected, f->trials),
+	fprintf(fp, "%-34s %5zu %4zu %6zu %7.3f %6zu %7.3f %9.4f\n", det_name(f, &blen), f->keys,
+		d->params.repetitions, f->trials, ratio(f->detected, f->trials), f->floor_trials,
+		ratio(f->detected - f->floor_detected, f->trials - f->floor_trials),
 		ratio(f->false_alarms, f->null_tests));
 }
 
@@ -395,8 +416,8 @@ void dhb_det_write(const struct dhb_det *d, bool csv, bool header, FILE *fp)
 		return;
 	}
 	if (header)
-		fprintf(fp, "%-34s %5s %4s %6s %7s %9s\n", "family (test/metric)", "keys", "reps",
-			"trials", "power", "false alarms");
+		fprintf(fp, "%-34s %5s %4s %6s %7s %6s %7s %9s\n", "family (test/metric)", "keys",
+			"reps", "trials", "power", "floor", "above", "false alarms");
 	for (i = 0; i < o.nrows; i++)
 		det_table_line(d, det_family(&x, i), fp);
 }

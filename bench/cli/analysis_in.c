@@ -160,20 +160,88 @@ int ain_load_samples(const char *cmd, const char *input, ain_sample_fn fn, void 
 	return !ret ? -1 : ret == -ENOMEM ? DHB_EXIT_FAIL : DHB_EXIT_USAGE;
 }
 
+/* A run of the files, and the file its rows are taken from. */
+struct run_source {
+	char key[512];
+	const struct dhb_results_source *src;
+};
+
+/*
+ * The file each run's rows are taken from: a run given twice (its CSV and its JSON, as run
+ * writes them) counts once, from its JSON, which also carries the run's environment (timer
+ * overhead); else from the first file that has it. Rows of one run are adjacent in a file.
+ */
+static struct run_source *run_sources(const struct dhb_results *res, size_t *n_out)
+{
+	struct run_source *v = NULL, *t;
+	size_t n = 0, cap = 0, i, j = 0;
+	char key[512];
+
+	for (i = 0; i < res->n_rows; i++) {
+		const struct dhb_results_row *r = &res->rows[i];
+
+		ain_run_key(key, sizeof(key), &r->run);
+		if (n && !strcmp(v[j].key, key) && v[j].src == r->source)
+			continue;
+		for (j = 0; j < n && strcmp(v[j].key, key); j++)
+			;
+		if (j < n) {
+			if (v[j].src->format != DHB_RESULTS_JSON &&
+			    r->source->format == DHB_RESULTS_JSON)
+				v[j].src = r->source;
+			continue;
+		}
+		if (n == cap) {
+			t = realloc(v, (cap ? cap * 2 : 16) * sizeof(*v));
+			if (!t) {
+				free(v);
+				return NULL;
+			}
+			v = t;
+			cap = cap ? cap * 2 : 16;
+		}
+		memcpy(v[n].key, key, sizeof(key));
+		v[n].src = r->source;
+		j = n++;
+	}
+	*n_out = n;
+	return v ? v : calloc(1, sizeof(*v));
+}
+
+/* Whether row @r comes from the file its run's rows are taken from (@j: a hint, updated). */
+static bool taken(const struct run_source *v, size_t n, const struct dhb_results_row *r,
+		  const char *key, size_t *j)
+{
+	if (*j >= n || strcmp(v[*j].key, key))
+		for (*j = 0; *j < n && strcmp(v[*j].key, key); (*j)++)
+			;
+	return *j < n && v[*j].src == r->source;
+}
+
 static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
 {
+	struct run_source *runs = NULL;
 	struct dhb_results res;
 	struct ain_row a;
 	char key[512];
-	size_t i;
+	size_t i, n_runs = 0, j = 0;
 	int ret;
 
 	dhb_results_init(&res, 0);
 	ret = read_files(cmd, &res, input);
+	if (!ret) {
+		runs = run_sources(&res, &n_runs);
+		if (!runs) {
+			fprintf(stderr, "dmaheap-bench %s: out of memory\n", cmd);
+			ret = DHB_EXIT_FAIL;
+		}
+	}
 	for (i = 0; !ret && i < res.n_rows; i++) {
 		const struct dhb_results_row *r = &res.rows[i];
 
 		ain_run_key(key, sizeof(key), &r->run);
+		if (!taken(runs, n_runs, r, key, &j))
+			continue; /* the run's other file */
 		a = (struct ain_row){.run = &r->run, .row = &r->row, .run_key = key};
 		a.timer_overhead_ns = env_number(r->source, "timer_overhead_ns");
 		ret = fn(arg, &a);
@@ -184,6 +252,7 @@ static int load_files(const char *cmd, const char *input, ain_fn fn, void *arg)
 		fprintf(stderr, "dmaheap-bench %s: %s: no rows\n", cmd, input);
 		ret = DHB_EXIT_USAGE;
 	}
+	free(runs);
 	dhb_results_free(&res);
 	return ret ? ret : -1;
 }
@@ -212,6 +281,7 @@ struct dhb_cmp_obs ain_obs(const struct ain_row *a)
 		.params = a->row->params ? a->row->params : "",
 		.unit = a->row->unit,
 		.run = a->run_key,
+		.boot = a->run->boot_id,
 		.value = a->row->stats.p50,
 		.timer_overhead_ns = a->timer_overhead_ns,
 	};

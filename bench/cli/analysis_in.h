@@ -24,6 +24,14 @@
 		.off = offsetof(set, field), .def = DHB_DB_DEFAULT, .complete = DHB_COMPLETE_FILE, \
 		.help = help_                                                                      \
 	}
+/* --scripts DIR: the gnuplot scripts plot and report draw with. */
+#define AIN_OPT_SCRIPTS(set, field)                                                       \
+	{                                                                                 \
+		.name = "scripts", .metavar = "DIR", .type = DHB_OPT_STRING,              \
+		.off = offsetof(set, field),                                              \
+		.def_text = "plots/ of the source tree, or the installed ones",           \
+		.complete = DHB_COMPLETE_FILE, .help = "the gnuplot scripts to draw with" \
+	}
 #define AIN_OPT_FORMAT(set, field, choices_, help_)                                             \
 	{                                                                                       \
 		.name = "format", .metavar = "FMT", .type = DHB_OPT_CHOICE,                     \

@@ -22,7 +22,9 @@
 	X(track)            \
 	X(calibrate)        \
 	X(plot)             \
-	X(export)
+	X(export)           \
+	X(report)           \
+	X(recommend)
 
 #define DHB_COMMAND_DECLARE(n) extern const struct dhb_opts_cmd dhb_cmd_##n;
 

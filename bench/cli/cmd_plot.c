@@ -110,13 +110,7 @@ static const struct dhb_opt plot_opts[] = {
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(keep_data),
 	 .help = "also write each figure's data file (NAME.dat) for its script"},
-	{.name = "scripts",
-	 .metavar = "DIR",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(scripts),
-	 .def_text = "plots/ of the source tree, or the installed ones",
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "the gnuplot scripts to draw with"},
+	AIN_OPT_SCRIPTS(struct plot_settings, scripts),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
 

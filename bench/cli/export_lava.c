@@ -22,13 +22,14 @@ static int lava_name(struct export_seen *names, const char *path, char *out)
 	size_t len = strlen(path), keep;
 	int ret;
 
-	keep = LAVA_NAME_MAX - 9;
-	while (keep && path[keep - 1] == '.')
-		keep--; /* no empty component before the hash */
-	if (len <= LAVA_NAME_MAX)
+	if (len <= LAVA_NAME_MAX) {
 		snprintf(base, sizeof(base), "%s", path);
-	else
+	} else {
+		keep = LAVA_NAME_MAX - 9; /* < len: within the path */
+		while (keep && path[keep - 1] == '.')
+			keep--; /* no empty component before the hash */
 		snprintf(base, sizeof(base), "%.*s.%08x", (int)keep, path, export_hash(path));
+	}
 	for (k = 1;; k++) {
 		suffix[0] = '\0';
 		if (k > 1)

@@ -121,7 +121,7 @@ function(_dhb_libperf_from_source)
   set(out ${root}/out)
   file(SIZE ${tarball} size)
   file(TIMESTAMP ${tarball} mtime "%s" UTC)
-  set(key "${tarball} ${size} ${mtime} ${CMAKE_C_COMPILER}")
+  set(key "${tarball} ${size} ${mtime} ${CMAKE_C_COMPILER} ${CMAKE_AR} ${CMAKE_LINKER}")
   set(stamp_key "")
   if(EXISTS ${root}/stamp)
     file(READ ${root}/stamp stamp_key)
@@ -144,11 +144,19 @@ function(_dhb_libperf_from_source)
       return()
     endif()
     message(STATUS "libperf: building it statically with its own Makefile (log: ${root}/build.log)")
+    # A cross build (cmake/toolchain-*.cmake) names the target's architecture, archiver and linker:
+    # the tools' Makefiles otherwise take them from the host.
+    set(cross)
+    if(CMAKE_CROSSCOMPILING)
+      _dhb_srcarch(arch)
+      set(cross ARCH=${arch} AR=${CMAKE_AR} LD=${CMAKE_LINKER})
+    endif()
     # libperf's own flags (-Werror -Wall -fPIC -fvisibility=hidden ...), plus optimisation; the
     # project's warnings and sanitizers are for the project's code.
     execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=MAKEFLAGS --unset=MFLAGS
                             --unset=MAKELEVEL ${DHB_GNU_MAKE} -C ${src}/tools/lib/perf O=${out}/
-                            CC=${CMAKE_C_COMPILER} EXTRA_CFLAGS=-O2 ${out}/libperf.a ${out}/libapi.a
+                            CC=${CMAKE_C_COMPILER} ${cross} EXTRA_CFLAGS=-O2
+                            ${out}/libperf.a ${out}/libapi.a
                     RESULT_VARIABLE rc OUTPUT_FILE ${root}/build.log ERROR_FILE ${root}/build.log)
     if(NOT rc EQUAL 0)
       set(DHB_LIBPERF_WHY "built without libperf: building it from ${tarball} failed (${root}/build.log)"

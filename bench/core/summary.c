@@ -63,13 +63,9 @@ void dhb_summary_value(char *buf, size_t len, double v, const char *unit)
 	snprintf(buf, len, u && v < 100 ? "%.3g%s" : "%.0f%s", v, units[u]);
 }
 
-/*
- * @params without its picture (geom=...): a source's picture follows the size, so its rows
- * share the table of the sources without one.
- */
-static const char *no_geom(const char *params, char *buf, size_t len)
+const char *dhb_summary_no_geom(const char *params, char *buf, size_t len)
 {
-	const char *g = strstr(params, "geom="), *end;
+	const char *g = params ? strstr(params, "geom=") : NULL, *end;
 
 	if (!g || (g != params && g[-1] != ';'))
 		return params;
@@ -85,7 +81,7 @@ static bool same_params(const char *a, const char *b)
 {
 	char x[160], y[160];
 
-	return !strcmp(no_geom(a, x, sizeof(x)), no_geom(b, y, sizeof(y)));
+	return !strcmp(dhb_summary_no_geom(a, x, sizeof(x)), dhb_summary_no_geom(b, y, sizeof(y)));
 }
 
 static const struct dhb_stored_row *find(const struct dhb_row_store *s, const char *metric,
@@ -192,7 +188,7 @@ static void print_head(FILE *fp, const struct dhb_row_store *s, size_t h)
 	for (i = 0; i < s->n; i++) {
 		const struct dhb_stored_row *r = &s->v[i];
 
-		params = no_geom(r->params, buf, sizeof(buf));
+		params = dhb_summary_no_geom(r->params, buf, sizeof(buf));
 		if (strcmp(r->metric, heads[h].metric) || fnmatch(heads[h].params, params, 0))
 			continue;
 		for (j = 0; j < i; j++) {

@@ -441,11 +441,73 @@ if [ -f good.csv ]; then
 	fi
 fi
 
+# --- recommend: bad uses, files and paths, no rows for a use, a use no heap serves ---------
+if [ -f good.csv ]; then
+	cat >m.json <<'MATRIX'
+{"kernel": "6.12.117", "board": "b",
+ "sources": [{"name": "system", "backend": "dma-heap", "path": "/dev/dma_heap/system",
+              "properties": ["non-contiguous", "cached"]}],
+ "devices": [{"name": "cam0", "kind": "v4l2", "capabilities": "capture"}],
+ "matrix": {"size_bytes": 4096, "cells": [
+   {"source": "system", "device": "cam0", "queue": "capture", "result": "refused",
+    "step": "VIDIOC_QBUF", "errno": "EFAULT", "reason": "not contiguous"}]}}
+MATRIX
+	bad "recommend: no --use" 2 '--use is required' recommend good.csv
+	bad "recommend: an unknown use" 2 'scanner is neither a use' \
+		recommend --matrix m.json --use scanner good.csv
+	bad "recommend: a device without the matrix" 2 'give the matrix' \
+		recommend --use camera good.csv
+	bad "recommend: a role the matrix has no device of" 2 'the matrix has no display' \
+		recommend --matrix m.json --use display good.csv
+	bad "recommend: a missing results file" 2 'missing.csv: No such file' \
+		recommend --use cpu-read --manifest out.json missing.csv
+	bad "recommend: a missing matrix" 2 '--matrix nomatrix.json: No such file' \
+		recommend --use cpu-read --matrix nomatrix.json --manifest out.json good.csv
+	bad "recommend: a matrix that is not list's" 2 'good.csv: not JSON' \
+		recommend --use cpu-read --matrix good.csv --manifest out.json good.csv
+	bad "recommend: no rows for a use" 2 'no heap has a cpu write_bw row at 3M' \
+		recommend --use cpu-write --size 3M --rules out.rules good.csv
+	bad "recommend: the manifest is a directory" 2 '--manifest sub: Is a directory' \
+		recommend --use cpu-read --manifest sub good.csv
+	bad "recommend: rows of two kernels" 2 'more than one board or kernel' \
+		recommend --use cpu-read --size 4K good.csv,kernel2.csv
+	bad "recommend: the same alias for two uses" 2 'alias a is already the alias' \
+		recommend --use a:cpu-read,a:cpu-write good.csv
+	bad "recommend: a use no heap can serve (status 3, nothing written)" 3 \
+		'a use no heap can serve' \
+		recommend --use cpu-read --size 4K --manifest out.json --rules out.rules \
+		good.csv
+	if grep -q 'rejected memfd: not a dma-buf heap' "$OUT/stdout"; then
+		pass "recommend: says why each heap was rejected"
+	else
+		fail "recommend: says why each heap was rejected" "$(cat "$OUT/stdout")"
+	fi
+fi
+
+# --- report: paths checked first, no rows, a bad matrix; nothing written --------------------
+if [ -f good.csv ]; then
+	head -1 good.csv >empty.csv
+	bad "report: no --output" 2 '--output FILE is required' report good.csv
+	bad "report: a results file with no rows" 2 'empty.csv: no rows' \
+		report --output r.html empty.csv
+	bad "report: a missing results file" 2 'missing.csv: No such file' \
+		report --output r.html missing.csv
+	bad "report: the output is a directory" 2 '--output sub: Is a directory' \
+		report --output sub good.csv
+	bad "report: a matrix that is not list's" 2 '--matrix good.csv: not JSON' \
+		report --matrix good.csv --output r.html good.csv
+	bad "report: the output is the results file" 2 'the same file' \
+		report --output good.csv good.csv
+fi
+
 # A few cases under valgrind (not with a sanitizer build, which valgrind cannot run).
 if ! command -v valgrind >/dev/null; then
 	skip "valgrind cases" "no valgrind"
 elif grep -q __asan_init "$BIN"; then
 	skip "valgrind cases" "a sanitizer build"
+elif [ "$(od -An -tx1 -j18 -N2 "$BIN")" != "$(od -An -tx1 -j18 -N2 /proc/self/exe)" ]; then
+	# ELF e_machine: a cross build (scripts/test --arm64) runs under qemu-user, not valgrind.
+	skip "valgrind cases" "a build for another architecture"
 else
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
 	for args in "frag --trace /dev/zero" "frag --trace in.csv --csv in-sym.csv" \

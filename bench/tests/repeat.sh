@@ -57,15 +57,26 @@ out=$("$BIN" store add --db r.db r.json r.csv) || fail "store add of a repeated 
 [[ $out == *"3 new runs"* ]] || fail "store: want 3 runs: $out"
 n=$("$BIN" compare --format csv r.json r.json | python3 -c '
 import csv, sys
-print(sorted({r["n_base"] for r in csv.DictReader(sys.stdin) if r["metric"] == "alloc_latency"}))') ||
+print(sorted({(r["n_base"], r["boots_base"], r["boots_new"]) for r in csv.DictReader(sys.stdin)
+              if r["metric"] == "alloc_latency"}))') ||
 	fail "compare of a repeated run failed"
-[ "$n" = "['3']" ] || fail "compare: want 3 run-level medians a side, got $n"
+[ "$n" = "[('3', '1', '1')]" ] || fail "compare: want 3 run-level medians a side from 1 boot, got $n"
+n=$("$BIN" compare --format csv r.csv,r.json r.csv | python3 -c '
+import csv, sys
+print(sorted({(r["n_base"], r["n_new"]) for r in csv.DictReader(sys.stdin)
+              if r["metric"] == "alloc_latency"}))') || fail "compare of a run's CSV and JSON failed"
+[ "$n" = "[('3', '3')]" ] || fail "compare: a run's CSV and JSON given together count once, got $n"
+out=$("$BIN" compare r.json r.json) || fail "compare's table of a repeated run failed"
+[[ $out == *"tested keys have fewer boots than run-level medians on a side"* ]] ||
+	fail "compare's table does not say that the runs come from one boot: $out"
 out=$("$BIN" store add --db old.db old.csv r.json) || fail "store add of version 1 and 2 files failed"
 [[ $out == *"3 new runs"* ]] || fail "store: a run's version 1 CSV and its JSON are one run: $out"
 n=$("$BIN" compare --format csv old.csv r.csv | python3 -c '
 import csv, sys
-print(sorted({(r["n_base"], r["n_new"]) for r in csv.DictReader(sys.stdin) if r["metric"] == "alloc_latency"}))') ||
+print(sorted({(r["n_base"], r["n_new"], r["boots_base"], r["boots_new"])
+              for r in csv.DictReader(sys.stdin) if r["metric"] == "alloc_latency"}))') ||
 	fail "compare of a version 1 file against a version 2 file failed"
-[ "$n" = "[('3', '3')]" ] || fail "compare old.csv r.csv: want 3 run-level medians a side, got $n"
-pass "run --repeat 3: 3 runs told apart by timestamp and repetition, each row with its boot, stored and compared, as version 1 too"
+[ "$n" = "[('3', '3', '', '1')]" ] ||
+	fail "compare old.csv r.csv: want 3 run-level medians a side, boots unknown then 1, got $n"
+pass "run --repeat 3: 3 runs told apart by timestamp and repetition, each row with its boot, stored and compared (3 values from 1 boot), as version 1 too"
 finish

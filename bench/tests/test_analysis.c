@@ -418,6 +418,52 @@ Test(analysis, detector)
 	dhb_det_free(&d);
 }
 
+/* A shift below 3x the timer overhead cannot be found and is counted apart; MB/s keys never are. */
+Test(analysis, detector_floor)
+{
+	struct dhb_cmp_obs o = {.board = "b",
+				.test = "sync",
+				.heap = "system",
+				.backend = "dma-heap",
+				.metric = "sync_start_latency",
+				.params = "",
+				.unit = "ns",
+				.run = "r",
+				.timer_overhead_ns = 70};
+	struct dhb_det_params p = {.repetitions = 9, .shift = 0.10, .trials = 40, .seed = 7};
+	struct dhb_det_family all;
+	struct dhb_det d;
+	size_t k, i;
+
+	dhb_cmp_params_default(&p.cmp);
+	cr_assert_eq(dhb_det_init(&d, &p), 0);
+	for (k = 0; k < 4;
+	     k++) { /* 500, 1000, 2000 ns: 10 % is no more than 210 ns; 4000 ns is above */
+		o.size_bytes = 4096 << k;
+		for (i = 0; i < 9; i++) {
+			o.value = 500 * (double)(1 << k) * (1 + 0.001 * ((double)i - 4) / 4);
+			cr_assert_eq(dhb_det_add(&d, &o), 0);
+		}
+	}
+	o.metric = "memcpy_bw"; /* its own family, in MB/s: the timer rule is not its */
+	o.unit = "MB/s";
+	for (k = 0; k < 4; k++) {
+		o.size_bytes = 4096 << k;
+		for (i = 0; i < 9; i++) {
+			o.value = 100 * (1 + 0.001 * ((double)i - 4) / 4);
+			cr_assert_eq(dhb_det_add(&d, &o), 0);
+		}
+	}
+	cr_assert_eq(dhb_det_run(&d), 0);
+	cr_assert_eq(d.n_families, 2);
+	dhb_det_total(&d, &all);
+	cr_assert_eq(all.trials, 80);
+	cr_assert_eq(all.floor_trials, 30, "trials below the floor: %zu", all.floor_trials);
+	cr_assert_eq(all.floor_detected, 0);
+	cr_assert_eq(all.detected, 50, "power %zu/80", all.detected);
+	dhb_det_free(&d);
+}
+
 Test(analysis, detector_doc_columns_match_writer)
 {
 	char *doc = tu_slurp(DHB_COMPARE_MD), *names[32];

@@ -324,7 +324,7 @@ Test(opts, no_cap_on_the_number_of_options)
 	for (i = 0; i < 40; i++) {
 		static char arg[40][12];
 
-		snprintf(arg[i], sizeof(arg[i]), "--%s", names[i]);
+		snprintf(arg[i], sizeof(arg[i]), "--o%zu", i);
 		argv[2 * i] = arg[i];
 		argv[2 * i + 1] = vals[i];
 	}

@@ -6,12 +6,17 @@
 #include <string.h>
 
 #include "dhb/frag.h"
+#include "dhb/recommend.h"
+#include "dhb/report.h"
 #include "dhb/stats.h"
 #include "doctable.h"
 #include "testsink.h"
 
 #ifndef DHB_SCHEMA_MD
 #error "DHB_SCHEMA_MD (path of results/SCHEMA.md) must be defined by the build"
+#endif
+#ifndef DHB_MANIFEST_MD
+#error "DHB_MANIFEST_MD (path of results/MANIFEST.md) must be defined by the build"
 #endif
 #ifndef DHB_TRACE_MD
 #error "DHB_TRACE_MD (path of heaps-ref/TRACE.md) must be defined by the build"
@@ -187,4 +192,35 @@ Test(schema, frag_doc_matches_writer)
 	cr_assert_str_eq(first_line(csv), want, "writer and %s (CSV) differ", DHB_TRACE_MD);
 	free(csv);
 	free(want);
+}
+
+/* results/MANIFEST.md documents recommend's manifest: the same keys, order and version. */
+Test(schema, manifest_doc_matches_writer)
+{
+	char *doc = tu_slurp(DHB_MANIFEST_MD), *names[MAX_COLS], want[64];
+	size_t n, i;
+
+	snprintf(want, sizeof(want), "manifest version %d\n", DHB_REC_MANIFEST_VERSION);
+	cr_assert_not_null(strstr(doc, want), "%s does not document \"%s\"", DHB_MANIFEST_MD, want);
+	n = doc_table(doc, DHB_MANIFEST_MD, "manifest", names);
+	cr_assert_eq(n, dhb_rec_manifest_nkeys(), "writer has %zu keys, MANIFEST.md %zu",
+		     dhb_rec_manifest_nkeys(), n);
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(dhb_rec_manifest_key(i), names[i], "key %zu: writer %s, doc %s", i,
+				 dhb_rec_manifest_key(i), names[i]);
+	free(doc);
+}
+
+/* The flags the report explains are the flags SCHEMA.md documents, in the same order. */
+Test(schema, report_flags_match_doc)
+{
+	char *doc = read_doc(), *names[MAX_COLS];
+	size_t n, i;
+
+	n = doc_table(doc, DHB_SCHEMA_MD, "flags", names);
+	cr_assert_eq(n, dhb_report_nflags(), "report explains %zu flags, SCHEMA.md %zu",
+		     dhb_report_nflags(), n);
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(dhb_report_flag(i), names[i]);
+	free(doc);
 }

@@ -10,6 +10,7 @@
 REPO=$(cd "$LAB_D/../.." && pwd)
 REF_HEAP=0
 REF_BASE=0x40000000
+REF_BASE_SET=0
 REF_SIZE=128M
 REF_SIZE_SET=0
 REF_ARGS=()
@@ -23,7 +24,7 @@ ref_heap_arg() {
 	base)
 		[[ $value =~ ^(0x[0-9a-fA-F]+|[0-9]+|cma)$ ]] ||
 			usage_error "bad --ref-heap-arg base='$value' (a physical address such as 0x40000000, or cma)"
-		REF_BASE=$value
+		REF_BASE=$value REF_BASE_SET=1
 		;;
 	size)
 		[[ $value =~ ^[0-9]+[KMG]?$ ]] ||
@@ -48,7 +49,17 @@ ref_bytes() {
 
 # ref_heap_check: the region must lie inside the guest's memory and above its first 16 MiB.
 # Overlap with memory in use is the module's own check (it refuses to load and says why).
+# arm64 has no memmap= to reserve a region with: there the module takes its region from CMA.
 ref_heap_check() {
+	REF_CROSS=()
+	if [ "$LAB_ARCH" = arm64 ]; then
+		REF_CROSS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		if [ "$REF_HEAP" = 1 ] && [ "$REF_BASE" != cma ]; then
+			[ "$REF_BASE_SET" = 0 ] ||
+				usage_error "the arm64 lab cannot reserve a region at $REF_BASE (memmap= is x86's); use base=cma"
+			REF_BASE=cma
+		fi
+	fi
 	[ "$REF_HEAP" = 1 ] && [ "$REF_BASE" != cma ] || return 0
 	local base size
 	base=$((REF_BASE)) size=$(ref_bytes "$REF_SIZE")
@@ -80,7 +91,8 @@ ensure_ref_heap() {
 	# Built from a copy in the cache: make cannot work in a directory whose path has a space.
 	mkdir -p "$tmp/src"
 	if ! cp -r "$REPO/heaps-ref/module" "$REPO/heaps-ref/core" "$tmp/src/" ||
-		! PATH=$BUILD_PATH make -C "$tmp/src/module" KDIR="$KDIR/build" BUILD_DIR="$tmp" >"$log" 2>&1 ||
+		! PATH=$BUILD_PATH make -C "$tmp/src/module" KDIR="$KDIR/build" BUILD_DIR="$tmp" \
+			"${REF_CROSS[@]}" >"$log" 2>&1 ||
 		[ ! -f "$tmp/dhr_heap.ko" ]; then
 		rm -rf "$tmp"
 		why=$(grep -m1 -E 'error|Error' "$log" | cut -c1-160) || why=$(tail -n 1 "$log")

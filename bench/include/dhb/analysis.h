@@ -137,6 +137,7 @@ void dhb_cmp_params_default(struct dhb_cmp_params *p);
  * @params: params (key), "" when none.
  * @unit: its unit; one key has one unit.
  * @run: what identifies its run and repetition (floors pair on it).
+ * @boot: the boot that measured it (boot_id), "" or NULL when unknown.
  * @value: the median (p50 of the row).
  * @timer_overhead_ns: the run's timer overhead, NaN when unknown.
  */
@@ -150,6 +151,7 @@ struct dhb_cmp_obs {
 	const char *params;
 	const char *unit;
 	const char *run;
+	const char *boot;
 	double value;
 	double timer_overhead_ns;
 };
@@ -167,6 +169,8 @@ struct dhb_cmp_obs {
  * @higher_better: direction.
  * @n_base: base values.
  * @n_new: new values.
+ * @boots_base: the boots the base values come from (distinct boot_ids), 0 when unknown.
+ * @boots_new: likewise for the new values.
  * @base: median of the base values.
  * @new: median of the new values.
  * @ratio: @new / @base.
@@ -193,7 +197,7 @@ struct dhb_cmp_result {
 	uint64_t size_bytes;
 	const char *metric, *params, *unit;
 	bool higher_better;
-	size_t n_base, n_new;
+	size_t n_base, n_new, boots_base, boots_new;
 	double base, new, ratio, ci_low, ci_high, p, p_adj;
 	enum dhb_verdict verdict;
 	const char *floor;
@@ -438,10 +442,13 @@ struct dhb_det_params {
  * @detected: trials whose shifted key was found as a regression.
  * @false_alarms: verdicts other than "no change" on keys that were not shifted.
  * @null_tests: keys judged that were not shifted (false_alarms' denominator).
+ * @floor_trials: trials whose shifted key's shift (at its pool's median) is no larger than the
+ *                timer rule's floor (timer_factor x its timer overhead): no verdict can find it.
+ * @floor_detected: of @detected, those trials.
  */
 struct dhb_det_family {
 	char *name;
-	size_t keys, trials, detected, false_alarms, null_tests;
+	size_t keys, trials, detected, false_alarms, null_tests, floor_trials, floor_detected;
 };
 
 struct dhb_det_priv;

@@ -27,4 +27,16 @@ void dhb_summary_print(FILE *fp, const struct dhb_row_store *s);
  */
 void dhb_summary_value(char *buf, size_t len, double v, const char *unit);
 
+/**
+ * dhb_summary_no_geom() - @params without the source's picture (geom=WxH@FOURCC), as the
+ * summary tables key their rows: a source's picture follows the size, so its rows share the table
+ * (and the figure) of the sources without one.
+ * @params: the row's params, or NULL.
+ * @buf: room for the result when it differs from @params.
+ * @len: bytes at @buf.
+ *
+ * Return: @params when it has no picture, else @buf.
+ */
+const char *dhb_summary_no_geom(const char *params, char *buf, size_t len);
+
 #endif /* DHB_SUMMARY_H */
