@@ -352,6 +352,19 @@ static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dh
 	return 0;
 }
 
+/*
+ * --verify: a frame the decoder calls broken (V4L2_BUF_FLAG_ERROR) is a frame of the stream that
+ * did not decode as its reference did, so it fails the run although it is never shown.
+ */
+static int broken_verified(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	snprintf(ctx->reason, sizeof(ctx->reason),
+		 "--verify: stream frame %zu (frame %" PRIu64
+		 " decoded) not shown: %s flagged its decode as broken (V4L2_BUF_FLAG_ERROR)",
+		 (size_t)(f->pos % r->p->cfg->n_ref), f->pos, r->p->cfg->source->name);
+	return -EBADMSG;
+}
+
 static int pipeline_run_once(struct dhb_ctx *ctx)
 {
 	struct pipe_run *r = ctx->state;
@@ -375,6 +388,8 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 		ret = requeue_broken(ctx, r, f);
 		if (ret)
 			return ret;
+		if (p->cfg->ref_crc)
+			return broken_verified(ctx, r, f);
 	}
 	ret = p->sink.ops->queue(&p->sink, f);
 	if (ret) {
