@@ -499,6 +499,14 @@ size_t dhb_stage_decoder_frames(struct dhb_stage *s)
 	return d ? d->st.n : 0;
 }
 
+const struct dhb_fwht_stream *dhb_stage_decoder_stream(struct dhb_stage *s, const uint8_t **data)
+{
+	const struct decoder *d = dec_of(s);
+
+	*data = d ? d->data : NULL;
+	return d ? &d->st : NULL;
+}
+
 const struct dhb_stage_ops dhb_stage_decoder = {
 	.name = "decoder",
 	.latency_metric = "decode_latency",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhb/plan.h"
@@ -26,7 +27,7 @@
  *
  * so a buffer is never written while it is on screen. After the frame, outside its section, the
  * frame buffers' mappings in this process are measured (maps.c): the CPU bytes the frame could
- * have touched, 0 on this path. Teardown adds the run's frame rate, late and dropped frames,
+ * have touched, 0 on this path. Teardown adds the run's frame rate, CPU time per frame, late and dropped frames,
  * stops the source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers
  * removed, GEM handles closed) and frees the buffers: each exit path goes through it.
  */
@@ -44,6 +45,7 @@ enum {
 	M_LATE,
 	M_DROPPED,
 	M_VERIFIED,
+	M_CPU,
 	N_METRICS,
 };
 
@@ -63,6 +65,7 @@ static const struct {
 	[M_LATE] = {"late_frames", DHB_METRIC_COUNT, "frames"},
 	[M_DROPPED] = {"dropped_frames", DHB_METRIC_COUNT, "frames"},
 	[M_VERIFIED] = {"verified_frames", DHB_METRIC_COUNT, "frames"},
+	[M_CPU] = {"cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 };
 
 /*
@@ -96,7 +99,18 @@ struct pipe_run {
 	uint64_t late;
 	uint64_t dropped;
 	uint64_t verified;
+	uint64_t cpu;
 };
+
+/* The process's CPU time, ns (all its threads, user and system). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* A file's (st_dev, st_ino) into the list whose mappings count. */
 static void add_id(struct pipe_run *r, const struct stat *st)
@@ -371,7 +385,7 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	struct dhb_pipe *p = r->p;
 	struct dhb_frame *f = NULL, *done = NULL;
 	struct dhb_section sec;
-	uint64_t mapped;
+	uint64_t mapped, cpu0 = cpu_ns();
 	int ret;
 
 	dhb_section_begin(ctx, &sec);
@@ -405,6 +419,8 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 			goto out_stage_src;
 	}
 	dhb_section_end(ctx, &sec);
+	if (ctx->record)
+		r->cpu += cpu_ns() - cpu0;
 	dhb_section_record(ctx, r->m[M_FRAME], &sec);
 	record_frame(ctx, r, f);
 	ret = dhb_pipe_mapped_bytes(r->ids, r->n_ids, &mapped);
@@ -437,6 +453,7 @@ static void pipeline_teardown(struct dhb_ctx *ctx)
 						  (double)(r->last_flip - r->first_flip) +
 					  0.5));
 	if (r->flips) {
+		dhb_ctx_record(ctx, r->m[M_CPU], r->cpu / r->flips);
 		dhb_ctx_record(ctx, r->m[M_LATE], r->late);
 		dhb_ctx_record(ctx, r->m[M_DROPPED], r->dropped);
 		if (r->m[M_VERIFIED] >= 0)

@@ -204,6 +204,19 @@ extern const struct dhb_stage_ops dhb_stage_kms;
 size_t dhb_stage_decoder_frames(struct dhb_stage *s);
 
 /**
+ * dhb_gst_report() - a report of GStreamer's fpsdisplaysink in a line gst-launch-1.0 -v prints
+ * ("...: last-message = rendered: N, dropped: M, current: F, average: F").
+ * @line: the line, NUL-terminated.
+ * @rendered: the frames rendered so far, N.
+ *
+ * Return: whether the line is such a report.
+ */
+bool dhb_gst_report(const char *line, uint64_t *rendered);
+
+/* The stream a decoder stage decodes and its bytes in *@data (after its init), or NULL. */
+const struct dhb_fwht_stream *dhb_stage_decoder_stream(struct dhb_stage *s, const uint8_t **data);
+
+/**
  * dhb_pipe_wait() - poll @fd for @events, up to the pipe's timeout, in slices that look at the
  * stop flag.
  * @p: pipe.

@@ -72,7 +72,8 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 		{"in source", "capture_latency|decode_latency", '5'},
 		{"to commit", "dqbuf_to_commit_latency", '5'},
 		{"to flip", "commit_to_flip_latency", '5'},
-		{"cpu/frame", "frame_time.task-clock", '5'},
+		{"task-clock", "frame_time.task-clock", '5'},
+		{"cpu/frame", "cpu_per_frame", '5'},
 		{"faults", "frame_time.page-faults", '5'},
 		{"late", "late_frames", '5'},
 		{"dropped", "dropped_frames", '5'},
@@ -87,7 +88,8 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 	for (i = 0; i < s->n; i++) {
 		const struct dhb_stored_row *r = &s->v[i];
 
-		if (strcmp(r->test, dhb_pipeline_test.name) || strcmp(r->metric, "frame_time"))
+		/* Every source has fps; the peer (--peer) has only fps and cpu_per_frame. */
+		if (strcmp(r->test, dhb_pipeline_test.name) || strcmp(r->metric, "fps"))
 			continue;
 		if (!params)
 			params = r->params;
@@ -100,8 +102,9 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 	if (!nh)
 		return;
 	fprintf(fp,
-		"\nSummary [%s]: per frame, medians (p50) unless said; cpu/frame is task-clock; "
-		"cpu bytes the most mapped\n  %-*s",
+		"\nSummary [%s]: per frame, medians (p50) unless said; task-clock (perf) and "
+		"cpu/frame (the process's CPU clock, mean) of the frame loop, a peer's cpu/frame "
+		"its process's; cpu bytes the most mapped\n  %-*s",
 		params, w, "source");
 	for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
 		fprintf(fp, "  %9s", cols[j].title);

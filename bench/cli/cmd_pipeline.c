@@ -37,6 +37,7 @@
  * @size: --size WxH, or NULL.
  * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
  * @verify: --verify: check each frame shown against the stream's reference decode.
+ * @peer: --peer gstreamer: the same pipeline run by GStreamer after the buffer sources, or NULL.
  * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
  */
@@ -50,6 +51,7 @@ struct pipeline_settings {
 	const char *size;
 	const char *make_stream;
 	bool verify;
+	const char *peer;
 	struct measure_settings out;
 	bool help;
 };
@@ -75,6 +77,8 @@ struct pipeline_state {
 	bool *sel;
 	struct dhb_plan_item *items;
 	size_t n_items;
+	struct dhb_instance gst_inst;
+	struct dhb_gst_peer gst;
 	uint64_t budget;
 	struct dhb_runner runner;
 	struct dhb_run_info run;
@@ -176,8 +180,9 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
  */
 static int make_stream(struct pipeline_state *st)
 {
-	static const char *const not_here[] = {"display", "heap",    "buffers", "warmup", "csv",
-					       "json",	  "samples", "events",	"table",  "verify"};
+	static const char *const not_here[] = {"display", "heap",   "buffers", "warmup",
+					       "csv",	  "json",   "samples", "events",
+					       "table",	  "verify", "peer"};
 	const struct pipeline_settings *s = &st->set;
 	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
 	const struct dhb_device *decoder = NULL;
@@ -241,6 +246,25 @@ static int make_stream(struct pipeline_state *st)
 	return ret ? DHB_EXIT_FAIL : DHB_EXIT_OK;
 }
 
+/* --peer gstreamer: one more item, after the sources, its rows named "gstreamer". */
+static void plan_peer(struct pipeline_state *st, uint64_t size)
+{
+	struct dhb_plan_item *it = &st->items[st->n_items++];
+
+	st->gst_inst.ops = &dhb_gst_peer_ops;
+	snprintf(st->gst_inst.name, sizeof(st->gst_inst.name), "%s", dhb_gst_peer_ops.name);
+	st->gst_inst.dev_fd = -1;
+	st->gst.pipe = st->pipe;
+	st->gst.frames = (unsigned int)st->set.frames;
+	it->test = &dhb_pipeline_gst_test;
+	it->inst = &st->gst_inst;
+	it->size = size;
+	it->arg = &st->gst;
+	it->skip = dhb_gst_missing();
+	if (it->skip)
+		fprintf(stderr, "skip: pipeline on %s: %s\n", it->inst->name, it->skip);
+}
+
 /* The plan: one item per selected buffer source; skips said now. Returns an exit status or -1. */
 static int plan(struct pipeline_state *st)
 {
@@ -256,7 +280,7 @@ static int plan(struct pipeline_state *st)
 		return DHB_EXIT_FAIL;
 	}
 	st->sel = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->sel));
-	st->items = calloc(st->n_inst ? st->n_inst : 1, sizeof(*st->items));
+	st->items = calloc(st->n_inst + 1, sizeof(*st->items)); /* and the peer's */
 	if (!st->sel || !st->items)
 		return DHB_EXIT_FAIL;
 	if (dhb_plan_select_heaps(st->set.heap, st->inst, st->n_inst, st->sel, err, sizeof(err)))
@@ -293,6 +317,8 @@ static int plan(struct pipeline_state *st)
 		if (it->skip)
 			fprintf(stderr, "skip: pipeline on %s: %s\n", it->inst->name, it->skip);
 	}
+	if (st->set.peer)
+		plan_peer(st, size);
 	return -1;
 }
 
@@ -310,6 +336,11 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 		return ret;
 	if (parse_source(st, err, sizeof(err)))
 		return usage_error(err);
+	if (s->peer && strcmp(s->peer, dhb_gst_peer_ops.name)) {
+		snprintf(err, sizeof(err), "--peer %s: the only peer is %s", s->peer,
+			 dhb_gst_peer_ops.name);
+		return usage_error(err);
+	}
 	if (st->kind == DHB_PIPE_DECODER)
 		extra[n_extra++] = (struct dhb_outfile_arg){"--source", st->source_arg,
 							    DHB_OUTFILE_INPUT, false};
@@ -360,6 +391,11 @@ static size_t run_items(struct pipeline_state *st)
 		if (st->items[i].skip)
 			continue;
 		rows = r->store.n;
+		if (st->items[i].test == &dhb_pipeline_gst_test) {
+			/* The peer measures its frames in one turn (pipelines/gst.c). */
+			r->iterations = 1;
+			r->warmup = 0;
+		}
 		dhb_runner_run(r, &st->items[i], done++, total);
 		ran += r->store.n > rows;
 		if ((r->csv && r->csv->err) || (r->samples && r->samples->err))
@@ -489,6 +525,15 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .help = "check each frame shown (the display's CRC, vkms's in debugfs) against the "
 		 "reference decode --make-stream wrote beside the stream (FILE.ref); a "
 		 "mismatch fails the run (decoder sources only)"},
+	{.name = "peer",
+	 .metavar = "TOOL",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(peer),
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = pipeline_peer_names,
+	 .help = "after the buffer sources, the same pipeline run by TOOL on the same devices, "
+		 "size, rate and stream: gstreamer (gst-launch-1.0); its fps and CPU time per "
+		 "frame become rows of source gstreamer"},
 	MEASURE_OPTS(struct pipeline_settings, out),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };

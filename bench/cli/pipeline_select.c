@@ -175,6 +175,12 @@ void pipeline_display_names(dhb_opt_emit emit, void *arg)
 	emit_fitting(DHB_DEV_DRM, pipeline_display_fits, "", emit, arg);
 }
 
+/* What --peer takes. */
+void pipeline_peer_names(dhb_opt_emit emit, void *arg)
+{
+	emit(arg, dhb_gst_peer_ops.name);
+}
+
 /* PATH.ref, or -ENAMETOOLONG. */
 static int ref_path(const char *stream, char *buf, size_t len)
 {

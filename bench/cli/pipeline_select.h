@@ -45,9 +45,13 @@ struct dhb_device *pipeline_pick(const char *opt, const char *name, enum dhb_dev
 				 bool (*fits)(const struct dhb_device *, char *, size_t), char *err,
 				 size_t errlen);
 
-/* Completion values: --source (capture: and each capture node), --display (each KMS card). */
+/*
+ * Completion values: --source (capture: and each capture node), --display (each KMS card),
+ * --peer (gstreamer).
+ */
 void pipeline_source_names(dhb_opt_emit emit, void *arg);
 void pipeline_display_names(dhb_opt_emit emit, void *arg);
+void pipeline_peer_names(dhb_opt_emit emit, void *arg);
 
 /**
  * pipeline_make_reference() - the reference decode of a stream just made, into PATH.ref

@@ -384,6 +384,11 @@ bad "pipeline: --size beyond 16384" 2 '^dmaheap-bench pipeline: --size 20000x480
 bad "pipeline: --buffers 1" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 1
 bad "pipeline: --buffers 33" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 33
 bad "pipeline: --frames 0" 2 '^dmaheap-bench pipeline: --frames' pipeline --frames 0
+bad "pipeline: a peer that is not GStreamer" 2 '^dmaheap-bench pipeline: --peer ffmpeg: the only peer is gstreamer$' \
+	"${P[@]}" --peer ffmpeg
+bad "pipeline: --make-stream with --peer" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes a stream only: --peer does not apply$' \
+	pipeline --make-stream new.fwht --peer gstreamer
 bad "pipeline: run's --heaps is not an option" 2 '^dmaheap-bench pipeline: .*--heaps' "${P[@]}" --heaps system
 bad "pipeline: --table wide" 2 '^dmaheap-bench pipeline: --table' "${P[@]}" --table wide
 bad "pipeline: --csv and --json the same file" 2 '^dmaheap-bench pipeline: --json F: the same file as --csv F$' \

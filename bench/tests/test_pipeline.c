@@ -249,3 +249,26 @@ Test(pipeline, reference_file_round_trip_and_refusals)
 	cr_assert_not_null(strstr(err, "--make-stream writes it"), "%s", err);
 	rmdir(dir);
 }
+
+/* The peer's reports: fpsdisplaysink's last-message lines, and nothing else. */
+Test(pipeline, gst_report_lines)
+{
+	uint64_t n = 7;
+
+	cr_assert(dhb_gst_report("/GstPipeline:pipeline0/GstFPSDisplaySink:fpsdisplaysink0: "
+				 "last-message = rendered: 41, dropped: 0, current: 44.79, "
+				 "average: 51.44",
+				 &n));
+	cr_assert_eq(n, 41);
+	cr_assert(dhb_gst_report("last-message = rendered: 18446744073709551615, dropped: 0", &n));
+	cr_assert_eq(n, UINT64_MAX);
+	n = 7;
+	cr_assert_not(
+		dhb_gst_report("last-message = rendered: 18446744073709551616, dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: -1, dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: 12", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: , dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("Setting pipeline to PLAYING ...", &n));
+	cr_assert_not(dhb_gst_report("", &n));
+	cr_assert_eq(n, 7);
+}

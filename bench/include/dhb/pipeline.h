@@ -127,6 +127,31 @@ void dhb_pipe_describe(const struct dhb_pipe *p, char *buf, size_t len);
 extern const struct dhb_test dhb_pipeline_test;
 
 /**
+ * struct dhb_gst_peer - the GStreamer peer's plan item argument (--peer gstreamer).
+ * @pipe: the pipe whose devices, stream, size and rate GStreamer uses (its stages stopped).
+ * @frames: frames measured (the difference of two runs: see pipelines/gst.c).
+ */
+struct dhb_gst_peer {
+	struct dhb_pipe *pipe;
+	unsigned int frames;
+};
+
+/*
+ * The same pipeline run by gst-launch-1.0, as a test of the runner: item->arg is a struct
+ * dhb_gst_peer, item->inst a source of dhb_gst_peer_ops (name "gstreamer"); run with one
+ * iteration and no warmup, it records the rows fps and cpu_per_frame.
+ */
+extern const struct dhb_test dhb_pipeline_gst_test;
+extern const struct dhb_backend_ops dhb_gst_peer_ops;
+
+/**
+ * dhb_gst_missing() - whether gst-launch-1.0 can be run.
+ *
+ * Return: NULL when it is on the PATH, else what to install (a skip's reason).
+ */
+const char *dhb_gst_missing(void);
+
+/**
  * dhb_pipe_skip_reason() - why the pipe cannot run on @inst, or NULL when it can: not a
  * dma-buf, or a picture the source cannot make (drm-dumb, v4l2-mmap are asked for the frame).
  * @p: pipe.

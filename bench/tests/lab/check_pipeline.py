@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Checks a `dmaheap-bench pipeline` run's CSV, JSON and samples against results/SCHEMA.md and
 # what the pipeline promises, and prints its figures per buffer source and their ratios to the
-# first source (host side; the guest may lack Python).
+# first source (host side; the guest may lack Python). Rows of the GStreamer peer (source
+# gstreamer, --peer) are checked when there are any: fps and cpu_per_frame, nothing else.
 # usage: check_pipeline.py SCHEMA.md RUN.csv RUN.json RUN.samples FRAMES SOURCE...
 import csv
 import json
@@ -10,7 +11,9 @@ import sys
 
 PER_FRAME = ("dqbuf_to_commit_latency", "commit_to_flip_latency", "end_to_end_latency",
              "frame_time", "cpu_frame_bytes")
-ONCE = ("fps", "late_frames", "dropped_frames")
+ONCE = ("fps", "cpu_per_frame", "late_frames", "dropped_frames")
+PEER = "gstreamer"
+PEER_METRICS = ("fps", "cpu_per_frame")
 COUNTERS = ("frame_time.task-clock", "frame_time.page-faults")
 
 
@@ -77,6 +80,13 @@ def main():
         got = sum(1 for s in samples if s["heap"] == src and s["metric"] == "frame_time")
         if got != frames:
             problems.append("%s: %d frame_time samples, not %d" % (src, got, frames))
+    peer = {r["metric"]: r for r in body if r["heap"] == PEER}
+    if peer:
+        if sorted(peer) != sorted(PEER_METRICS) or \
+                any(r["backend"] != PEER or r["n"] != "1" or float(r["p50"]) <= 0
+                    for r in peer.values()):
+            problems.append("the peer's rows: %r" % sorted(
+                (r["metric"], r["backend"], r["n"], r["p50"]) for r in peer.values()))
     for p in problems:
         print("#   " + p)
     if not problems:
@@ -102,6 +112,13 @@ def main():
                       src, first, ratio("fps"), ratio("end_to_end_latency"),
                       ratio("commit_to_flip_latency"), stage.split("_")[0], ratio(stage),
                       ratio("frame_time.task-clock")))
+        if peer:
+            pf, pc = float(peer["fps"]["p50"]), float(peer["cpu_per_frame"]["p50"])
+            print("# %s: fps %.2f, cpu per frame %.2fms" % (PEER, pf, pc / 1e6))
+            for src in sources:
+                print("# %s / %s: fps %.2fx, cpu per frame %.2fx" % (
+                    src, PEER, float(by[(src, "fps")]["p50"]) / pf,
+                    float(by[(src, "cpu_per_frame")]["p50"]) / pc))
     print("# %d rows, %d problems" % (len(body), len(problems)))
     return 1 if problems else 0
 

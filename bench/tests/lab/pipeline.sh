@@ -7,6 +7,7 @@
 # source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
 # SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged; --verify
 # against the stream's reference decode, and a stream with one frame damaged failing it.
+# GStreamer beside the sources (--peer gstreamer) on the capture and the decoder pipelines.
 BIN=$1
 SCHEMA=$2
 . "$(dirname "$0")/lib.sh"
@@ -44,7 +45,7 @@ state() {
 state >state.before
 P="$bin pipeline --display vkms --size 640x480"
 $P --source capture:vivid-000-vid-cap --heap system,reserved,drm-dumb:vkms --buffers 4 \
-	--frames "$frames" --warmup 4 --csv p.csv --json p.json --samples p.samples \
+	--frames "$frames" --warmup 4 --peer gstreamer --csv p.csv --json p.json --samples p.samples \
 	--table summary >main.out 2>main.err
 echo "rc-main=$?"
 echo "left-main=$(live)"
@@ -54,6 +55,10 @@ $P --heap 'udmabuf,v4l2-mmap:vivid-000-vid-cap,memfd' --frames 8 --warmup 1 --cs
 echo "rc-other=$?"
 $P --heap memfd 2>memfd.err
 echo "rc-memfd=$?"
+# The peer without GStreamer on the PATH: a skip, the sources' rows as ever.
+PATH=/nonexistent $P --heap system --frames 4 --warmup 1 --peer gstreamer --csv nopeer.csv \
+	--table none 2>nopeer.err
+echo "rc-nopeer=$?"
 # A pipeline stopped by SIGINT; meanwhile another one finds the display taken. A descriptor
 # of the card held open past the pipeline's exit keeps the console away: the state after it
 # is what the pipeline restored itself.
@@ -82,7 +87,7 @@ echo "left-term=$(live)"
 "$bin" pipeline --make-stream s.fwht --size 640x480 --frames 24 >make.out 2>make.err
 echo "rc-make=$?"
 $P --source decoder:s.fwht --heap system,reserved,drm-dumb:vkms --buffers 4 --frames "$frames" \
-	--warmup 4 --csv d.csv --json d.json --samples d.samples --table summary >dec.out 2>dec.err
+	--warmup 4 --peer gstreamer --csv d.csv --json d.json --samples d.samples --table summary >dec.out 2>dec.err
 echo "rc-dec=$?"
 echo "left-dec=$(live)"
 # --verify: every frame shown against the reference decode; then the stream with one frame's
@@ -156,7 +161,7 @@ check_rows() {
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv nopeer.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
 	expect_rc "$k: the guest script ran" 0
@@ -165,6 +170,9 @@ for k in 6.12 6.1; do
 	expect_out "$k: ... at 640x480 XRGB8888 (XBGR32), vivid asked for the display's rate" p.csv \
 		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,fps,1,'
 	expect_out "$k: ... the summary has a line per source" main.out '^  drm-dumb:vkms +60 '
+	expect_out "$k: GStreamer beside them (--peer): its fps and CPU per frame, source gstreamer" p.csv \
+		',pipeline,gstreamer,gstreamer,1228800,cpu_per_frame,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,ns,1,'
+	expect_out "$k: ... and its line in the summary" main.out '^  gstreamer +- +[0-9.]+ '
 	expect_out "$k: ... nothing left" stdout '^left-main=0$'
 	if cmp -s state.before state.main && cmp -s state.before state.int; then
 		pass "$k: ... the display as it was, also before the console takes it back (debugfs state)"
@@ -183,6 +191,11 @@ for k in 6.12 6.1; do
 		expect_out "$k: ... udmabuf goes through (vmap since 6.2)" o.csv ',pipeline,udmabuf,udmabuf,1228800,fps,'
 	fi
 	expect_out "$k: only memfd: nothing to run (status 3)" stdout '^rc-memfd=3$'
+	expect_out "$k: --peer gstreamer without gst-launch-1.0: the sources run (status 0)" stdout \
+		'^rc-nopeer=0$'
+	expect_out "$k: ... the peer a skip saying what to install" nopeer.err \
+		"^skip: pipeline on gstreamer: gst-launch-1.0 is not installed: install Debian's gstreamer1.0-tools"
+	expect_out "$k: ... the system source's rows" nopeer.csv ',pipeline,system,dma-heap,1228800,fps,'
 	expect_out "$k: ... with one line" memfd.err '^skip: pipeline on memfd: not a dma-buf$'
 	expect_out "$k: buffers live mid-pipeline" stdout '^live-int=[1-9]'
 	expect_out "$k: a display held by another pipeline: status 1" stdout '^rc-busy=1$'
@@ -211,6 +224,8 @@ for k in 6.12 6.1; do
 		'^s.fwht: 24 frames 640x480 XBGR32 from vivid-000-vid-cap, FWHT by vicodec-stateful-encoder, [0-9]+ bytes; its reference decode by vicodec-stateful-decoder in s.fwht.ref$'
 	expect_out "$k: decoder:s.fwht through system, reserved and drm-dumb:vkms (status 0)" stdout '^rc-dec=0$'
 	check_rows "$k: decoder" d "$k: ... $FRAMES decoded frames from each, 0 bytes mapped"
+	expect_out "$k: ... GStreamer beside them: multifilesrc ! v4l2fwhtdec ! kmssink (--peer)" d.csv \
+		',pipeline,gstreamer,gstreamer,1228800,fps,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,fps,1,'
 	expect_out "$k: ... decode_latency rows, no rate" d.csv \
 		',pipeline,system,dma-heap,1228800,decode_latency,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,ns,'
 	expect_out "$k: ... nothing left" stdout '^left-dec=0$'
