@@ -54,7 +54,7 @@
 #define REPORT_MS	     250
 #define LINE_LEN	     512
 
-enum { M_FPS, M_CPU, N_METRICS };
+enum { M_FPS, M_CPU, M_SYS_CPU, N_METRICS };
 
 struct gst_run {
 	struct dhb_pipe *p;
@@ -71,6 +71,7 @@ struct report {
 	uint64_t t;
 	uint64_t rendered;
 	uint64_t cpu;
+	uint64_t sys;
 };
 
 /* The first and last reports of a run, and the line being read. */
@@ -186,6 +187,9 @@ static int gst_setup(struct dhb_ctx *ctx)
 	if (!ret && (g->m[M_CPU] = dhb_ctx_metric(ctx, "cpu_per_frame", DHB_METRIC_COUNT, "ns",
 						  params)) < 0)
 		ret = g->m[M_CPU];
+	if (!ret && (g->m[M_SYS_CPU] = dhb_ctx_metric(ctx, "system_cpu_per_frame", DHB_METRIC_COUNT,
+						      "ns", params)) < 0)
+		ret = g->m[M_SYS_CPU];
 	if (!ret) {
 		ctx->metrics[g->m[M_FPS]].scale = 1.0 / FPS_SCALE;
 		return 0;
@@ -361,6 +365,7 @@ static void take_line(struct reports *rp, pid_t pid, const char *line)
 	r.t = dhb_pipe_now();
 	r.rendered = rendered;
 	r.cpu = proc_cpu_ns(pid);
+	r.sys = dhb_pipe_system_cpu_ns();
 	if (!r.cpu)
 		return;
 	if (!rp->n++)
@@ -512,6 +517,8 @@ static int gst_run_once(struct dhb_ctx *ctx)
 	}
 	dhb_ctx_record(ctx, g->m[M_FPS], (uint64_t)((double)frames * FPS_SCALE / wall + 0.5));
 	dhb_ctx_record(ctx, g->m[M_CPU], (rp.last.cpu - rp.first.cpu) / frames);
+	if (rp.first.sys && rp.last.sys > rp.first.sys)
+		dhb_ctx_record(ctx, g->m[M_SYS_CPU], (rp.last.sys - rp.first.sys) / frames);
 	return 0;
 }
 

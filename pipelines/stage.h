@@ -217,6 +217,12 @@ bool dhb_gst_report(const char *line, uint64_t *rendered);
 const struct dhb_fwht_stream *dhb_stage_decoder_stream(struct dhb_stage *s, const uint8_t **data);
 
 /**
+ * dhb_pipe_system_cpu_ns() - the CPU time the whole machine has been busy, every CPU together
+ * (/proc/stat: user, nice, system, irq, softirq, steal), ns; 0 when it cannot be read.
+ */
+uint64_t dhb_pipe_system_cpu_ns(void);
+
+/**
  * dhb_pipe_wait() - poll @fd for @events, up to the pipe's timeout, in slices that look at the
  * stop flag.
  * @p: pipe.

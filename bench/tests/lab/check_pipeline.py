@@ -3,7 +3,7 @@
 # Checks a `dmaheap-bench pipeline` run's CSV, JSON and samples against results/SCHEMA.md and
 # what the pipeline promises, and prints its figures per buffer source and their ratios to the
 # first source (host side; the guest may lack Python). Rows of the GStreamer peer (source
-# gstreamer, --peer) are checked when there are any: fps and cpu_per_frame, nothing else.
+# gstreamer, --peer) are checked when there are any: fps and the CPU per frame, nothing else.
 # usage: check_pipeline.py SCHEMA.md RUN.csv RUN.json RUN.samples FRAMES SOURCE...
 import csv
 import json
@@ -11,9 +11,9 @@ import sys
 
 PER_FRAME = ("dqbuf_to_commit_latency", "commit_to_flip_latency", "end_to_end_latency",
              "frame_time", "cpu_frame_bytes")
-ONCE = ("fps", "cpu_per_frame", "late_frames", "dropped_frames")
+ONCE = ("fps", "cpu_per_frame", "system_cpu_per_frame", "late_frames", "dropped_frames")
 PEER = "gstreamer"
-PEER_METRICS = ("fps", "cpu_per_frame")
+PEER_METRICS = ("fps", "cpu_per_frame", "system_cpu_per_frame")
 COUNTERS = ("frame_time.task-clock", "frame_time.page-faults")
 
 
@@ -113,12 +113,14 @@ def main():
                       ratio("commit_to_flip_latency"), stage.split("_")[0], ratio(stage),
                       ratio("frame_time.task-clock")))
         if peer:
-            pf, pc = float(peer["fps"]["p50"]), float(peer["cpu_per_frame"]["p50"])
-            print("# %s: fps %.2f, cpu per frame %.2fms" % (PEER, pf, pc / 1e6))
+            pf, pc, ps = (float(peer[m]["p50"]) for m in PEER_METRICS)
+            print("# %s: fps %.2f, cpu per frame %.2fms, system cpu per frame %.2fms" % (
+                PEER, pf, pc / 1e6, ps / 1e6))
             for src in sources:
-                print("# %s / %s: fps %.2fx, cpu per frame %.2fx" % (
+                print("# %s / %s: fps %.2fx, cpu per frame %.2fx, system %.2fx" % (
                     src, PEER, float(by[(src, "fps")]["p50"]) / pf,
-                    float(by[(src, "cpu_per_frame")]["p50"]) / pc))
+                    float(by[(src, "cpu_per_frame")]["p50"]) / pc,
+                    float(by[(src, "system_cpu_per_frame")]["p50"]) / ps))
     print("# %d rows, %d problems" % (len(body), len(problems)))
     return 1 if problems else 0
 
