@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The GStreamer peer: gst-launch-1.0 runs the same pipeline on the same devices and stream, in
 // the same run, and its frame rate and CPU time per frame become rows beside the tool's own.
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -61,8 +62,6 @@ struct gst_run {
 	unsigned int frames;
 	bool done;
 	char dir[200]; /* TMPDIR/dmaheap-bench-gst.XXXXXX: a longer TMPDIR is refused */
-	size_t n_files;
-	bool registry;
 	int m[N_METRICS];
 };
 
@@ -110,22 +109,26 @@ const char *dhb_gst_missing(void)
 			  "lab)";
 }
 
-/* Remove the item's temporary folder and what is in it. */
+/*
+ * Remove the item's temporary folder and everything in it (the frames, the log, the registry
+ * and whatever a child killed mid-write left there); the folder is the item's own (mkdtemp).
+ */
 static void remove_dir(struct gst_run *g)
 {
-	char f[PATH_MAX + 32];
-	size_t i;
+	struct dirent *e;
+	DIR *d;
+	int fd;
 
 	if (!*g->dir)
 		return;
-	for (i = 0; i < g->n_files; i++) {
-		snprintf(f, sizeof(f), "%s/%05zu.fwht", g->dir, i);
-		unlink(f);
+	d = opendir(g->dir);
+	if (d) {
+		fd = dirfd(d);
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(fd, e->d_name, 0);
+		closedir(d);
 	}
-	snprintf(f, sizeof(f), "%s/registry.bin", g->dir);
-	unlink(f);
-	snprintf(f, sizeof(f), "%s/gst.log", g->dir);
-	unlink(f);
 	if (rmdir(g->dir))
 		fprintf(stderr, "warning: pipeline peer: removing %s: %s\n", g->dir,
 			strerror(errno));
@@ -138,20 +141,21 @@ static int split_stream(struct dhb_ctx *ctx, struct gst_run *g)
 	const uint8_t *data;
 	const struct dhb_fwht_stream *st = dhb_stage_decoder_stream(&g->p->src, &data);
 	char f[PATH_MAX + 32];
-	size_t i;
+	size_t i, put;
 	FILE *fp;
+	int shut;
 
 	if (!st)
 		return dhb_ctx_fail(ctx, -EINVAL, "the decoder source has no stream");
-
 	for (i = 0; i < st->n; i++) {
 		snprintf(f, sizeof(f), "%s/%05zu.fwht", g->dir, i);
 		fp = fopen(f, "wxe");
 		if (!fp)
 			return dhb_ctx_fail(ctx, -errno,
 					    "writing the stream's frames for GStreamer");
-		g->n_files = i + 1;
-		if (fwrite(data + st->off[i], 1, st->len[i], fp) != st->len[i] || fclose(fp))
+		put = fwrite(data + st->off[i], 1, st->len[i], fp);
+		shut = fclose(fp);
+		if (put != st->len[i] || shut)
 			return dhb_ctx_fail(ctx, -EIO, "writing the stream's frames for GStreamer");
 	}
 	return 0;
@@ -173,12 +177,12 @@ static int gst_setup(struct dhb_ctx *ctx)
 	g->frames = peer->frames;
 	ctx->state = g;
 	if ((size_t)snprintf(g->dir, sizeof(g->dir), "%s/dmaheap-bench-gst.XXXXXX",
-			     tmp && *tmp ? tmp : "/tmp") >= sizeof(g->dir) ||
-	    !mkdtemp(g->dir)) {
+			     tmp && *tmp ? tmp : "/tmp") >= sizeof(g->dir))
+		ret = dhb_ctx_fail(ctx, -ENAMETOOLONG, "GStreamer's temporary folder (TMPDIR)");
+	else if (!mkdtemp(g->dir))
+		ret = dhb_ctx_fail(ctx, -errno, "making GStreamer's temporary folder (TMPDIR)");
+	if (ret)
 		g->dir[0] = '\0';
-		ret = dhb_ctx_fail(ctx, -errno ? -errno : -ENAMETOOLONG,
-				   "making GStreamer's temporary folder (TMPDIR)");
-	}
 	if (!ret && p->cfg->source_kind == DHB_PIPE_DECODER)
 		ret = split_stream(ctx, g);
 	dhb_pipe_describe(p, params, sizeof(params));
@@ -332,26 +336,6 @@ static uint64_t proc_cpu_ns(pid_t pid)
 			  &stime) != 2)
 		return 0;
 	return (utime + stime) * 1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK);
-}
-
-bool dhb_gst_report(const char *line, uint64_t *rendered)
-{
-	static const char key[] = "last-message = rendered: ";
-	const char *at = strstr(line, key);
-	unsigned long long v;
-	char *end;
-
-	if (!at)
-		return false;
-	at += sizeof(key) - 1;
-	if (*at < '0' || *at > '9')
-		return false;
-	errno = 0;
-	v = strtoull(at, &end, 10);
-	if (errno || *end != ',')
-		return false;
-	*rendered = v;
-	return true;
 }
 
 /* One line of the child's output: a report of fpsdisplaysink is taken with the child's CPU. */

@@ -171,6 +171,13 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	ret = p->sink.ops->init(&p->sink);
 	if (!ret)
 		ret = p->src.ops->init(&p->src);
+	if (!ret && cfg->ref_crc && cfg->n_ref != dhb_stage_decoder_frames(&p->src)) {
+		snprintf(p->err, sizeof(p->err),
+			 "--verify: %s.ref has %zu frames, the stream %zu: not its reference (make "
+			 "both again with --make-stream)",
+			 cfg->stream, cfg->n_ref, dhb_stage_decoder_frames(&p->src));
+		ret = -EINVAL;
+	}
 	if (ret) {
 		snprintf(err, errlen, "%s", p->err);
 		dhb_pipe_close(p);

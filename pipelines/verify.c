@@ -102,6 +102,10 @@ int dhb_ref_read(const char *path, uint32_t **out, size_t *n_out, char *err, siz
 				 path, lineno);
 			goto fail;
 		}
+		if (n == DHB_REF_MAX_FRAMES) {
+			snprintf(err, errlen, "%s: more than %u frames", path, DHB_REF_MAX_FRAMES);
+			goto fail;
+		}
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			grown = realloc(crc, cap * sizeof(*crc));

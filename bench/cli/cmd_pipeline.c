@@ -203,6 +203,13 @@ static int make_stream(struct pipeline_state *st)
 	if (st->kind != DHB_PIPE_CAPTURE)
 		return usage_error("--make-stream encodes a capture node's frames: --source "
 				   "capture:DEVICE");
+	if (s->frames > DHB_REF_MAX_FRAMES) {
+		snprintf(err, sizeof(err),
+			 "--make-stream makes at most %u frames (its reference's "
+			 "bound)",
+			 DHB_REF_MAX_FRAMES);
+		return usage_error(err);
+	}
 	c.width = STREAM_WIDTH;
 	c.height = STREAM_HEIGHT;
 	if (s->size && parse_size(s->size, &c.width, &c.height, err, sizeof(err)))

@@ -386,6 +386,9 @@ bad "pipeline: --buffers 33" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --
 bad "pipeline: --frames 0" 2 '^dmaheap-bench pipeline: --frames' pipeline --frames 0
 bad "pipeline: a peer that is not GStreamer" 2 '^dmaheap-bench pipeline: --peer ffmpeg: the only peer is gstreamer$' \
 	"${P[@]}" --peer ffmpeg
+bad "pipeline: --make-stream of more frames than a reference holds" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes at most 1000000 frames' \
+	pipeline --make-stream new.fwht --frames 1000001
 bad "pipeline: --make-stream with --peer" 2 \
 	'^dmaheap-bench pipeline: --make-stream makes a stream only: --peer does not apply$' \
 	pipeline --make-stream new.fwht --peer gstreamer

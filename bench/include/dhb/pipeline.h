@@ -222,8 +222,12 @@ uint32_t dhb_vkms_crc(const uint8_t *px, uint32_t width, uint32_t height, uint32
 /* Write the reference CRCs of a stream's frames to @path ("INDEX 0xCRC" lines): 0 or -errno. */
 int dhb_ref_write(const char *path, const uint32_t *crc, size_t n);
 
+/* The most frames a reference file may hold (a bound on what dhb_ref_read() takes in). */
+#define DHB_REF_MAX_FRAMES 1000000u
+
 /**
- * dhb_ref_read() - read a stream's reference CRCs (dhb_ref_write()'s file).
+ * dhb_ref_read() - read a stream's reference CRCs (dhb_ref_write()'s file), at most
+ * DHB_REF_MAX_FRAMES.
  * @path: the file.
  * @crc: the CRCs, malloc'd; free() them.
  * @n: frames.

@@ -143,6 +143,9 @@ bad cut --source decoder:cut.fwht
 bad damaged --source decoder:bad.fwht
 bad nodecmode --source decoder:s360.fwht
 bad encsize --make-stream small.fwht --size 320x180
+cp s.fwht short.fwht
+grep -v '^#' s.fwht.ref | head -3 >short.fwht.ref
+bad refcount --source decoder:short.fwht --verify
 echo "left-end=$(live)"
 GUEST
 
@@ -246,7 +249,8 @@ for k in 6.12 6.1; do
 		"cut:cut.fwht: truncated: frame [0-9]+ at byte [0-9]+ needs [0-9]+ bytes of data" \
 		"damaged:bad.fwht: no FWHT header at byte [0-9]+, where frame 1 should start" \
 		"nodecmode:the stream s360.fwht is 640x360; vkms has no such mode" \
-		"encsize:vicodec-stateful-encoder gives 640x360 when asked for 320x180"; do
+		"encsize:vicodec-stateful-encoder gives 640x360 when asked for 320x180" \
+		"refcount:--verify: short.fwht.ref has 3 frames, the stream 24: not its reference"; do
 		name=${c%%:*}
 		expect_out "$k: bad stream or size ($name): status 2, one line" stdout \
 			"^rc-bad-$name=2 lines-bad-$name=1$"
