@@ -151,6 +151,23 @@ const char *plot_without_baseline(struct dhb_plot *p, const char *params, bool *
 /* The label (and colour key) of frag's series of @source and @policy: "model best-fit". */
 void plot_frag_label(const char *source, const char *policy, char *buf, size_t len);
 
+/* The rows (and samples) of the test pipeline: the pipeline command writes them. */
+#define PLOT_PIPELINE_TEST "pipeline"
+
+/* The display's frame period in ns from a pipeline's params (rate=HZ), NaN when none. */
+double plot_frame_period(const char *params);
+
+/* The label of @period's reference line: "frame period at rate=60 (16.7 ms)"; NULL on -ENOMEM. */
+const char *plot_period_label(struct dhb_plot *p, const char *params, double period);
+
+/*
+ * The label of the series of @r's source in a pipeline figure: its heap, then its counts (the
+ * rows of its test, heap, params and size not in ns that the filter takes, in the order of their
+ * first rows, each the median of the runs' p50): "system: 54.5 fps, 12 late_frames". NULL on
+ * -ENOMEM.
+ */
+const char *plot_pipeline_label(struct dhb_plot *p, const struct prow *r);
+
 /* Whether a metric is a counter row's (METRIC.EVENT). */
 bool plot_is_counter(const char *metric);
 

@@ -189,7 +189,7 @@ spec=$(
  "sync-direction_rw": {"series": [$S]},
  "latency-sync_end_latency-direction_write": {"series": ["system", "reserved", "udmabuf"]},
  "pipeline-pipeline_vivid_vkms-frames_300-8100K": {"series": ["system", "reserved", "udmabuf"],
-  "text": ["frame_time", "qbuf_latency", "commit_latency", "frame time: p50"]}}
+  "text": ["frame_time", "qbuf_latency", "commit_latency", "time per frame and stage: p50"]}}
 EOF
 )
 figures "plot of several heaps: a series and one colour per heap, sync per direction, pipeline" \

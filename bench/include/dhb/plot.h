@@ -39,8 +39,10 @@
  *             a series per heap: the ratio new/base with its 95 % interval, filled where the
  *             verdict is a regression or an improvement; the malloc baseline's ratio as a
  *             reference; a line at 1
- *   pipeline  rows of the test pipeline: one figure per params and size; the metrics side by
- *             side, a series per heap, p50 with whiskers p90 to p99
+ *   pipeline  rows of the test pipeline: one figure per params and size; its metrics in ns side
+ *             by side in the order of their rows, a series per heap (buffer source), p50 with
+ *             whiskers p90 to p99, labelled with the source's counts (its rows not in ns: fps,
+ *             late_frames ...); the display's frame period (params rate=HZ) as a limit line
  * Several runs in one figure: each point is the median over the runs of each figure (p50,
  * p90, p99), and the subtitle says how many runs. A figure never mixes boards or kernels: rows
  * of several are refused (plot one at a time, or compare them and plot the ratio).
