@@ -468,19 +468,12 @@ static int pipeline_pick(struct dhb_plot *p, struct picks *pk, const struct prow
 	struct pick k = row_pick(r);
 	char size[DHB_SIZE_FMT_LEN], params[512];
 	double period = plot_frame_period(r->key.params);
-	const char *c;
-	size_t i = 0;
 	int ret;
 
 	if (strcmp(r->key.test, PLOT_PIPELINE_TEST) || strcmp(r->key.unit, "ns"))
 		return 0;
 	dhb_size_format(r->key.size, size, sizeof(size));
-	for (c = r->key.params; *c && i + 3 < sizeof(params); c++) {
-		params[i++] = *c == ';' ? ',' : *c;
-		if (*c == ';')
-			params[i++] = ' ';
-	}
-	params[i] = '\0';
+	plot_params_text(r->key.params, params, sizeof(params));
 	k.fig = fmt(p, "%s\x1f%s", r->key.params, size);
 	k.name = fmt(p, "pipeline-%s%s%s", r->key.params, dash(r->key.params), size);
 	k.title = fmt(p, "pipeline %s%s(%s a frame)", params, *params ? " " : "", size);
