@@ -180,7 +180,8 @@ size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const 
 		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
 			 env->cma_areas[i].name, env->cma_areas[i].bytes);
 	}
-	ENV("boot_id", "%s", env->boot_id);
+	kv[n].key = "dt_compatible"; /* may be longer than @buf's entries */
+	kv[n++].value = env->dt_compatible;
 	ENV("ioctl_retries", "%" PRIu64, retries);
 	ENV("interrupted_by_signal", "%d", sig);
 #undef ENV

@@ -25,7 +25,7 @@ enum { MEASURE_CSV, MEASURE_JSON, MEASURE_SAMPLES, MEASURE_N_PATHS };
 /* Paths of a command's own options that measure_init() checks with the outputs, at most. */
 #define MEASURE_MAX_EXTRA 2
 
-/* Pairs measure_env() writes at most. */
+/* Pairs of a JSON environment: measure_env()'s (22) and the command's own (run's repetitions). */
 #define MEASURE_MAX_ENV 32
 
 /**
@@ -139,8 +139,9 @@ int measure_open(struct measure *m, struct dhb_runner *r, struct dhb_run_info *r
 void measure_start(const struct measure *m, struct dhb_runner *r, long page_size);
 
 /*
- * The JSON environment beyond the run identity: measurement facts, the counters' facts. @kv and
- * @buf have room for MEASURE_MAX_ENV pairs. Returns the number of pairs.
+ * The JSON environment beyond the run identity: measurement facts, the counters' facts
+ * (results/SCHEMA.md); the end of the run said once (a signal, ioctl retries, warnings not
+ * shown). @kv and @buf have room for MEASURE_MAX_ENV pairs. Returns the number of pairs (22).
  */
 size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
 		   const struct dhb_runner *r, uint64_t budget, int cpu, uint64_t retries, int sig);
