@@ -126,6 +126,16 @@ int measure_init(struct measure *m, const char *cmd, const struct measure_settin
 int measure_counters(struct measure *m, struct dhb_runner *r);
 
 /*
+ * measure_counters() in two steps, for commands that check everything before the first of
+ * several measurements starts (run --job: the jobs do not count each other): the check opens
+ * the counters and closes them again, returning measure_counters()'s exit status with one line
+ * in @err (nothing said), or -1; measure_counters_open() opens them for @r then, returning 0,
+ * or -errno with one line in @err (nothing said).
+ */
+int measure_counters_check(struct measure *m, char *err, size_t errlen);
+int measure_counters_open(struct measure *m, struct dhb_runner *r, char *err, size_t errlen);
+
+/*
  * Open the CSV (appended to) and samples files for @r's rows once everything is checked.
  * Returns an exit status (one line said), or -1 to go on.
  */
