@@ -44,25 +44,28 @@ int measure_init(struct measure *m, const char *cmd, const struct measure_settin
 	return ret;
 }
 
-int measure_counters(struct measure *m, struct dhb_runner *r)
+/* --events parsed, resolved and opened: an exit status with one line in @err, or -1 (open). */
+static int counters_open_checked(struct measure *m, char *err, size_t errlen)
 {
-	char err[512];
 	int ret;
 
-	ret = dhb_events_parse(m->set->events, &m->ev, err, sizeof(err));
+	ret = dhb_events_parse(m->set->events, &m->ev, err, errlen);
 	if (!ret)
-		ret = dhb_events_resolve(&m->ev, NULL, err, sizeof(err));
+		ret = dhb_events_resolve(&m->ev, NULL, err, errlen);
 	if (!ret)
-		ret = dhb_counters_open(&m->counters, &m->ev, err, sizeof(err));
-	if (ret == -ENOENT || ret == -EOPNOTSUPP || ret == -EINVAL) {
-		fprintf(stderr, "dmaheap-bench %s: %s\n", m->cmd, err);
+		ret = dhb_counters_open(&m->counters, &m->ev, err, errlen);
+	if (!ret)
+		return -1;
+	if (ret == -ENOENT || ret == -EOPNOTSUPP || ret == -EINVAL)
 		return DHB_EXIT_USAGE;
-	}
-	if (ret) {
-		fprintf(stderr, "dmaheap-bench %s: %s\n", m->cmd, err);
-		return ret == -EACCES || ret == -EPERM || ret == -ENODEV ? DHB_EXIT_NOTHING
-									 : DHB_EXIT_FAIL;
-	}
+	return ret == -EACCES || ret == -EPERM || ret == -ENODEV ? DHB_EXIT_NOTHING : DHB_EXIT_FAIL;
+}
+
+/* The open counters handed to @r with what a timed section costs; what is not counted is said. */
+static void counters_use(struct measure *m, struct dhb_runner *r)
+{
+	int ret;
+
 	ret = dhb_section_calibrate(&m->counters, dhb_stats_clock(), 0, &m->cost);
 	if (ret) {
 		dhb_counters_close(&m->counters);
@@ -76,7 +79,38 @@ int measure_counters(struct measure *m, struct dhb_runner *r)
 		fprintf(stderr, "skip: counters %s\n", m->counters.skipped);
 	r->counters = &m->counters;
 	r->counting_ns = m->cost.counting_ns;
+}
+
+int measure_counters(struct measure *m, struct dhb_runner *r)
+{
+	char err[512];
+	int ret;
+
+	ret = counters_open_checked(m, err, sizeof(err));
+	if (ret >= 0) {
+		fprintf(stderr, "dmaheap-bench %s: %s\n", m->cmd, err);
+		return ret;
+	}
+	counters_use(m, r);
 	return -1;
+}
+
+int measure_counters_check(struct measure *m, char *err, size_t errlen)
+{
+	int ret = counters_open_checked(m, err, errlen);
+
+	if (ret < 0)
+		dhb_counters_close(&m->counters);
+	return ret;
+}
+
+int measure_counters_open(struct measure *m, struct dhb_runner *r, char *err, size_t errlen)
+{
+	int ret = dhb_counters_open(&m->counters, &m->ev, err, errlen);
+
+	if (!ret)
+		counters_use(m, r);
+	return ret;
 }
 
 /* The CSV file, appended to row by row. */
@@ -180,7 +214,8 @@ size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const 
 		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
 			 env->cma_areas[i].name, env->cma_areas[i].bytes);
 	}
-	ENV("boot_id", "%s", env->boot_id);
+	kv[n].key = "dt_compatible"; /* may be longer than @buf's entries */
+	kv[n++].value = env->dt_compatible;
 	ENV("ioctl_retries", "%" PRIu64, retries);
 	ENV("interrupted_by_signal", "%d", sig);
 #undef ENV

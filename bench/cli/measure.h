@@ -25,7 +25,7 @@ enum { MEASURE_CSV, MEASURE_JSON, MEASURE_SAMPLES, MEASURE_N_PATHS };
 /* Paths of a command's own options that measure_init() checks with the outputs, at most. */
 #define MEASURE_MAX_EXTRA 2
 
-/* Pairs measure_env() writes at most. */
+/* Pairs of a JSON environment: measure_env()'s (22) and the command's own (run's repetitions). */
 #define MEASURE_MAX_ENV 32
 
 /**
@@ -126,6 +126,16 @@ int measure_init(struct measure *m, const char *cmd, const struct measure_settin
 int measure_counters(struct measure *m, struct dhb_runner *r);
 
 /*
+ * measure_counters() in two steps, for commands that check everything before the first of
+ * several measurements starts (run --job: the jobs do not count each other): the check opens
+ * the counters and closes them again, returning measure_counters()'s exit status with one line
+ * in @err (nothing said), or -1; measure_counters_open() opens them for @r then, returning 0,
+ * or -errno with one line in @err (nothing said).
+ */
+int measure_counters_check(struct measure *m, char *err, size_t errlen);
+int measure_counters_open(struct measure *m, struct dhb_runner *r, char *err, size_t errlen);
+
+/*
  * Open the CSV (appended to) and samples files for @r's rows once everything is checked.
  * Returns an exit status (one line said), or -1 to go on.
  */
@@ -139,8 +149,9 @@ int measure_open(struct measure *m, struct dhb_runner *r, struct dhb_run_info *r
 void measure_start(const struct measure *m, struct dhb_runner *r, long page_size);
 
 /*
- * The JSON environment beyond the run identity: measurement facts, the counters' facts. @kv and
- * @buf have room for MEASURE_MAX_ENV pairs. Returns the number of pairs.
+ * The JSON environment beyond the run identity: measurement facts, the counters' facts
+ * (results/SCHEMA.md); the end of the run said once (a signal, ioctl retries, warnings not
+ * shown). @kv and @buf have room for MEASURE_MAX_ENV pairs. Returns the number of pairs (22).
  */
 size_t measure_env(struct measure *m, struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
 		   const struct dhb_runner *r, uint64_t budget, int cpu, uint64_t retries, int sig);
