@@ -16,10 +16,14 @@ if (unit eq "ns") {
 } else {
 	set xlabel what." (".unit.")" noenhanced
 }
-# One value alone (a row of one sample): a range around it.
+# One value alone (a row of one sample, or a count that stayed 0): a range around it.
 stats data using 1 nooutput
-if (STATS_min == STATS_max) {
-	set xrange [STATS_min * xs / 1.5:STATS_max * xs * 1.5]
+if (STATS_min == STATS_max && STATS_min == 0) {
+	set xrange [-1:1]
+} else {
+	if (STATS_min == STATS_max) {
+		set xrange [STATS_min * xs / 1.5:STATS_max * xs * 1.5]
+	}
 }
 set yrange [0:1]
 set ytics 0.1

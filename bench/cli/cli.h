@@ -15,6 +15,7 @@
 #define DHB_COMMAND_LIST(X) \
 	X(list)             \
 	X(run)              \
+	X(pipeline)         \
 	X(frag)             \
 	X(store)            \
 	X(compare)          \

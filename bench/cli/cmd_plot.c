@@ -77,7 +77,7 @@ static const struct dhb_opt plot_opts[] = {
 	 .type = DHB_OPT_STRING,
 	 .off = OFF(samples),
 	 .complete = DHB_COMPLETE_FILE,
-	 .help = "run --samples files (comma list): the ecdf plots"},
+	 .help = "run or pipeline --samples files (comma list): the ecdf and frames plots"},
 	{.name = "frag",
 	 .metavar = "FILES",
 	 .type = DHB_OPT_STRING,
@@ -130,6 +130,7 @@ const struct dhb_opts_cmd dhb_cmd_plot = {
 		"  ecdf       distribution of a metric across heaps per size (--samples)\n"
 		"  frag       external fragmentation over a trace per policy (--frag)\n"
 		"  pipeline   frame times per heap (rows of the test pipeline)\n"
+		"  frames     pipeline frame_time, end_to_end_latency frame by frame (--samples)\n"
 		"  ratio      new/base ratio per metric, its 95% interval, a line at 1 (--compare)",
 	.footer =
 		"Exit status: 0 ok, 1 gnuplot or a write failed, 2 bad input (no rows for a plot,\n"

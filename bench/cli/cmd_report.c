@@ -23,6 +23,7 @@
 struct report_settings {
 	const char *output;
 	const char *matrix;
+	const char *samples;
 	const char *scripts;
 	bool help;
 };
@@ -42,6 +43,12 @@ static const struct dhb_opt report_opts[] = {
 	 .off = OFF(matrix),
 	 .complete = DHB_COMPLETE_FILE,
 	 .help = "the output of list --matrix --json, shown as the compatibility matrix"},
+	{.name = "samples",
+	 .metavar = "FILE",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(samples),
+	 .complete = DHB_COMPLETE_FILE,
+	 .help = "the run's --samples file: the frames figures of its pipelines"},
 	AIN_OPT_SCRIPTS(struct report_settings, scripts),
 	{.name = "help", .type = DHB_OPT_FLAG, .off = OFF(help), .help = "show this help and exit"},
 };
@@ -55,9 +62,9 @@ const struct dhb_opts_cmd dhb_cmd_report = {
 	.about = "RESULTS: one run's results file (JSON gives the settings and environment too;\n"
 		 "CSV the run identity). The page holds the run identity and environment, the\n"
 		 "summary tables, the compatibility matrix (--matrix), the figures of plot\n"
-		 "(latency, bandwidth, sync, pipeline; drawn by gnuplot as SVG, embedded), the\n"
-		 "flags and what was skipped. It needs no other file: it opens from file://\n"
-		 "offline. The file's path is printed.",
+		 "(latency, bandwidth, sync, pipeline, and frames with --samples; drawn by\n"
+		 "gnuplot as SVG, embedded), the flags and what was skipped. It needs no other\n"
+		 "file: it opens from file:// offline. The file's path is printed.",
 	.footer = "Exit status: 0 ok, 1 gnuplot or a write failed, 2 bad input (no rows, a bad\n"
 		  "file or path), 3 gnuplot is not installed. Nothing is written on failure.",
 	.opts = report_opts,
@@ -201,6 +208,54 @@ static int add_rows(struct dhb_plot *p, const struct dhb_results *res)
 	return ret;
 }
 
+/* What --samples adds: the run's samples, the pictures' params left out as for its rows. */
+struct samples_in {
+	struct dhb_plot *p;
+	const struct dhb_results *res;
+	const char *run_ts; /* the last timestamp found among the rows' */
+	char other[64];	    /* a sample's timestamp not among them: another run's */
+};
+
+static int add_sample(void *arg, const struct dhb_results_sample *s, const char *run_key)
+{
+	struct samples_in *x = arg;
+	struct dhb_results_sample t = *s;
+	char params[512];
+	size_t i;
+
+	(void)run_key;
+	if (*x->other)
+		return 0;
+	for (i = 0; (!x->run_ts || strcmp(x->run_ts, s->timestamp)) && i < x->res->n_rows; i++) {
+		if (!strcmp(x->res->rows[i].run.timestamp, s->timestamp) &&
+		    !strcmp(x->res->rows[i].run.hostname, s->hostname))
+			x->run_ts = x->res->rows[i].run.timestamp;
+	}
+	if (!x->run_ts || strcmp(x->run_ts, s->timestamp)) {
+		snprintf(x->other, sizeof(x->other), "%s", s->timestamp);
+		return 0;
+	}
+	t.params = dhb_summary_no_geom(s->params, params, sizeof(params));
+	return dhb_plot_add_sample(x->p, &t);
+}
+
+/* --samples into the plot session; -1 to go on, else the exit status. */
+static int add_samples(struct dhb_plot *p, const struct dhb_results *res, const char *path,
+		       const char *results)
+{
+	struct samples_in x = {.p = p, .res = res};
+	char msg[PATH_MAX * 2 + 160];
+	int ret = ain_load_samples("report", path, add_sample, &x);
+
+	if (ret < 0 && *x.other) {
+		snprintf(msg, sizeof(msg),
+			 "--samples %s: samples of another run (%s) than the rows of %s (%s)", path,
+			 x.other, results, res->rows[0].run.timestamp);
+		ret = usage_error(msg, "");
+	}
+	return ret;
+}
+
 struct report_job {
 	const struct report_settings *s;
 	const char *results;
@@ -260,7 +315,8 @@ static int write_page(struct report_job *j)
 	dhb_report_heading(
 		of.fp, "Figures", "figures",
 		j->nfig ? "Drawn by gnuplot from the rows (dmaheap-bench plot): p50 with "
-			  "whiskers from p90 to p99; one colour per heap in every figure."
+			  "whiskers from p90 to p99, and a pipeline's frames one by one from its "
+			  "samples (--samples); one colour per heap in every figure."
 			: "The rows make no figure.");
 	for (i = 0; !ret && i < j->nfig; i++)
 		dhb_report_figure(of.fp, dhb_plot_figure_name(dhb_plot_figure(j->p, (size_t)i)),
@@ -290,6 +346,7 @@ static int check(struct report_job *j)
 	struct dhb_outfile_arg args[] = {
 		{"RESULTS", j->results, DHB_OUTFILE_INPUT, false},
 		{"--matrix", j->s->matrix, DHB_OUTFILE_INPUT, false},
+		{"--samples", j->s->samples, DHB_OUTFILE_INPUT, false},
 		{"--output", j->s->output, 0, false},
 	};
 	char err[PATH_MAX + 128];
@@ -341,6 +398,12 @@ static int report(const struct report_settings *s, const char *results)
 	if (!j.p || add_rows(j.p, &j.res)) {
 		ret = DHB_EXIT_FAIL;
 		goto out;
+	}
+	if (s->samples) {
+		ret = add_samples(j.p, &j.res, s->samples, results);
+		if (ret >= 0)
+			goto out;
+		kinds |= 1u << DHB_PLOT_FRAMES; /* the samples' figure of a page of a run */
 	}
 	for (k = 0; k < DHB_PLOT_NR_KINDS; k++) {
 		if (dhb_plot_kind_info((enum dhb_plot_kind)k)->input == DHB_PLOT_IN_ROWS)

@@ -1,71 +1,26 @@
 // SPDX-License-Identifier: MIT
 // The run subcommand: checks the command line and the plan, runs it, writes table, CSV and JSON.
 #include <errno.h>
-#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "dhb/backend.h"
-#include "dhb/counters.h"
 #include "dhb/device.h"
 #include "dhb/env.h"
 #include "dhb/exit.h"
 #include "dhb/jobfile.h"
 #include "dhb/opts.h"
-#include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/runner.h"
-#include "dhb/section.h"
 #include "dhb/signals.h"
 #include "dhb/size.h"
 #include "dhb/summary.h"
 #include "dhb/workload.h"
+#include "measure.h"
 #include "run.h"
-
-#define MAX_ENV 64
-
-/* The JSON environment beyond the run identity: measurement facts, skips and errors. */
-static size_t environment(struct dhb_kv *kv, char (*buf)[96], const struct dhb_env *env,
-			  const struct dhb_runner *r, uint64_t budget, const struct run_settings *s,
-			  uint64_t retries, int sig)
-{
-	size_t n = 0, i;
-
-#define ENV(k, ...)                                            \
-	do {                                                   \
-		snprintf(buf[n], sizeof(buf[0]), __VA_ARGS__); \
-		kv[n].key = (k);                               \
-		kv[n].value = buf[n];                          \
-		n++;                                           \
-	} while (0)
-	ENV("clock", "%s", r->clk == CLOCK_MONOTONIC ? "CLOCK_MONOTONIC" : "CLOCK_MONOTONIC_RAW");
-	ENV("timer_overhead_ns", "%.0f", r->timer_ns);
-	ENV("page_size", "%ld", env->page_size);
-	ENV("ncpus", "%ld", env->ncpus);
-	ENV("cpu_pinned", "%d", s->cpu);
-	ENV("mem_total_bytes", "%" PRId64, env->mem_total);
-	ENV("mem_available_bytes", "%" PRId64, env->mem_available);
-	ENV("memory_budget_bytes", "%" PRIu64, budget);
-	ENV("cma_free_bytes", "%" PRId64, env->cma_free);
-	ENV("cma_cmdline", "%s", env->cma_arg);
-	ENV("cma_areas", "%s", "");
-	for (i = 0; i < env->n_cma_areas; i++) {
-		size_t used = strlen(buf[n - 1]);
-
-		snprintf(buf[n - 1] + used, sizeof(buf[0]) - used, "%s%s=%" PRId64, used ? "," : "",
-			 env->cma_areas[i].name, env->cma_areas[i].bytes);
-	}
-	kv[n].key = "dt_compatible"; /* may be longer than @buf's entries */
-	kv[n++].value = env->dt_compatible;
-	ENV("ioctl_retries", "%" PRIu64, retries);
-	ENV("interrupted_by_signal", "%d", sig);
-#undef ENV
-	return n;
-}
 
 /*
  * One line on stderr about the run, returning @status. In a job of a job file the line says
@@ -91,80 +46,17 @@ int run_usage_error(const struct run_state *st, const char *msg)
 }
 
 /*
- * The output files, all checked before any is written (dhb/outfile.h); the table goes to stderr
- * when one of them is standard output. 0, or -errno with one line in @err.
- */
-static int check_paths(struct run_state *st, char *err, size_t errlen)
-{
-	const struct run_settings *s = &st->set;
-	size_t i;
-	int ret;
-
-	st->paths[P_CSV] = (struct dhb_outfile_arg){"--csv", s->csv, DHB_OUTFILE_DASH, false};
-	st->paths[P_JSON] = (struct dhb_outfile_arg){"--json", s->json, DHB_OUTFILE_DASH, false};
-	st->paths[P_SAMPLES] =
-		(struct dhb_outfile_arg){"--samples", s->samples, DHB_OUTFILE_DASH, false};
-	ret = dhb_outfile_check(st->paths, N_PATHS, err, errlen);
-	st->human = stdout;
-	for (i = 0; i < N_PATHS; i++) {
-		if (st->paths[i].std)
-			st->human = stderr;
-	}
-	return ret;
-}
-
-/*
- * The perf counters every timed section reads (dhb/counters.h): an unknown or malformed --events
- * is a usage error, a tracepoint this process may not count is "nothing to test" (both one line).
- * Checked by opening them, then closed again: run_start() opens them for the run (so the jobs of
- * a job file, all checked first, do not count each other). Returns an exit status or -1.
+ * The perf counters, checked by opening them (measure_counters_check()), then closed again:
+ * run_start() opens them for the run, so the jobs of a job file, all checked first, do not
+ * count each other. Returns an exit status or -1.
  */
 static int check_counters(struct run_state *st)
 {
 	char err[512];
 	int ret;
 
-	ret = dhb_events_parse(st->set.events, &st->events, err, sizeof(err));
-	if (ret)
-		return run_usage_error(st, err);
-	ret = dhb_events_resolve(&st->events, NULL, err, sizeof(err));
-	if (!ret)
-		ret = dhb_counters_open(&st->counters, &st->events, err, sizeof(err));
-	if (ret == -ENOENT || ret == -EOPNOTSUPP || ret == -EINVAL)
-		return run_usage_error(st, err);
-	if (ret)
-		return say(st,
-			   ret == -EACCES || ret == -EPERM || ret == -ENODEV ? DHB_EXIT_NOTHING
-									     : DHB_EXIT_FAIL,
-			   err);
-	dhb_counters_close(&st->counters);
-	return -1;
-}
-
-/* The counters for the run, with what a timed section costs; what is not counted is said once. */
-static int open_counters(struct run_state *st)
-{
-	struct dhb_runner *r = &st->runner;
-	char err[512];
-	int ret;
-
-	ret = dhb_counters_open(&st->counters, &st->events, err, sizeof(err));
-	if (ret)
-		return say(st, DHB_EXIT_FAIL, err);
-	ret = dhb_section_calibrate(&st->counters, dhb_stats_clock(), 0, &st->cost);
-	if (ret) {
-		dhb_counters_close(&st->counters);
-		snprintf(st->counters.unavailable, sizeof(st->counters.unavailable),
-			 "reading them: %s", strerror(-ret));
-		st->cost.counted_ns = st->cost.counting_ns = -1;
-	}
-	if (*st->counters.unavailable && !st->events.none)
-		fprintf(stderr, "note: perf counters unavailable: %s\n", st->counters.unavailable);
-	if (*st->counters.skipped)
-		fprintf(stderr, "skip: counters %s\n", st->counters.skipped);
-	r->counters = &st->counters;
-	r->counting_ns = st->cost.counting_ns;
-	return -1;
+	ret = measure_counters_check(&st->out, err, sizeof(err));
+	return ret < 0 ? ret : say(st, ret, err);
 }
 
 /* --cpu: a CPU this process may run on (pinned by run_start()). */
@@ -237,7 +129,7 @@ int run_prepare(struct run_state *st)
 	size_t n_all_tests;
 	int ret;
 
-	if (check_paths(st, err, sizeof(err)))
+	if (measure_init(&st->out, "run", &s->out, NULL, 0, err, sizeof(err)))
 		return run_usage_error(st, err);
 	all_tests = dhb_tests_all(&n_all_tests);
 	if (dhb_plan_select_tests(s->tests, all_tests, n_all_tests, st->tests, RUN_MAX_TESTS,
@@ -264,7 +156,7 @@ int run_prepare(struct run_state *st)
 
 int run_start(struct run_state *st, const char *after)
 {
-	char err[256];
+	char err[512];
 	size_t i;
 	int ret;
 
@@ -279,16 +171,14 @@ int run_start(struct run_state *st, const char *after)
 			return run_usage_error(st, err);
 		}
 	}
-	ret = open_counters(st);
-	if (ret >= 0)
-		return ret;
+	if (measure_counters_open(&st->out, &st->runner, err, sizeof(err)))
+		return say(st, DHB_EXIT_FAIL, err);
 	dhb_env_identity(&st->run, &st->env, st->ts, sizeof(st->ts));
 	if (after) /* another run of this process just ended: a timestamp of its own */
 		run_distinct_now(st->ts, sizeof(st->ts), after);
-	if (st->set.csv && run_open_csv(st))
-		return DHB_EXIT_USAGE;
-	if (st->set.samples && run_open_samples(st))
-		return DHB_EXIT_FAIL;
+	ret = measure_open(&st->out, &st->runner, &st->run);
+	if (ret >= 0)
+		return ret;
 	for (i = 0; i < st->plan.n; i++) {
 		const struct dhb_plan_item *it = &st->plan.items[i];
 
@@ -318,43 +208,19 @@ static void notes_for_skips(struct run_state *st)
 	}
 }
 
-int run_measure(struct run_state *st)
+/* The plan, --repeat times, each pass a run of its own timestamp: 0 or -ENOMEM. */
+static int run_passes(struct run_state *st)
 {
 	struct dhb_runner *r = &st->runner;
-	struct dhb_kv env[MAX_ENV];
-	char envbuf[MAX_ENV][96];
-	uint64_t retries = 0;
-	size_t i, n_env, total = 0, done = 0, rep;
-	int ret, r2, sig;
+	size_t i, total = 0, done = 0, rep;
 	bool stop_early = false;
 
-	r->clk = dhb_stats_clock();
-	r->page_size = st->env.page_size;
-	r->iterations = st->set.iterations;
-	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
-	r->warmup = st->set.warmup;
-	r->devs = st->devs ? &st->devset : NULL;
-	r->verbose_progress = isatty(STDERR_FILENO);
-	r->stop = dhb_signals_install();
-	if (dhb_stats_timer_overhead(r->clk, 0, &r->timer_ns))
-		r->timer_ns = -1;
-	if (strcmp(st->set.table, "none"))
-		fprintf(st->human,
-			"timer overhead: %.0f ns per timing (median of 10000 back-to-back "
-			"clock_gettime pairs)\n",
-			r->timer_ns);
-	if (strcmp(st->set.table, "none") && st->counters.n)
-		fprintf(st->human,
-			"counting overhead: %.0f ns per timed section (%zu perf counters read "
-			"before and after it, outside its timing)\n",
-			st->cost.counting_ns, st->counters.n);
-	notes_for_skips(st);
 	for (i = 0; i < st->plan.n; i++)
 		total += !st->plan.items[i].skip;
 	total *= st->set.repeat;
 	for (rep = 0; rep < st->set.repeat && !*r->stop && !stop_early; rep++) {
 		if (run_reps_begin(&st->reps, &st->run, rep, st->set.repeat))
-			return DHB_EXIT_FAIL;
+			return -ENOMEM;
 		for (i = 0; i < st->plan.n && !*r->stop; i++) {
 			if (st->plan.items[i].skip)
 				continue;
@@ -365,32 +231,37 @@ int run_measure(struct run_state *st)
 		}
 		run_reps_end(&st->reps, rep, r->store.n);
 	}
+	return 0;
+}
+
+int run_measure(struct run_state *st)
+{
+	struct dhb_runner *r = &st->runner;
+	struct dhb_kv env[MEASURE_MAX_ENV];
+	char envbuf[MEASURE_MAX_ENV][96];
+	uint64_t retries = 0;
+	size_t i, n_env;
+	int ret, sig;
+
+	r->iterations = st->set.iterations;
+	r->duration_ns = (uint64_t)(st->set.duration * 1e9);
+	r->warmup = st->set.warmup;
+	r->devs = st->devs ? &st->devset : NULL;
+	measure_start(&st->out, r, st->env.page_size);
+	notes_for_skips(st);
+	if (run_passes(st))
+		return DHB_EXIT_FAIL;
 	sig = (int)*r->stop;
-	if (sig)
-		fprintf(stderr,
-			"dmaheap-bench run: stopped by signal %d; every buffer is released, "
-			"results so far are kept\n",
-			sig);
 	for (i = 0; i < st->n_inst; i++)
 		retries += st->inst[i].ioctl_retries;
 	for (i = 0; i < st->n_devs; i++)
 		retries += st->devs[i].ioctl_retries;
-	if (retries)
-		fprintf(stderr, "note: %" PRIu64 " ioctl retries (EINTR/EAGAIN)\n", retries);
-	if (r->warnings > 20)
-		fprintf(stderr, "... and %u more warnings (see the flags column)\n",
-			r->warnings - 20);
-	n_env = environment(env, envbuf, &st->env, r, st->budget, &st->set, retries, sig);
-	n_env += dhb_run_counter_env(env + n_env, envbuf + n_env, st->counter_names,
-				     st->counter_floors, sizeof(st->counter_names), &st->counters,
-				     &st->cost);
+	n_env = measure_env(&st->out, env, envbuf, &st->env, r, st->budget, st->set.cpu, retries,
+			    sig);
 	n_env += run_reps_env(&st->reps, env + n_env);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
-	ret = run_write_outputs(st, env, n_env);
-	r2 = run_close_csv(st);
-	ret = ret ? ret : r2;
-	r2 = run_close_samples(st);
-	ret = ret ? ret : r2;
+	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, &st->reps,
+			     dhb_summary_print);
 	if (sig)
 		return 128 + sig;
 	return r->failures || ret ? DHB_EXIT_FAIL : DHB_EXIT_OK;
@@ -424,13 +295,7 @@ void run_state_free(struct run_state *st)
 {
 	if (!st)
 		return;
-	dhb_counters_close(&st->counters);
-	if (st->csv_open)
-		dhb_sink_close(&st->csv);
-	if (st->samples_open) {
-		dhb_sink_close(&st->samples);
-		dhb_outfile_abort(&st->samples_file);
-	}
+	measure_free(&st->out);
 	dhb_opts_line_free(&st->line);
 	run_reps_free(&st->reps);
 	dhb_runner_fini(&st->runner);

@@ -6,18 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include "dhb/counters.h"
 #include "dhb/device.h"
 #include "dhb/env.h"
 #include "dhb/opts.h"
-#include "dhb/outfile.h"
 #include "dhb/plan.h"
 #include "dhb/runner.h"
-#include "dhb/section.h"
 #include "dhb/sink.h"
 #include "dhb/size.h"
+#include "measure.h"
 
 struct dhb_kv;
 
@@ -34,11 +31,7 @@ struct dhb_kv;
  * @repeat: --repeat, passes over the whole plan, each its own run (timestamp).
  * @cpu: --cpu, CPU to pin to, or -1.
  * @max_mem: --max-mem, memory budget in bytes; 0 = a share of MemAvailable.
- * @csv: --csv FILE (appended to), or NULL.
- * @json: --json FILE, or NULL.
- * @samples: --samples FILE, every sample of every row, or NULL.
- * @events: --events LIST, the perf events to count per timed section as given, or NULL.
- * @table: --table full|summary|none.
+ * @out: --csv, --json, --samples, --events, --table (MEASURE_OPTS()).
  * @job: --job FILE, the job file whose jobs to run (run_job.c), or NULL.
  * @section: --section LIST, the jobs of @job to run, or NULL for every one.
  * @help: --help.
@@ -55,11 +48,7 @@ struct run_settings {
 	uint64_t repeat;
 	int cpu;
 	uint64_t max_mem;
-	const char *csv;
-	const char *json;
-	const char *samples;
-	const char *events;
-	const char *table;
+	struct measure_settings out;
 	const char *job;
 	const char *section;
 	bool help;
@@ -259,15 +248,11 @@ size_t dhb_run_counter_env(struct dhb_kv *kv, char (*buf)[96], char *names, char
 
 #define RUN_MAX_TESTS 16
 
-/* The output paths of a run, checked together before anything is written. */
-enum { P_CSV, P_JSON, P_SAMPLES, N_PATHS };
-
-/* One run: its settings, what they select and measure, and its outputs (cmd_run.c, run_out.c). */
+/* One run: its settings, what they select and measure, and its outputs (cmd_run.c, measure.c). */
 struct run_state {
 	struct run_settings set;
 	struct dhb_opts_line line;
-	struct dhb_outfile_arg paths[N_PATHS];
-	FILE *human; /* table and summary: stdout, or stderr when a file goes to stdout */
+	struct measure out; /* output files, perf counters, table (measure_init()) */
 	struct dhb_env env;
 	struct dhb_instance *inst;
 	size_t n_inst;
@@ -282,27 +267,17 @@ struct run_state {
 	struct dhb_plan plan;
 	uint64_t budget;
 	struct dhb_runner runner;
-	struct dhb_sink csv;
-	bool csv_open;
-	struct dhb_outfile samples_file;
-	struct dhb_sink samples;
-	bool samples_open;
 	struct dhb_run_info run;
 	char ts[32];
 	struct run_reps reps;
-	struct dhb_event_list events;
-	struct dhb_counters counters;
-	struct dhb_section_cost cost;
-	char counter_names[DHB_COUNTERS_WHY_LEN * 2];
-	char counter_floors[DHB_COUNTERS_WHY_LEN * 2];
 	struct run_job_ref job; /* the job of a job file being run; job.jf NULL without --job */
 };
 
-/* The outputs of a run (run_out.c): 0 or -errno, each failure said on stderr. */
-int run_write_outputs(struct run_state *st, const struct dhb_kv *env, size_t n_env);
-int run_open_csv(struct run_state *st);
-int run_close_csv(struct run_state *st);
-int run_open_samples(struct run_state *st);
-int run_close_samples(struct run_state *st);
+/*
+ * Completion values of run's --heaps and --devices (and of the commands that take the same):
+ * "all", then every buffer source, or every device, found here.
+ */
+void dhb_run_heap_names(dhb_opt_emit emit, void *arg);
+void dhb_run_device_names(dhb_opt_emit emit, void *arg);
 
 #endif /* DHB_CLI_RUN_H */

@@ -157,7 +157,7 @@ static int check_outputs(struct jobs *j)
 	a[n++] = (struct dhb_outfile_arg){"--job", j->jf.path, DHB_OUTFILE_INPUT, false};
 	for (k = 0; k < j->n && ret < 0; k++) {
 		const struct run_settings *s = run_settings_of(j->st[k]);
-		const char *paths[] = {s->csv, s->json, s->samples};
+		const char *paths[] = {s->out.csv, s->out.json, s->out.samples};
 
 		for (o = 0; o < 3; o++) {
 			if (!paths[o])
@@ -223,16 +223,16 @@ static int check_csv_headers(struct jobs *j)
 
 	for (k = 0; k < j->n; k++) {
 		const struct run_settings *s = run_settings_of(j->st[k]);
-		struct dhb_sink_config cfg = {.path = s->csv, .append = true, .run = &none};
+		struct dhb_sink_config cfg = {.path = s->out.csv, .append = true, .run = &none};
 
-		if (j->status[k] >= 0 || !s->csv || !strcmp(s->csv, "-"))
+		if (j->status[k] >= 0 || !s->out.csv || !strcmp(s->out.csv, "-"))
 			continue;
 		ret = dhb_sink_open(&sink, &dhb_sink_csv_ops, &cfg);
 		if (!ret)
 			ret = dhb_sink_close(&sink);
 		if (!ret)
 			continue;
-		snprintf(msg, sizeof(msg), "--csv %s: %s", s->csv,
+		snprintf(msg, sizeof(msg), "--csv %s: %s", s->out.csv,
 			 ret == -EPROTO ? "its header is another schema's; use a new file"
 					: strerror(-ret));
 		return run_usage_error(j->st[k], msg);

@@ -11,6 +11,7 @@
 #include "dhb/opts.h"
 #include "dhb/plan.h"
 #include "dhb/workload.h"
+#include "measure.h"
 #include "run.h"
 
 /* Every test of the registry, the default of --tests. */
@@ -35,7 +36,7 @@ static void test_names(dhb_opt_emit emit, void *arg)
 }
 
 /* What --heaps takes: "all", and every buffer source found here (the backends' probes). */
-static void heap_names(dhb_opt_emit emit, void *arg)
+void dhb_run_heap_names(dhb_opt_emit emit, void *arg)
 {
 	struct dhb_instance *v = NULL;
 	size_t n = 0, i;
@@ -49,7 +50,7 @@ static void heap_names(dhb_opt_emit emit, void *arg)
 }
 
 /* What --devices takes: "all", and every device found here. */
-static void device_names(dhb_opt_emit emit, void *arg)
+void dhb_run_device_names(dhb_opt_emit emit, void *arg)
 {
 	struct dhb_device *v = NULL;
 	size_t n = 0, i;
@@ -72,7 +73,7 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(heaps),
 	 .def = "all",
 	 .complete = DHB_COMPLETE_LIST,
-	 .values = heap_names,
+	 .values = dhb_run_heap_names,
 	 .help = "heap names or fnmatch globs, plus udmabuf and memfd (comma list)"},
 	{.name = "devices",
 	 .metavar = "LIST",
@@ -80,7 +81,7 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(devices),
 	 .def = "all",
 	 .complete = DHB_COMPLETE_LIST,
-	 .values = device_names,
+	 .values = dhb_run_device_names,
 	 .help = "devices the import tests use: names, nodes (card1, video3), drivers or globs"},
 	{.name = "tests",
 	 .metavar = "LIST",
@@ -144,39 +145,7 @@ static const struct dhb_opt run_opts[] = {
 	 .off = OFF(max_mem),
 	 .def_text = "50% of MemAvailable",
 	 .help = "memory budget; a plan that could exceed it is refused"},
-	{.name = "csv",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(csv),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "append the rows to FILE as CSV (header only into an empty file)"},
-	{.name = "json",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(json),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "write rows, settings and environment to FILE as JSON"},
-	{.name = "samples",
-	 .metavar = "FILE",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(samples),
-	 .complete = DHB_COMPLETE_FILE,
-	 .help = "write every sample of every row (past 65536, its histogram's buckets) to FILE "
-		 "as CSV"},
-	{.name = "events",
-	 .metavar = "LIST",
-	 .type = DHB_OPT_STRING,
-	 .off = OFF(events),
-	 .def_text = "the software events only",
-	 .help = "tracepoints to count per timed section besides the software events "
-		 "(kmem:mm_page_alloc,...), or none to count nothing"},
-	{.name = "table",
-	 .metavar = "MODE",
-	 .type = DHB_OPT_CHOICE,
-	 .off = OFF(table),
-	 .def = "full",
-	 .choices = "full|summary|none",
-	 .help = "terminal output: full (every row, then the summary), summary or none"},
+	MEASURE_OPTS(struct run_settings, out),
 	{.name = "job",
 	 .metavar = "FILE",
 	 .type = DHB_OPT_STRING,

@@ -41,8 +41,6 @@ static int parse_line(struct results_ctx *c, const struct results_csv_rec *rec,
 	size_t nkey = dhb_sink_nkey_columns(), col, i, want = NTAIL;
 	struct dhb_results_row r = {0};
 	const char *f = rec->buf, *t[NTAIL];
-	double low, high;
-	uint64_t index;
 	int ret;
 
 	c->line = rec->line;
@@ -80,18 +78,18 @@ static int parse_line(struct results_ctx *c, const struct results_csv_rec *rec,
 		.params = r.row.params,
 		.unit = r.row.unit,
 	};
-	if (dhb_sink_parse_uint(t[T_INDEX], &index))
+	if (dhb_sink_parse_uint(t[T_INDEX], &s->index))
 		return tail_fail(c, T_INDEX, t[T_INDEX], "an integer");
 	if (dhb_sink_parse_number(t[T_VALUE], &s->value))
 		return tail_fail(c, T_VALUE, t[T_VALUE], "a number");
 	if (dhb_sink_parse_uint(t[T_COUNT], &s->count) || !s->count)
 		return tail_fail(c, T_COUNT, t[T_COUNT], "a count from 1");
-	low = high = NAN;
-	if (*t[T_LOW] && dhb_sink_parse_number(t[T_LOW], &low))
+	s->low = s->high = NAN;
+	if (*t[T_LOW] && dhb_sink_parse_number(t[T_LOW], &s->low))
 		return tail_fail(c, T_LOW, t[T_LOW], "empty or a number");
-	if (*t[T_HIGH] && dhb_sink_parse_number(t[T_HIGH], &high))
+	if (*t[T_HIGH] && dhb_sink_parse_number(t[T_HIGH], &s->high))
 		return tail_fail(c, T_HIGH, t[T_HIGH], "empty or a number");
-	if (isnan(low) != isnan(high) || low > high)
+	if (isnan(s->low) != isnan(s->high) || s->low > s->high)
 		return results_fail(c, -EPROTO,
 				    "columns \"low\" and \"high\" are no bucket (both empty for a "
 				    "sample, else low <= high)");

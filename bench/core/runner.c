@@ -43,11 +43,9 @@ void dhb_runner_fini(struct dhb_runner *r)
 	r->n_notes = 0;
 }
 
-/* Scale a summary of bytes-per-second samples to MB/s (10^6 bytes per second). */
-static void to_mb_per_s(struct dhb_stats_summary *s)
+/* Scale a summary's figures by @k: bytes per second to MB/s (1e-6), a metric's own scale. */
+static void scale_summary(struct dhb_stats_summary *s, double k)
 {
-	const double k = 1e-6;
-
 	s->min *= k;
 	s->max *= k;
 	s->mean *= k;
@@ -143,6 +141,7 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	struct dhb_row row = {0};
 	char params[sizeof(m->params) + DHB_NAME_LEN + DHB_GEOM_FMT_LEN + 24];
 	char geom[DHB_GEOM_FMT_LEN];
+	double scale;
 	size_t used;
 	int ret;
 
@@ -157,10 +156,12 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 		/* Timer and counting overhead are judged against the time a median sample took. */
 		time_eq.p50 = row.stats.p50 > 0 ? (double)m->bytes * 1e9 / row.stats.p50 : 0;
 		row.stats.flags = dhb_stats_trust(&time_eq, r->timer_ns, NULL);
-		to_mb_per_s(&row.stats);
+		scale_summary(&row.stats, 1e-6);
 		break;
 	case DHB_METRIC_COUNT:
 		row.stats.flags = dhb_stats_trust(&row.stats, -1, NULL);
+		if (m->scale)
+			scale_summary(&row.stats, m->scale);
 		break;
 	default:
 		row.stats.flags = dhb_stats_trust(&row.stats, r->timer_ns, NULL);
@@ -190,7 +191,10 @@ static int emit_metric(struct dhb_runner *r, const struct dhb_plan_item *it, str
 	row.params = *params ? params : NULL;
 	row.unit = m->unit;
 	warn_row(r, &row);
-	ret = keep_row(r, &row, &m->st, m->kind == DHB_METRIC_RATE ? 1e-6 : 1);
+	scale = m->kind == DHB_METRIC_RATE ? 1e-6 : 1;
+	if (m->kind == DHB_METRIC_COUNT && m->scale)
+		scale = m->scale;
+	ret = keep_row(r, &row, &m->st, scale);
 	return ret || !m->sections ? ret : emit_counts(r, &row, m);
 }
 
@@ -231,6 +235,7 @@ int dhb_runner_run(struct dhb_runner *r, struct dhb_plan_item *it, size_t idx, s
 	ctx.page_size = r->page_size;
 	ctx.record = true;
 	ctx.stop = r->stop;
+	ctx.arg = it->arg;
 	dhb_size_format(it->size, size, sizeof(size));
 	if (r->verbose_progress)
 		fprintf(stderr, "[%zu/%zu] %s %s%s%s %s\n", idx + 1, total, it->test->name,

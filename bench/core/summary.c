@@ -43,8 +43,7 @@ static const struct {
 	{"qbuf_latency", "device=*mode=rotate", false},
 };
 
-/* 3-4 significant digits; latencies in the unit that keeps 1 <= value < 1000. */
-static void fmt_value(char *buf, size_t len, double v, const char *unit)
+void dhb_summary_value(char *buf, size_t len, double v, const char *unit)
 {
 	static const char *const units[] = {"ns", "us", "ms", "s"};
 	size_t u = 0;
@@ -140,7 +139,7 @@ static void print_table(FILE *fp, const struct dhb_row_store *s, size_t h, const
 				snprintf(cells[j][k], CELL, "-");
 				continue;
 			}
-			fmt_value(v, sizeof(v), r->row.stats.p50, r->unit);
+			dhb_summary_value(v, sizeof(v), r->row.stats.p50, r->unit);
 			snprintf(base, sizeof(base), "baseline_for=%s", heaps[j]);
 			b = heads[h].ratio ? find(s, heads[h].metric, base, "malloc", sizes[k])
 					   : NULL;

@@ -197,8 +197,7 @@ static uint32_t pick_pixfmt(int fd, const struct dhb_v4l2_queue *q, uint64_t *re
 	return best ? best : first ? first : compressed;
 }
 
-/* Whether @q offers @pixfmt (VIDIOC_ENUM_FMT). */
-static bool offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries)
+bool dhb_v4l2_offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries)
 {
 	struct v4l2_fmtdesc f = {.type = q->type};
 
@@ -306,7 +305,7 @@ static int choose_format(int fd, const struct dhb_v4l2_queue *q, bool fit, uint6
 
 	if (want && want->fourcc) {
 		pixfmt = want->fourcc;
-		if (!offers(fd, q, pixfmt, retries))
+		if (!dhb_v4l2_offers(fd, q, pixfmt, retries))
 			return -ENOENT;
 	} else {
 		pixfmt = pick_pixfmt(fd, q, retries);
@@ -363,8 +362,8 @@ int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index,
 	return dhb_v4l2_ioctl(fd, VIDIOC_QBUF, &b, retries);
 }
 
-int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
-			  uint64_t *retries)
+int dhb_v4l2_dqbuf_done(int fd, const struct dhb_v4l2_queue *q, struct dhb_v4l2_done *done,
+			uint64_t *retries)
 {
 	struct v4l2_plane plane = {0};
 	struct v4l2_buffer b = {.type = q->type, .memory = V4L2_MEMORY_DMABUF};
@@ -375,8 +374,25 @@ int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *inde
 		b.length = 1;
 	}
 	ret = dhb_v4l2_ioctl(fd, VIDIOC_DQBUF, &b, retries);
+	if (ret)
+		return ret;
+	done->index = b.index;
+	done->sequence = b.sequence;
+	done->flags = b.flags;
+	done->bytesused = is_mplane(q->type) ? plane.bytesused : b.bytesused;
+	done->timestamp_ns =
+		(uint64_t)b.timestamp.tv_sec * 1000000000u + (uint64_t)b.timestamp.tv_usec * 1000u;
+	return 0;
+}
+
+int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
+			  uint64_t *retries)
+{
+	struct dhb_v4l2_done done;
+	int ret = dhb_v4l2_dqbuf_done(fd, q, &done, retries);
+
 	if (!ret)
-		*index = b.index;
+		*index = done.index;
 	return ret;
 }
 

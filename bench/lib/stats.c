@@ -19,10 +19,13 @@ int dhb_stats_init(struct dhb_stats *st, size_t exact_max)
 void dhb_stats_fini(struct dhb_stats *st)
 {
 	free(st->samples);
+	free(st->by_value);
 	free(st->hist);
 	st->samples = NULL;
+	st->by_value = NULL;
 	st->hist = NULL;
 	st->cap = 0;
+	st->by_value_cap = 0;
 	st->n = 0;
 }
 
@@ -72,8 +75,11 @@ static int stats_to_hist(struct dhb_stats *st)
 	for (i = 0; i < st->n; i++)
 		hist[dhb_hist_index(st->samples[i])]++;
 	free(st->samples);
+	free(st->by_value);
 	st->samples = NULL;
+	st->by_value = NULL;
 	st->cap = 0;
+	st->by_value_cap = 0;
 	st->hist = hist;
 	return 0;
 }
@@ -157,12 +163,24 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void stats_sort(struct dhb_stats *st)
+/* The sorted copy of the exact samples (@samples keeps the order recorded): 0 or -ENOMEM. */
+static int stats_sort(struct dhb_stats *st)
 {
+	uint64_t *p;
+
 	if (st->sorted)
-		return;
-	qsort(st->samples, st->n, sizeof(*st->samples), cmp_u64);
+		return 0;
+	if (st->by_value_cap < st->n) {
+		p = realloc(st->by_value, st->cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		st->by_value = p;
+		st->by_value_cap = st->cap;
+	}
+	memcpy(st->by_value, st->samples, st->n * sizeof(*p));
+	qsort(st->by_value, st->n, sizeof(*st->by_value), cmp_u64);
 	st->sorted = true;
+	return 0;
 }
 
 int dhb_stats_percentile(struct dhb_stats *st, double p, double *out)
@@ -175,8 +193,9 @@ int dhb_stats_percentile(struct dhb_stats *st, double p, double *out)
 		*out = dhb_hist_percentile(st, p);
 		return 0;
 	}
-	stats_sort(st);
-	*out = (double)st->samples[dhb_stats_rank(st->n, p) - 1];
+	if (stats_sort(st))
+		return -ENOMEM;
+	*out = (double)st->by_value[dhb_stats_rank(st->n, p) - 1];
 	return 0;
 }
 
@@ -199,14 +218,15 @@ static uint64_t exact_mad(const uint64_t *x, uint64_t n, uint64_t m)
 	return d;
 }
 
-static void exact_robust(struct dhb_stats *st, struct dhb_stats_summary *out)
+static int exact_robust(struct dhb_stats *st, struct dhb_stats_summary *out)
 {
 	uint64_t m, i, outliers = 0;
 	double med, mad, sum_ad = 0, mean_ad;
 	const uint64_t *x;
 
-	stats_sort(st);
-	x = st->samples;
+	if (stats_sort(st))
+		return -ENOMEM;
+	x = st->by_value;
 	m = dhb_stats_rank(st->n, 50) - 1;
 	med = (double)x[m];
 	mad = (double)exact_mad(x, st->n, m);
@@ -223,6 +243,7 @@ static void exact_robust(struct dhb_stats *st, struct dhb_stats_summary *out)
 	out->p99_9 = (double)x[dhb_stats_rank(st->n, 99.9) - 1];
 	out->mad = mad;
 	out->outliers = outliers;
+	return 0;
 }
 
 int dhb_stats_summarize(struct dhb_stats *st, struct dhb_stats_summary *out)
@@ -245,8 +266,7 @@ int dhb_stats_summarize(struct dhb_stats *st, struct dhb_stats_summary *out)
 		out->p99 = dhb_hist_percentile(st, 99);
 		out->p99_9 = dhb_hist_percentile(st, 99.9);
 		dhb_hist_robust(st, out);
-	} else {
-		exact_robust(st, out);
+		return 0;
 	}
-	return 0;
+	return exact_robust(st, out);
 }

@@ -26,15 +26,13 @@ struct pick {
 	int mark;
 	const struct prun *run;
 	const char *note; /* compare: the file, for the subtitle */
+	size_t seq;	  /* the order picks were made in: the rows' order */
 };
 
 struct picks {
 	struct pick *v;
 	size_t n, cap;
 };
-
-/* The rows of the test pipeline (issue 13: pipelines write them; no such test yet). */
-#define PIPELINE_TEST "pipeline"
 
 static int str_cmp(const char *a, const char *b)
 {
@@ -65,6 +63,11 @@ static int pick_cmp(const void *pa, const void *pb)
 static int dbl_cmp(const void *a, const void *b)
 {
 	return num_cmp(*(const double *)a, *(const double *)b);
+}
+
+static int point_x_cmp(const void *a, const void *b)
+{
+	return num_cmp(((const struct ppoint *)a)->x, ((const struct ppoint *)b)->x);
 }
 
 /* The median of the finite values of v[0 .. n-1] (reordered), NaN when none. */
@@ -103,7 +106,9 @@ static int pick_add(struct picks *pk, const struct pick *k)
 		return -ENOMEM;
 	if (plot_grow((void **)&pk->v, &pk->cap, pk->n, sizeof(*pk->v)))
 		return -ENOMEM;
-	pk->v[pk->n++] = *k;
+	pk->v[pk->n] = *k;
+	pk->v[pk->n].seq = pk->n;
+	pk->n++;
 	return 0;
 }
 
@@ -153,22 +158,45 @@ static int point(struct pseries *s, const struct pick *v, size_t i, size_t j)
 	return ret;
 }
 
-/* The categories of a figure's picks [i, j), in name order. */
+struct cat_seq {
+	const char *cat;
+	size_t seq;
+};
+
+static int cat_seq_cmp(const void *pa, const void *pb)
+{
+	const struct cat_seq *a = pa, *b = pb;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/*
+ * The categories of a figure's picks [i, j), in the order of their first rows: the order their
+ * writer gave them (a pipeline's stages in turn).
+ */
 static int categories(struct dhb_plot_figure *f, const struct pick *v, size_t i, size_t j)
 {
-	size_t k, q;
+	struct cat_seq *c = malloc((j - i) * sizeof(*c));
+	size_t k, q, n = 0;
 
 	f->cats = malloc((j - i) * sizeof(*f->cats));
-	if (!f->cats)
+	if (!c || !f->cats) {
+		free(c);
 		return -ENOMEM;
-	for (k = i; k < j; k++)
-		f->cats[f->n_cats++] = v[k].cat;
-	qsort(f->cats, f->n_cats, sizeof(*f->cats), plot_str_cmp);
-	for (k = 0, q = 0; k < f->n_cats; k++) {
-		if (!q || strcmp(f->cats[q - 1], f->cats[k]))
-			f->cats[q++] = f->cats[k];
 	}
-	f->n_cats = q;
+	for (k = i; k < j; k++) {
+		for (q = 0; q < n && c[q].cat != v[k].cat; q++)
+			;
+		if (q == n)
+			c[n++] = (struct cat_seq){v[k].cat, v[k].seq};
+		else if (v[k].seq < c[q].seq)
+			c[q].seq = v[k].seq;
+	}
+	qsort(c, n, sizeof(*c), cat_seq_cmp);
+	for (k = 0; k < n; k++)
+		f->cats[k] = c[k].cat;
+	f->n_cats = n;
+	free(c);
 	return 0;
 }
 
@@ -225,6 +253,8 @@ static int build(struct dhb_plot *p, enum dhb_plot_kind kind, struct picks *pk)
 					se->pts[se->n - 1].x = cat_index(f, v[s].cat);
 				s = e;
 			}
+			if (f->cats && se->n) /* in the categories' order */
+				qsort(se->pts, se->n, sizeof(*se->pts), point_x_cmp);
 			if (!se->n)
 				f->n_series--; /* nothing finite: no series */
 		}
@@ -283,7 +313,7 @@ static int latency_pick(struct dhb_plot *p, struct picks *pk, const struct prow 
 {
 	struct pick k = row_pick(r);
 
-	if (strcmp(r->key.unit, "ns") || !strcmp(r->key.test, PIPELINE_TEST))
+	if (strcmp(r->key.unit, "ns") || !strcmp(r->key.test, PLOT_PIPELINE_TEST))
 		return 0;
 	k.fig = fmt(p, "%s\x1f%s\x1f%s", r->key.test, r->key.metric, r->key.params);
 	k.name = fmt(p, "latency-%s%s%s", r->key.metric, dash(r->key.params), r->key.params);
@@ -428,21 +458,38 @@ static int sync_pick(struct dhb_plot *p, struct picks *pk, const struct prow *r)
 	return ret;
 }
 
+/*
+ * A pipeline's rows in ns: one figure per params and size, a category per metric, a series per
+ * source labelled with its counts (the rows not in ns: fps, late and dropped frames ...), and
+ * the display's frame period (rate=) as a reference line across the categories.
+ */
 static int pipeline_pick(struct dhb_plot *p, struct picks *pk, const struct prow *r)
 {
 	struct pick k = row_pick(r);
-	char size[DHB_SIZE_FMT_LEN];
+	char size[DHB_SIZE_FMT_LEN], params[512];
+	double period = plot_frame_period(r->key.params);
+	int ret;
 
-	if (strcmp(r->key.test, PIPELINE_TEST) || strcmp(r->key.unit, "ns"))
+	if (strcmp(r->key.test, PLOT_PIPELINE_TEST) || strcmp(r->key.unit, "ns"))
 		return 0;
 	dhb_size_format(r->key.size, size, sizeof(size));
+	plot_params_text(r->key.params, params, sizeof(params));
 	k.fig = fmt(p, "%s\x1f%s", r->key.params, size);
 	k.name = fmt(p, "pipeline-%s%s%s", r->key.params, dash(r->key.params), size);
-	k.title = fmt(p, "pipeline %s%s%s buffers: frame times", r->key.params, sep(r->key.params),
-		      size);
+	k.title = fmt(p, "pipeline %s%s(%s a frame)", params, *params ? " " : "", size);
+	k.ser = plot_pipeline_label(p, r);
 	k.cat = r->key.metric;
 	k.x = 0;
-	k.label = "frame time";
+	k.label = "time per frame and stage";
+	ret = pick_add(pk, &k);
+	if (ret || !isfinite(period))
+		return ret;
+	k.rank = 1;
+	k.colour_key = NULL;
+	k.style = STYLE_LIMIT;
+	k.ser = plot_period_label(p, r->key.params, period);
+	k.y = period;
+	k.lo = k.hi = NAN;
 	return pick_add(pk, &k);
 }
 

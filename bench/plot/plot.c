@@ -2,6 +2,7 @@
 // Plot sessions: the kinds, the inputs kept for them, the figures' names and colours.
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ static const struct dhb_plot_kind_info kinds[DHB_PLOT_NR_KINDS] = {
 			    "new/base ratio per metric with its 95% interval (--compare)"},
 	[DHB_PLOT_PIPELINE] = {"pipeline", "pipeline.gp", DHB_PLOT_IN_ROWS,
 			       "pipeline frame times per heap (rows of the test pipeline)"},
+	[DHB_PLOT_FRAMES] = {"frames", "frames.gp", DHB_PLOT_IN_SAMPLES,
+			     "pipeline frame_time, end_to_end_latency over the frames per heap "
+			     "(--samples of pipeline)"},
 };
 
 const struct dhb_plot_kind_info *dhb_plot_kind_info(enum dhb_plot_kind k)
@@ -170,6 +174,7 @@ void dhb_plot_free(struct dhb_plot *p)
 	for (i = 0; i < p->n_groups; i++)
 		free(p->groups[i].v);
 	free(p->groups);
+	free(p->sample_metrics);
 	free(p->rows);
 	free(p->frag);
 	free(p->cmp);
@@ -293,11 +298,34 @@ static struct pgroup *find_group(struct dhb_plot *p, const struct dhb_results_sa
 
 #define MAX_SAMPLES (1u << 24)
 
+/* @metric among the samples' metrics, for the message of a --metric that matches none. */
+static int sample_metric_seen(struct dhb_plot *p, const char *metric)
+{
+	const char **v = p->sample_metrics;
+	size_t n = p->n_sample_metrics, i;
+
+	if (n && !strcmp(v[n - 1], metric))
+		return 0; /* samples come a row at a time */
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i], metric))
+			return 0;
+	}
+	if (plot_grow((void **)&p->sample_metrics, &p->cap_sample_metrics, n, sizeof(*v)))
+		return -ENOMEM;
+	p->sample_metrics[n] = plot_intern(p, metric);
+	if (!p->sample_metrics[n])
+		return -ENOMEM;
+	p->n_sample_metrics++;
+	return 0;
+}
+
 int dhb_plot_add_sample(struct dhb_plot *p, const struct dhb_results_sample *s)
 {
 	struct pgroup *g;
 
 	p->has[DHB_PLOT_IN_SAMPLES] = true;
+	if (sample_metric_seen(p, s->metric))
+		return -ENOMEM;
 	if (!plot_metric_taken(p, s->metric) || !plot_size_taken(p, s->size_bytes))
 		return 0;
 	if (p->n_samples >= MAX_SAMPLES)
@@ -307,7 +335,8 @@ int dhb_plot_add_sample(struct dhb_plot *p, const struct dhb_results_sample *s)
 		    : find_group(p, s);
 	if (!g || plot_grow((void **)&g->v, &g->cap, g->n, sizeof(*g->v)))
 		return -ENOMEM;
-	g->v[g->n++] = (struct pval){s->value, s->count};
+	g->v[g->n++] = (struct pval){s->value, s->count, s->index};
+	g->buckets |= s->count != 1 || !isnan(s->low);
 	p->n_samples++;
 	return 0;
 }
@@ -434,8 +463,8 @@ static const char *unmatched_pattern(const struct dhb_plot *p, char *pat, size_t
 		hit = false;
 		for (i = 0; i < p->n_rows && !hit; i++)
 			hit = !fnmatch(pat, p->rows[i].key.metric, 0);
-		for (i = 0; i < p->n_groups && !hit; i++)
-			hit = !fnmatch(pat, p->groups[i].key.metric, 0);
+		for (i = 0; i < p->n_sample_metrics && !hit; i++)
+			hit = !fnmatch(pat, p->sample_metrics[i], 0);
 		for (i = 0; i < p->n_cmp && !hit; i++)
 			hit = !fnmatch(pat, p->cmp[i].metric, 0);
 		if (!hit)
@@ -447,7 +476,7 @@ static const char *unmatched_pattern(const struct dhb_plot *p, char *pat, size_t
 /* Up to a line of the inputs' metrics (not counter rows), for the message of an unknown one. */
 static void metric_names(const struct dhb_plot *p, char *buf, size_t len)
 {
-	const char **v = malloc((p->n_rows + p->n_groups + p->n_cmp + 1) * sizeof(*v));
+	const char **v = malloc((p->n_rows + p->n_sample_metrics + p->n_cmp + 1) * sizeof(*v));
 	size_t n = 0, i, off = 0;
 
 	buf[0] = '\0';
@@ -455,8 +484,8 @@ static void metric_names(const struct dhb_plot *p, char *buf, size_t len)
 		return;
 	for (i = 0; i < p->n_rows; i++)
 		v[n++] = p->rows[i].key.metric;
-	for (i = 0; i < p->n_groups; i++)
-		v[n++] = p->groups[i].key.metric;
+	for (i = 0; i < p->n_sample_metrics; i++)
+		v[n++] = p->sample_metrics[i];
 	for (i = 0; i < p->n_cmp; i++)
 		v[n++] = p->cmp[i].metric;
 	if (n)
@@ -497,7 +526,9 @@ long dhb_plot_select(struct dhb_plot *p, unsigned int kinds_mask, unsigned int r
 			ret = plot_rows_figures(p, (enum dhb_plot_kind)k, err, errlen);
 			break;
 		case DHB_PLOT_IN_SAMPLES:
-			ret = plot_ecdf_figures(p, err, errlen);
+			ret = k == DHB_PLOT_FRAMES
+				      ? plot_frames_figures(p, required & (1u << k), err, errlen)
+				      : plot_ecdf_figures(p, err, errlen);
 			break;
 		case DHB_PLOT_IN_FRAG:
 			ret = plot_frag_figures(p, err, errlen);

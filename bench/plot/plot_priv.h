@@ -30,18 +30,20 @@ struct prow {
 	double p50, p90, p99;
 };
 
-/* One sample value, or a histogram bucket's value and count. */
+/* One sample value, or a histogram bucket's value and count; its index in its file. */
 struct pval {
 	double value;
 	uint64_t count;
+	uint64_t index;
 };
 
-/* The samples of one row of one run: its key and its values. */
+/* The samples of one row of one run: its key and its values; buckets when any is one. */
 struct pgroup {
 	struct prun run;
 	struct pkey key;
 	struct pval *v;
 	size_t n, cap;
+	bool buckets;
 };
 
 /* One row of frag's CSV. */
@@ -110,6 +112,8 @@ struct dhb_plot {
 	struct pgroup *groups;
 	size_t n_groups, cap_groups;
 	uint64_t n_samples;
+	const char **sample_metrics; /* every metric of the samples, kept or not (messages) */
+	size_t n_sample_metrics, cap_sample_metrics;
 	struct pfrag *frag;
 	size_t n_frag, cap_frag;
 	struct pcmp *cmp;
@@ -151,6 +155,26 @@ const char *plot_without_baseline(struct dhb_plot *p, const char *params, bool *
 /* The label (and colour key) of frag's series of @source and @policy: "model best-fit". */
 void plot_frag_label(const char *source, const char *policy, char *buf, size_t len);
 
+/* The rows (and samples) of the test pipeline: the pipeline command writes them. */
+#define PLOT_PIPELINE_TEST "pipeline"
+
+/* The display's frame period in ns from a pipeline's params (rate=HZ), NaN when none. */
+double plot_frame_period(const char *params);
+
+/* The label of @period's reference line: "frame period at rate=60 (16.7 ms)"; NULL on -ENOMEM. */
+const char *plot_period_label(struct dhb_plot *p, const char *params, double period);
+
+/* @params for a title: its items joined by ", " instead of ";", into @buf. */
+void plot_params_text(const char *params, char *buf, size_t len);
+
+/*
+ * The label of the series of @r's source in a pipeline figure: its heap, then its counts (the
+ * rows of its test, heap, params and size not in ns that the filter takes, in the order of their
+ * first rows, each the median of the runs' p50): "system: 54.5 fps, 12 late_frames". NULL on
+ * -ENOMEM.
+ */
+const char *plot_pipeline_label(struct dhb_plot *p, const struct prow *r);
+
 /* Whether a metric is a counter row's (METRIC.EVENT). */
 bool plot_is_counter(const char *metric);
 
@@ -176,6 +200,11 @@ void plot_runs_subtitle(char *buf, size_t len, const struct prun **r, size_t n);
 /* The figures of each kind of input (figures.c, dist.c); 0, -ENODATA or -ENOMEM. */
 int plot_rows_figures(struct dhb_plot *p, enum dhb_plot_kind kind, char *err, size_t errlen);
 int plot_ecdf_figures(struct dhb_plot *p, char *err, size_t errlen);
+/*
+ * @required: frames was named (--plots): samples in order of value (a file written before the
+ * recorder kept the order recorded) are refused instead of left out.
+ */
+int plot_frames_figures(struct dhb_plot *p, bool required, char *err, size_t errlen);
 int plot_frag_figures(struct dhb_plot *p, char *err, size_t errlen);
 int plot_ratio_figures(struct dhb_plot *p, char *err, size_t errlen);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Bad input to run, frag, store, compare and plot, on the host (no heap needed): one stderr line, the right status, and
-# every file left as it was, with nothing added. Usage: badinput.sh DMAHEAP-BENCH
+# Bad input to run, frag, pipeline, store, compare and plot, on the host (no heap needed): one
+# stderr line, the right status, and every file left as it was, with nothing added.
+# Usage: badinput.sh DMAHEAP-BENCH
 # shellcheck source=../../scripts/tests/lib.sh
 . "$(dirname "$0")/../../scripts/tests/lib.sh"
 set -u
@@ -348,6 +349,58 @@ if "$BIN" "${R[@]}" --table none --csv good.csv >/dev/null 2>&1 &&
 else
 	fail "store and compare fixtures" "the memfd run or the first store add failed"
 fi
+
+# --- pipeline: what is refused before any device is touched -------------------------------------
+P=(pipeline --frames 1 --events none)
+bad "pipeline: --source without a kind" 2 '^dmaheap-bench pipeline: --source vivid: capture:DEVICE' \
+	"${P[@]}" --source vivid
+bad "pipeline: --source capture: without a device" 2 '^dmaheap-bench pipeline: --source capture:: capture:DEVICE' \
+	"${P[@]}" --source capture:
+bad "pipeline: a stream that is not there, --json untouched" 2 \
+	'^dmaheap-bench pipeline: --source s.fwht: No such file or directory$' \
+	"${P[@]}" --source decoder:s.fwht --json j.json
+bad "pipeline: a stream that is an output too" 2 \
+	'^dmaheap-bench pipeline: --source afile: the same file as --csv afile' \
+	"${P[@]}" --source decoder:afile --csv afile
+bad "pipeline: --make-stream with an option of the pipeline's" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes a stream only: --heap does not apply$' \
+	pipeline --make-stream new.fwht --heap system
+bad "pipeline: --make-stream from a decoder" 2 \
+	"^dmaheap-bench pipeline: --make-stream encodes a capture node's frames" \
+	pipeline --make-stream new.fwht --source decoder:afile
+bad "pipeline: --make-stream into a missing directory" 2 \
+	'^dmaheap-bench pipeline: --make-stream nodir/s.fwht: cannot create' pipeline --make-stream nodir/s.fwht
+bad "pipeline: --make-stream onto the --json file" 2 'the same file as' \
+	pipeline --make-stream j.json --json j.json
+bad "pipeline: --size is a width and a height" 2 '^dmaheap-bench pipeline: --size 640: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640
+bad "pipeline: --size 0x480" 2 '^dmaheap-bench pipeline: --size 0x480: WIDTHxHEIGHT' "${P[@]}" --size 0x480
+bad "pipeline: --size with a sign" 2 '^dmaheap-bench pipeline: --size 640x-480: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640x-480
+bad "pipeline: --size with a format" 2 '^dmaheap-bench pipeline: --size 640x480@NV12: WIDTHxHEIGHT' \
+	"${P[@]}" --size 640x480@NV12
+bad "pipeline: --size beyond 16384" 2 '^dmaheap-bench pipeline: --size 20000x480: WIDTHxHEIGHT' \
+	"${P[@]}" --size 20000x480
+bad "pipeline: --buffers 1" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 1
+bad "pipeline: --buffers 33" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --buffers 33
+bad "pipeline: --frames 0" 2 '^dmaheap-bench pipeline: --frames' pipeline --frames 0
+bad "pipeline: a peer that is not GStreamer" 2 '^dmaheap-bench pipeline: --peer ffmpeg: the only peer is gstreamer$' \
+	"${P[@]}" --peer ffmpeg
+bad "pipeline: --make-stream of more frames than a reference holds" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes at most 1000000 frames' \
+	pipeline --make-stream new.fwht --frames 1000001
+bad "pipeline: --make-stream with --peer" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes a stream only: --peer does not apply$' \
+	pipeline --make-stream new.fwht --peer gstreamer
+bad "pipeline: run's --heaps is not an option" 2 '^dmaheap-bench pipeline: .*--heaps' "${P[@]}" --heaps system
+bad "pipeline: --table wide" 2 '^dmaheap-bench pipeline: --table' "${P[@]}" --table wide
+bad "pipeline: --csv and --json the same file" 2 '^dmaheap-bench pipeline: --json F: the same file as --csv F$' \
+	"${P[@]}" --csv F --json F
+bad "pipeline: --samples is a directory" 2 '^dmaheap-bench pipeline: --samples sub: Is a directory$' \
+	"${P[@]}" --samples sub
+bad "pipeline: a display that is not here, --json untouched" 2 \
+	'^dmaheap-bench pipeline: --display no-such-card: no device matches' "${P[@]}" --display no-such-card \
+	--json j.json
 
 # --- plot: no rows, unknown metrics, bad inputs and paths, no gnuplot; no image written -------
 if [ -f good.csv ]; then

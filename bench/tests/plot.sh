@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # plot on real result files the tool makes here (the memfd baseline with --samples, frag on the
-# model, compare of two repeated runs, the same run as JSON and in the store) and on a hand-made
-# CSV in the schema with several heaps, sync rows and pipeline rows (no pipeline test writes them
-# yet): every image is written, each SVG is well-formed XML with the expected series (one per
-# heap) and axis labels, a heap has one colour in every figure, the PNGs are PNGs.
+# model, compare of two repeated runs, the same run as JSON and in the store), on a hand-made
+# CSV in the schema with several heaps, sync rows and pipeline rows, and on hand-made pipeline
+# rows and per-frame samples (the pipeline and frames figures: a pipeline needs devices, this
+# tests the plotting): every image is written, each SVG is well-formed XML with the expected
+# series (one per heap) and axis labels, a heap has one colour in every figure, the PNGs are
+# PNGs, the data files hold what they should, bad input is one line and status 2.
 # Usage: plot.sh DMAHEAP-BENCH
 # shellcheck source=../../scripts/tests/lib.sh
 . "$(dirname "$0")/../../scripts/tests/lib.sh"
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FIXTURE=$(cd "$(dirname "$0")" && pwd)/pipeline_fixture.py
 cd "$OUT" || exit 1
 if ! command -v gnuplot >/dev/null; then
 	echo "skip - gnuplot is not installed (scripts/setup test installs gnuplot-nox)"
@@ -53,8 +56,9 @@ for name, want in spec.items():
         points = [e.get("color") for e in g.iter() if e.tag == NS + "use" and e.get("color")]
         own[t.text] = (lines or points or [None])[0]
     assert sorted(series) == sorted(want["series"]), f"{name}: series {series}"
-    # A heap's series (sync's "HEAP start" and "HEAP end"), not the reference lines "... (...)".
-    heap = {s: s.rsplit(" ", 1)[0] if s.endswith((" start", " end")) else s
+    # A heap's series (sync's "HEAP start" and "HEAP end", pipeline's "HEAP: its counts"), not
+    # the reference lines "... (...)".
+    heap = {s: s.rsplit(" ", 1)[0] if s.endswith((" start", " end")) else s.split(": ")[0]
             for s in series if not s.endswith(")")}
     assert len({own[s] for s in heap}) == len(set(heap.values())), f"{name}: colours {own}"
     for s, h in heap.items():
@@ -189,7 +193,7 @@ spec=$(
  "sync-direction_rw": {"series": [$S]},
  "latency-sync_end_latency-direction_write": {"series": ["system", "reserved", "udmabuf"]},
  "pipeline-pipeline_vivid_vkms-frames_300-8100K": {"series": ["system", "reserved", "udmabuf"],
-  "text": ["frame_time", "qbuf_latency", "commit_latency", "frame time: p50"]}}
+  "text": ["frame_time", "qbuf_latency", "commit_latency", "time per frame and stage: p50"]}}
 EOF
 )
 figures "plot of several heaps: a series and one colour per heap, sync per direction, pipeline" \
@@ -207,5 +211,113 @@ one/sync-direction_write.svg" ] &&
 	pass "--plots sync --metric 'sync_end*': three figures, in the colours of the full set"
 else
 	fail "--plots sync --metric" "$(comm -23 a.txt b.txt 2>&1 | head -3)"
+fi
+
+# --- pipeline rows and per-frame samples, written by hand in the schema (pipeline_fixture.py) -
+python3 "$FIXTURE" r.csv s.csv || {
+	fail "fixtures: pipeline rows and samples" "the generator failed"
+	finish
+	exit 1
+}
+CAPF=source_vivid-000-vid-cap-display_vkms-buffers_4-geom_640x480_XR24-rate_50-1200K
+DECF=source_vicodec-stateful-decoder-display_vkms-buffers_4-geom_640x480_XR24-1200K
+mkdir pipe
+run "$BIN" plot --output pipe --format svg,png --keep-data --samples p.samples p.csv
+C='0 cpu_frame_bytes'
+P='"frame period at rate=50 (20 ms)"'
+spec=$(
+	cat <<EOF
+{"pipeline-$CAPF": {"series": ["system: $C, 49.5 fps, 2 late_frames, 1 dropped_frames",
+   "reserved: $C, 48.5 fps, 3 late_frames, 1 dropped_frames",
+   "udmabuf: $C, 47.5 fps, 4 late_frames, 1 dropped_frames", $P],
+  "text": ["capture_latency", "frame_time", "time per frame and stage: p50",
+           "pipeline source=vivid-000-vid-cap, display=vkms, buffers=4,",
+           "geom=640x480@XR24, rate=50 (1200K a frame)"]},
+ "pipeline-$DECF": {"series": ["system: $C, 49.5 fps, 2 late_frames, 1 dropped_frames",
+   "reserved: $C, 48.5 fps, 3 late_frames, 1 dropped_frames"], "text": ["decode_latency"]},
+ "frames-frame_time-$CAPF": {"series": ["system", "reserved", "udmabuf", $P],
+  "text": ["frame (the sample's index)", "frame_time (each frame)",
+           "frame_time per frame: pipeline"]},
+ "frames-end_to_end_latency-$CAPF": {"series": ["system", "reserved", "udmabuf", $P],
+  "text": ["end_to_end_latency (each frame)"]},
+ "frames-frame_time-$DECF": {"series": ["system", "reserved"]},
+ "frames-end_to_end_latency-$DECF": {"series": ["system", "reserved"]},
+ "ecdf-cpu_frame_bytes-${CAPF%-1200K}-1200K": {"series": ["system", "reserved", "udmabuf"],
+  "text": ["cpu_frame_bytes (bytes)"]}}
+EOF
+)
+figures "plot of pipeline rows and samples: pipeline and frames figures, a colour per source" \
+	pipe "$spec"
+
+# The data files: the stages in the order written (decode_latency first for the decoder), no
+# count or counter row among them, the frame period at each; each frame's sample in frame order.
+if out=$(python3 - pipe "$CAPF" "$DECF" 2>&1 <<'EOF'
+import sys
+d, cap, dec = sys.argv[1:]
+def blocks(path):
+    text = [l for l in open(path).read().split("\n") if not l.startswith("#")]
+    return [b.strip().split("\n") for b in "\n".join(text).split("\n\n\n")]
+b = blocks(f"{d}/pipeline-{cap}.dat")
+stages = ["capture_latency", "dqbuf_to_commit_latency", "commit_to_flip_latency",
+          "end_to_end_latency", "frame_interval", "frame_time"]
+assert b[0][1:] == [f'{i} "{m}"' for i, m in enumerate(stages)], b[0]
+assert len(b) == 5 and b[4][0].startswith('"frame period at rate=50 (20 ms)"'), [x[0] for x in b]
+assert b[4][1:] == [f"{i} 20000000 ? ? 0" for i in range(6)], b[4]
+system = next(x for x in b if x[0].startswith('"system: 0 cpu_frame_bytes, 49.5 fps'))
+assert system[6] == "5 20021000 20038000 50039000 0", system  # frame_time: p50 p90 p99
+b = blocks(f"{d}/pipeline-{dec}.dat")
+assert b[0][1] == '0 "decode_latency"' and len(b) == 3, b
+b = blocks(f"{d}/frames-frame_time-{cap}.dat")
+want = [f"{i} {int((20e6 + (30e6 if i % 10 == 9 else 0)) * 1.2 + 1000 * i)} ? ? 0"
+        for i in range(40)]
+assert b[0][0].startswith('"reserved"') and b[0][1:] == want, b[0][:12]
+assert b[3][1:] == ["0 20000000 ? ? 0", "39 20000000 ? ? 0"], b[3]
+print("stages in order, the period at each, 40 frames in frame order")
+EOF
+); then
+	pass "pipeline and frames data files: $out"
+else
+	fail "pipeline and frames data files" "$out"
+fi
+
+# One source: one panel, its line and the frame period.
+mkdir one-src
+grep -v -e ',pipeline,reserved,' -e ',pipeline,udmabuf,' p.samples >one.samples
+run "$BIN" plot --output one-src --plots frames --metric frame_time --samples one.samples
+figures "frames of one source: one panel" one-src \
+	"{\"frames-frame_time-$CAPF\": {\"series\": [\"system\", $P]}}"
+
+# Bad input: one line, status 2, nothing written.
+mkdir bad
+run "$BIN" plot --output bad --plots frames --samples s.csv
+expect_error "--plots frames on samples without pipeline rows" 2 \
+	'^dmaheap-bench plot: no rows for the frames plot'
+run "$BIN" plot --output bad --plots frames p.csv
+expect_error "--plots frames without --samples" 2 \
+	'^dmaheap-bench plot: --plots frames needs --samples'
+run "$BIN" plot --output bad --plots frames --metric no_such --samples p.samples
+expect_error "--plots frames --metric no_such" 2 \
+	'^dmaheap-bench plot: --metric no_such: no such metric in the input \(metrics: .*, frame_time\)'
+run "$BIN" plot --output bad --plots frames --metric capture_latency --samples p.samples
+expect_error "--plots frames --metric capture_latency (not recorded once a frame)" 2 \
+	'no rows for the frames plot'
+run "$BIN" plot --output bad --plots frames --samples old.samples
+expect_error "--plots frames on samples in value order" 2 \
+	'the samples of frame_time on .* are in increasing order of value'
+run "$BIN" plot --output bad --plots pipeline r.csv
+expect_error "--plots pipeline on rows without pipeline rows" 2 'no rows for the pipeline plot'
+if [ -z "$(ls bad)" ]; then
+	pass "bad input wrote nothing"
+else
+	fail "bad input wrote" "$(ls bad)"
+fi
+mkdir old
+run "$BIN" plot --output old --samples old.samples p.csv
+if [ "$RC" = 0 ] && [ ! -s "$OUT/stderr" ] && [ -e "old/pipeline-$CAPF.svg" ] &&
+	[ -e "old/frames-end_to_end_latency-$CAPF.svg" ] &&
+	[ -z "$(find old -name 'frames-frame_time*')" ]; then
+	pass "frame_time samples in value order: no frame_time frames figure, the others drawn"
+else
+	fail "samples in value order, every kind" "$(find old -name 'frames-*')"
 fi
 finish

@@ -884,6 +884,7 @@ struct sample_log {
 	uint64_t count;
 	double sum;
 	char first[256];
+	char tail[128]; /* "index:low:high " per line */
 };
 
 static int log_sample(void *arg, const struct dhb_results_sample *s)
@@ -896,6 +897,8 @@ static int log_sample(void *arg, const struct dhb_results_sample *s)
 			 (unsigned long long)s->size_bytes, s->params, s->unit);
 	l->count += s->count;
 	l->sum += s->value * (double)s->count;
+	snprintf(l->tail + strlen(l->tail), sizeof(l->tail) - strlen(l->tail), "%llu:%g:%g ",
+		 (unsigned long long)s->index, s->low, s->high);
 	return 0;
 }
 
@@ -937,6 +940,8 @@ Test(results, samples_both_versions)
 	cr_assert_eq(l.count, 5);
 	cr_assert_float_eq(l.sum, 35, 1e-9);
 	cr_assert_str_eq(l.first, "2026-11-20T23:26:00Z||0|alloc|system|4096||ns");
+	cr_assert_str_eq(l.tail, "0:nan:nan 1:7:8 ", "index, low and high of each line: %s",
+			 l.tail);
 	cr_assert_eq(res.n_rows, 0);
 	dhb_results_free(&res);
 }

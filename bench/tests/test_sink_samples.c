@@ -25,6 +25,9 @@ Test(sink_samples, exact_samples_in_recording_order)
 	cr_assert_eq(dhb_stats_add(&st, 300), 0);
 	cr_assert_eq(dhb_stats_add(&st, 100), 0);
 	cr_assert_eq(dhb_stats_add(&st, 200), 0);
+	/* summarized first, as the runner does: the percentiles must not reorder the samples */
+	cr_assert_eq(dhb_stats_summarize(&st, &row.stats), 0);
+	cr_assert_eq(row.stats.p50, 200);
 	row.samples = &st;
 	out = tu_write(&dhb_sink_samples_ops, &cfg, &row, 1);
 	cr_assert_str_eq(out, HEADER KEY ",0,300,1,,\n" KEY ",1,100,1,,\n" KEY ",2,200,1,,\n");

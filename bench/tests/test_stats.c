@@ -156,6 +156,40 @@ Test(stats, empty_and_single)
 	dhb_stats_fini(&st);
 }
 
+static int log_each(void *arg, const struct dhb_stats_bin *b)
+{
+	char *buf = arg;
+
+	snprintf(buf + strlen(buf), 64 - strlen(buf), "%llu ", (unsigned long long)b->value);
+	return 0;
+}
+
+/* Percentiles read a sorted copy: the samples keep the order recorded (a pipeline's frames). */
+Test(stats, order_recorded_kept)
+{
+	static const uint64_t v[] = {30, 10, 50, 20, 40};
+	struct dhb_stats_summary s;
+	struct dhb_stats st;
+	char order[64] = "";
+	double p;
+	size_t i;
+
+	dhb_stats_init(&st, 0);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(dhb_stats_add(&st, v[i]), 0);
+	summarize(&st, &s);
+	cr_assert_eq(s.p50, 20);
+	cr_assert_eq(dhb_stats_add(&st, v[4]), 0); /* after a summary: sorted again */
+	summarize(&st, &s);
+	cr_assert_eq(s.p50, 30);
+	cr_assert_eq(s.p90, 50);
+	cr_assert_eq(dhb_stats_percentile(&st, 0, &p), 0);
+	cr_assert_eq(p, 10);
+	cr_assert_eq(dhb_stats_each(&st, log_each, order), 0);
+	cr_assert_str_eq(order, "30 10 50 20 40 ");
+	dhb_stats_fini(&st);
+}
+
 Test(stats, normal_box_muller)
 {
 	const double mu = 1e6, sigma = 1e4;

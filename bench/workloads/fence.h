@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The fence test's tools: sw_sync timelines, sync_file and dma-buf fence ioctls, vgem fences,
-// and a waiter thread that sleeps in poll() until a fence signals.
+// The fence test's tools: sw_sync timelines, vgem fences and a waiter thread that sleeps in
+// poll() until a fence signals; the sync_file and dma-buf fence ioctls are dhb/sync_file.h's.
 #ifndef DHB_WORKLOADS_FENCE_H
 #define DHB_WORKLOADS_FENCE_H
 
@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "dhb/device.h"
+#include "dhb/sync_file.h"
 
 /* Where the kernel offers sw_sync timelines (debugfs, CONFIG_SW_SYNC, root). */
 #define DHB_FENCE_SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
@@ -42,18 +43,6 @@ int dhb_fence_sw_signal(struct dhb_fence_sw *tl, uint64_t *retries);
 /* Signal every fence of @tl, then close it (closing alone would signal them too); idempotent. */
 void dhb_fence_sw_close(struct dhb_fence_sw *tl);
 
-/* DMA_BUF_IOCTL_EXPORT_SYNC_FILE: @dmabuf's fences for @flags (DMA_BUF_SYNC_*) into *@fd. */
-int dhb_fence_export(int dmabuf, uint32_t flags, int *fd, uint64_t *retries);
-/* DMA_BUF_IOCTL_IMPORT_SYNC_FILE: the fences of sync_file @fd onto @dmabuf, as @flags. */
-int dhb_fence_import(int dmabuf, uint32_t flags, int fd, uint64_t *retries);
-/* SYNC_IOC_MERGE: a new sync_file in *@fd with the fences of @a and @b. */
-int dhb_fence_merge(int a, int b, int *fd, uint64_t *retries);
-/*
- * SYNC_IOC_FILE_INFO of a sync_file holding one fence: the kernel's time of its signal
- * (CLOCK_MONOTONIC, ns) in *@ns; -EBUSY while it is unsignalled, -E2BIG with several fences.
- */
-int dhb_fence_stamp(int fd, uint64_t *ns, uint64_t *retries);
-
 /*
  * vgem: the selected DRM device whose driver is vgem and that answers its fence ioctls, or
  * NULL. The driver's name decides before any ioctl is tried: driver-private ioctl numbers mean
@@ -64,9 +53,6 @@ struct dhb_device *dhb_fence_vgem_find(const struct dhb_device_set *devs);
 int dhb_fence_vgem_attach(struct dhb_device *d, uint32_t handle, uint32_t *fence);
 /* DRM_IOCTL_VGEM_FENCE_SIGNAL of fence @fence. */
 int dhb_fence_vgem_signal(struct dhb_device *d, uint32_t fence);
-
-/* poll() @fd for @events for up to @timeout_ms, retrying EINTR: 0, -ETIMEDOUT, -EIO (POLLERR). */
-int dhb_fence_poll(int fd, short events, int timeout_ms);
 
 /**
  * struct dhb_fence_waiter - a thread asleep in poll() on one descriptor.

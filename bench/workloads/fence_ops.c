@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The fence test's tools (fence.h): sw_sync, sync_file and vgem fence ioctls, and the waiter.
+// The fence test's tools (fence.h): sw_sync and vgem fence ioctls, and the waiter.
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -58,61 +58,6 @@ void dhb_fence_sw_close(struct dhb_fence_sw *tl)
 	tl->fd = -1;
 }
 
-int dhb_fence_export(int dmabuf, uint32_t flags, int *fd, uint64_t *retries)
-{
-	struct dma_buf_export_sync_file a = {.flags = flags, .fd = -1};
-	int ret = dhb_ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &a, retries);
-
-	if (ret < 0)
-		return ret;
-	*fd = a.fd;
-	return 0;
-}
-
-int dhb_fence_import(int dmabuf, uint32_t flags, int fd, uint64_t *retries)
-{
-	struct dma_buf_import_sync_file a = {.flags = flags, .fd = fd};
-	int ret = dhb_ioctl(dmabuf, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &a, retries);
-
-	return ret < 0 ? ret : 0;
-}
-
-int dhb_fence_merge(int a, int b, int *fd, uint64_t *retries)
-{
-	struct sync_merge_data m = {.name = "dhb-merge", .fd2 = b, .fence = -1};
-	int ret = dhb_ioctl(a, SYNC_IOC_MERGE, &m, retries);
-
-	if (ret < 0)
-		return ret;
-	*fd = m.fence;
-	return 0;
-}
-
-int dhb_fence_stamp(int fd, uint64_t *ns, uint64_t *retries)
-{
-	struct sync_fence_info fi;
-	struct sync_file_info info;
-	int ret;
-
-	memset(&fi, 0, sizeof(fi));
-	memset(&info, 0, sizeof(info));
-	info.num_fences = 1;
-	info.sync_fence_info = (uint64_t)(uintptr_t)&fi;
-	ret = dhb_ioctl(fd, SYNC_IOC_FILE_INFO, &info, retries);
-	if (ret == -EINVAL && info.num_fences > 1)
-		return -E2BIG;
-	if (ret < 0)
-		return ret;
-	if (info.num_fences != 1)
-		return -E2BIG;
-	if (fi.status < 0)
-		return fi.status;
-	if (fi.status != 1 || !fi.timestamp_ns)
-		return -EBUSY;
-	*ns = fi.timestamp_ns;
-	return 0;
-}
-
 struct dhb_device *dhb_fence_vgem_find(const struct dhb_device_set *devs)
 {
 	struct drm_vgem_fence_attach probe = {.handle = 0};
@@ -149,28 +94,6 @@ int dhb_fence_vgem_signal(struct dhb_device *d, uint32_t fence)
 	int ret = dhb_ioctl(d->fd, DRM_IOCTL_VGEM_FENCE_SIGNAL, &a, &d->ioctl_retries);
 
 	return ret < 0 ? ret : 0;
-}
-
-int dhb_fence_poll(int fd, short events, int timeout_ms)
-{
-	uint64_t end = dhb_stats_now_ns(CLOCK_MONOTONIC) + (uint64_t)timeout_ms * 1000000;
-	struct pollfd p = {.fd = fd, .events = events};
-	uint64_t now;
-	int ret, left = timeout_ms;
-
-	for (;;) {
-		ret = poll(&p, 1, left);
-		if (ret > 0)
-			return p.revents & (POLLERR | POLLNVAL) ? -EIO : 0;
-		if (!ret)
-			return -ETIMEDOUT;
-		if (errno != EINTR)
-			return -errno;
-		now = dhb_stats_now_ns(CLOCK_MONOTONIC);
-		if (now >= end)
-			return -ETIMEDOUT;
-		left = (int)((end - now + 999999) / 1000000);
-	}
 }
 
 static void *waiter_main(void *arg)

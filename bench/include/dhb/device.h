@@ -204,6 +204,8 @@ int dhb_v4l2_fit_format(int fd, const struct dhb_v4l2_queue *q, uint64_t max_byt
 int dhb_v4l2_cover_format(int fd, const struct dhb_v4l2_queue *q, uint64_t min_bytes,
 			  const struct dhb_geom *want, struct dhb_geom *g, uint32_t *sizeimage,
 			  uint64_t *retries);
+/* Whether @q offers @pixfmt (VIDIOC_ENUM_FMT). */
+bool dhb_v4l2_offers(int fd, const struct dhb_v4l2_queue *q, uint32_t pixfmt, uint64_t *retries);
 int dhb_v4l2_reqbufs(int fd, const struct dhb_v4l2_queue *q, uint32_t memory, uint32_t *count,
 		     uint64_t *retries);
 /*
@@ -216,6 +218,26 @@ int dhb_v4l2_qbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index,
 /* Dequeue a DMABUF buffer of @q into *@index (blocking unless @fd was opened non-blocking). */
 int dhb_v4l2_dqbuf_dmabuf(int fd, const struct dhb_v4l2_queue *q, uint32_t *index,
 			  uint64_t *retries);
+/**
+ * struct dhb_v4l2_done - what VIDIOC_DQBUF says of the buffer it hands back.
+ * @index: buffer index.
+ * @sequence: the driver's frame counter (a gap: frames it had no buffer for).
+ * @flags: V4L2_BUF_FLAG_* (V4L2_BUF_FLAG_ERROR: the contents are not a good frame).
+ * @bytesused: bytes of data (the first plane's).
+ * @timestamp_ns: the buffer's timestamp in ns: the driver's, in CLOCK_MONOTONIC, when @flags
+ *                has V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC; the one given with the OUTPUT buffer
+ *                the frame came from when it has V4L2_BUF_FLAG_TIMESTAMP_COPY (m2m devices).
+ */
+struct dhb_v4l2_done {
+	uint32_t index;
+	uint32_t sequence;
+	uint32_t flags;
+	uint32_t bytesused;
+	uint64_t timestamp_ns;
+};
+/* dhb_v4l2_dqbuf_dmabuf() with what the driver says of the frame. */
+int dhb_v4l2_dqbuf_done(int fd, const struct dhb_v4l2_queue *q, struct dhb_v4l2_done *done,
+			uint64_t *retries);
 int dhb_v4l2_streamon(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries);
 /* VIDIOC_STREAMOFF: every queued buffer comes back dequeued (vb2 keeps their attachments). */
 int dhb_v4l2_streamoff(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries);

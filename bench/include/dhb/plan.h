@@ -38,6 +38,8 @@
  * @peak_bytes: memory it holds at once, at most.
  * @skip: why it is skipped (not a failure), or NULL when it runs.
  * @skip_buf: storage for a @skip built at run time.
+ * @arg: what the caller gives the test (struct dhb_ctx.arg): a pipeline's stages, for the
+ *       pipeline command's items; NULL for the registry's tests (dhb_plan_build()).
  */
 struct dhb_plan_item {
 	const struct dhb_test *test;
@@ -47,6 +49,7 @@ struct dhb_plan_item {
 	uint64_t peak_bytes;
 	const char *skip;
 	char skip_buf[256];
+	void *arg;
 };
 
 /**

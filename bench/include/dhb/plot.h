@@ -39,8 +39,13 @@
  *             a series per heap: the ratio new/base with its 95 % interval, filled where the
  *             verdict is a regression or an improvement; the malloc baseline's ratio as a
  *             reference; a line at 1
- *   pipeline  rows of the test pipeline: one figure per params and size; the metrics side by
- *             side, a series per heap, p50 with whiskers p90 to p99
+ *   pipeline  rows of the test pipeline: one figure per params and size; its metrics in ns side
+ *             by side in the order of their rows, a series per heap (buffer source), p50 with
+ *             whiskers p90 to p99, labelled with the source's counts (its rows not in ns: fps,
+ *             late_frames ...); the display's frame period (params rate=HZ) as a limit line
+ *   frames    samples of the test pipeline (pipeline --samples): one figure per metric with a
+ *             sample per frame (frame_time, end_to_end_latency), params and size; x the frame
+ *             (the sample's index), a line per heap (buffer source), the frame period as above
  * Several runs in one figure: each point is the median over the runs of each figure (p50,
  * p90, p99), and the subtitle says how many runs. A figure never mixes boards or kernels: rows
  * of several are refused (plot one at a time, or compare them and plot the ratio).
@@ -61,6 +66,7 @@ enum dhb_plot_kind {
 	DHB_PLOT_FRAG,
 	DHB_PLOT_RATIO,
 	DHB_PLOT_PIPELINE,
+	DHB_PLOT_FRAMES,
 	DHB_PLOT_NR_KINDS,
 };
 

@@ -201,8 +201,12 @@ void dhb_results_free(struct dhb_results *res);
  * @metric: likewise.
  * @params: likewise ("" when none).
  * @unit: likewise.
+ * @index: the sample's position in the order recorded, from 0 (for a pipeline's metric with a
+ *         sample per frame, the frame's); a bucket's position in increasing order of value.
  * @value: the sample, or a histogram bucket's value.
  * @count: 1 for a sample, else the bucket's count.
+ * @low: the bucket's lower bound, NaN for an exact sample.
+ * @high: the bucket's upper bound, NaN for an exact sample.
  */
 struct dhb_results_sample {
 	const char *tool_version, *git_rev, *timestamp, *hostname, *board, *kernel, *boot_id;
@@ -210,8 +214,10 @@ struct dhb_results_sample {
 	const char *test, *heap, *backend;
 	uint64_t size_bytes;
 	const char *metric, *params, *unit;
+	uint64_t index;
 	double value;
 	uint64_t count;
+	double low, high;
 };
 
 /* Receives one line of dhb_results_read_samples(); a nonzero return stops the read with it. */

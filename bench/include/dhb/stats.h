@@ -49,8 +49,10 @@
  * Spread: stddev is the sample standard deviation (n - 1 denominator, 0 for n = 1); cv is
  * stddev / mean, and 0 when stddev is 0.
  *
- * Memory: the exact array grows by doubling up to exact_max * 8 bytes; the histogram takes
- * DHB_STATS_NBUCKETS * 8 bytes (about 58 KiB) and covers the full uint64_t range.
+ * Memory: the exact array grows by doubling up to exact_max * 8 bytes, and percentiles read a
+ * sorted copy of it (as large, made when first needed after an add), so that the samples keep
+ * the order they were recorded in (a pipeline's frames, in the samples file); the histogram
+ * takes DHB_STATS_NBUCKETS * 8 bytes (about 58 KiB) and covers the full uint64_t range.
  */
 #define DHB_STATS_SUB_BITS 7
 #define DHB_STATS_NBUCKETS \
@@ -83,9 +85,11 @@
  * struct dhb_stats - a sample recorder; initialise with dhb_stats_init(), fields are private.
  * @n: number of samples added.
  * @exact_max: samples kept exactly before the switch to the histogram.
- * @samples: exact samples (exact mode), NULL in histogram mode.
+ * @samples: exact samples in the order recorded (exact mode), NULL in histogram mode.
  * @cap: allocated length of @samples.
- * @sorted: @samples is sorted (cleared by every add).
+ * @by_value: @samples sorted, for percentiles (exact mode), or NULL.
+ * @by_value_cap: allocated length of @by_value.
+ * @sorted: @by_value holds the @n samples sorted (cleared by every add).
  * @hist: bucket counts (histogram mode), NULL in exact mode.
  * @min: smallest sample.
  * @max: largest sample.
@@ -97,6 +101,8 @@ struct dhb_stats {
 	size_t exact_max;
 	uint64_t *samples;
 	size_t cap;
+	uint64_t *by_value;
+	size_t by_value_cap;
 	bool sorted;
 	uint64_t *hist;
 	uint64_t min;
@@ -208,9 +214,8 @@ struct dhb_stats_bin {
 /**
  * dhb_stats_each() - call @fn for every recorded sample, or every non-empty histogram bucket.
  * @st: recorder.
- * @fn: called once per sample (exact mode: in the order recorded, unless a percentile or summary
- *	has sorted them since) or per non-empty bucket in increasing order of value (histogram
- *	mode); a non-zero return stops the walk.
+ * @fn: called once per sample (exact mode: in the order recorded) or per non-empty bucket in
+ *	increasing order of value (histogram mode); a non-zero return stops the walk.
  * @arg: passed to @fn.
  *
  * Return: 0, or what @fn returned to stop.
@@ -220,20 +225,21 @@ int dhb_stats_each(const struct dhb_stats *st, int (*fn)(void *arg, const struct
 
 /**
  * dhb_stats_percentile() - nearest-rank percentile of the recorded samples.
- * @st: recorder (exact samples are sorted in place, hence not const).
+ * @st: recorder (its sorted copy of exact samples is made here, hence not const).
  * @p: percentile in [0, 100].
  * @out: the percentile value.
  *
- * Return: 0, -EINVAL for p outside [0, 100] or NaN, -ENODATA when there are no samples.
+ * Return: 0, -EINVAL for p outside [0, 100] or NaN, -ENODATA when there are no samples,
+ * -ENOMEM (no room for the sorted copy).
  */
 int dhb_stats_percentile(struct dhb_stats *st, double p, double *out);
 
 /**
  * dhb_stats_summarize() - compute every summary figure.
- * @st: recorder (exact samples are sorted in place).
+ * @st: recorder (its sorted copy of exact samples is made here).
  * @out: summary; with no samples n is 0 and every other figure NaN.
  *
- * Return: 0, or -ENODATA when there are no samples.
+ * Return: 0, -ENODATA when there are no samples, or -ENOMEM (no room for the sorted copy).
  */
 int dhb_stats_summarize(struct dhb_stats *st, struct dhb_stats_summary *out);
 

@@ -18,6 +18,16 @@
 void dhb_summary_print(FILE *fp, const struct dhb_row_store *s);
 
 /**
+ * dhb_summary_value() - a figure as the summaries show it: 3-4 significant digits; a latency
+ * (@unit "ns") in the unit that keeps 1 <= value < 1000 ("41.2ms"), "-" when not finite.
+ * @buf: result.
+ * @len: size of @buf.
+ * @v: the figure, in @unit.
+ * @unit: its unit.
+ */
+void dhb_summary_value(char *buf, size_t len, double v, const char *unit);
+
+/**
  * dhb_summary_no_geom() - @params without the source's picture (geom=WxH@FOURCC), as the
  * summary tables key their rows: a source's picture follows the size, so its rows share the table
  * (and the figure) of the sources without one.

@@ -68,6 +68,9 @@ enum dhb_metric_kind {
  * @heap: heap column when it is not the instance's name (e.g. "malloc" baselines), or "".
  * @backend: backend column when it is not the instance's backend, or "".
  * @bytes: bytes one sample moves (rates; used to judge timer overhead), 0 otherwise.
+ * @scale: DHB_METRIC_COUNT: the row's figures are the samples times this, for a quantity
+ *         recorded in finer units than it is reported in (fps recorded in thousandths: 0.001);
+ *         0 means 1. Set it after dhb_ctx_metric().
  * @st: samples.
  * @counts: per counter of the context's set, the counts of the sections recorded with
  *          dhb_section_record*(); NULL until the first counted one.
@@ -83,6 +86,7 @@ struct dhb_metric {
 	char heap[DHB_NAME_LEN];
 	char backend[32];
 	uint64_t bytes;
+	double scale;
 	struct dhb_stats st;
 	struct dhb_stats *counts;
 	size_t n_counts;
@@ -109,6 +113,7 @@ struct dhb_metric {
  * @metrics: declared metrics.
  * @n_metrics: number of declared metrics.
  * @state: the test's own state, set by setup.
+ * @arg: the plan item's argument (struct dhb_plan_item.arg), NULL for the registry's tests.
  * @reason: a test writes the detail of a failure here ("DMA_HEAP_IOCTL_ALLOC: ...").
  * @note: what the item could not measure and why (dhb_ctx_note()); the runner keeps it in the
  *        JSON environment as note.TEST.SOURCE[.DEVICE].SIZE.
@@ -126,6 +131,7 @@ struct dhb_ctx {
 	struct dhb_metric metrics[DHB_CTX_MAX_METRICS];
 	size_t n_metrics;
 	void *state;
+	void *arg;
 	char reason[256];
 	char note[256];
 };

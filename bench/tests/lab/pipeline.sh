@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Lab test, both kernels: vivid -> vkms through system, CMA (reserved) and drm-dumb buffers side
+# by side, every frame measured, nothing mapped by the CPU; v4l2-mmap, udmabuf (refused on 6.1)
+# and memfd (not a dma-buf); SIGINT and SIGTERM mid-pipeline leave no buffer and the display as
+# it was; a display held by another pipeline and bad input end with one line. The decoder
+# source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
+# SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged; --verify
+# against the stream's reference decode, and a stream with one frame damaged failing it.
+# GStreamer beside the sources (--peer gstreamer) on the capture and the decoder pipelines.
+BIN=$1
+SCHEMA=$2
+. "$(dirname "$0")/lib.sh"
+HERE=$(dirname "$0")
+FRAMES=60
+
+cat >guest.sh <<'GUEST'
+bin=$1 frames=$2
+live() { awk '/^Total [0-9]+ objects/ { print $2 }' /sys/kernel/debug/dma_buf/bufinfo; }
+# caught PID: wait (up to 20 s) until PID catches SIGINT and SIGTERM, then 2 s more (mid-run):
+# a background job of a script starts with SIGINT ignored, so a signal sent before the tool
+# installs its handler would be lost.
+caught() {
+	i=0
+	while [ $i -lt 100 ]; do
+		m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		if [ -n "$m" ] && [ $((0x$m & 0x4002)) = $((0x4002)) ]; then
+			sleep 2
+			return 0
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "# $1 never caught SIGINT and SIGTERM"
+}
+vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
+# What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
+state() {
+	grep -E '^(plane|crtc|connector)|^	(crtc=|fb=|crtc-pos=|src-pos=|enable=|active=|mode:)' \
+		"$vk/state"
+}
+# The reference: what any client leaves (the kernel gives the display back to the console,
+# fbdev's lastclose, when the card's last descriptor closes).
+"$bin" list >/dev/null
+state >state.before
+P="$bin pipeline --display vkms --size 640x480"
+$P --source capture:vivid-000-vid-cap --heap system,reserved,drm-dumb:vkms --buffers 4 \
+	--frames "$frames" --warmup 4 --peer gstreamer --csv p.csv --json p.json --samples p.samples \
+	--table summary >main.out 2>main.err
+echo "rc-main=$?"
+echo "left-main=$(live)"
+state >state.main
+$P --heap 'udmabuf,v4l2-mmap:vivid-000-vid-cap,memfd' --frames 8 --warmup 1 --csv o.csv \
+	--table none 2>other.err
+echo "rc-other=$?"
+$P --heap memfd 2>memfd.err
+echo "rc-memfd=$?"
+# The peer without GStreamer on the PATH: a skip, the sources' rows as ever.
+PATH=/nonexistent $P --heap system --frames 4 --warmup 1 --peer gstreamer --csv nopeer.csv \
+	--table none 2>nopeer.err
+echo "rc-nopeer=$?"
+# A pipeline stopped by SIGINT; meanwhile another one finds the display taken. A descriptor
+# of the card held open past the pipeline's exit keeps the console away: the state after it
+# is what the pipeline restored itself.
+$P --heap reserved --frames 100000 --table none --csv int.csv 2>int.err &
+pid=$!
+caught $pid
+exec 7<"/dev/dri/card$(basename "$vk")"
+echo "live-int=$(live)"
+$P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
+echo "rc-busy=$?"
+kill -INT $pid
+wait $pid
+echo "rc-int=$?"
+echo "left-int=$(live)"
+state >state.int
+exec 7<&-
+$P --heap drm-dumb:vkms --frames 100000 --table none 2>term.err &
+pid=$!
+caught $pid
+kill -TERM $pid
+wait $pid
+echo "rc-term=$?"
+echo "left-term=$(live)"
+# The decoder source: a stream of vivid's frames made with vicodec's encoder, decoded by its
+# stateful decoder into each source's buffers; SIGINT mid-decode and mid-making.
+"$bin" pipeline --make-stream s.fwht --size 640x480 --frames 24 >make.out 2>make.err
+echo "rc-make=$?"
+$P --source decoder:s.fwht --heap system,reserved,drm-dumb:vkms --buffers 4 --frames "$frames" \
+	--warmup 4 --peer gstreamer --csv d.csv --json d.json --samples d.samples --table summary >dec.out 2>dec.err
+echo "rc-dec=$?"
+echo "left-dec=$(live)"
+# --verify: every frame shown against the reference decode; then the stream with one frame's
+# data damaged (its header intact), against the good stream's reference.
+$P --source decoder:s.fwht --heap system,reserved --frames 30 --verify --csv v.csv \
+	--table none 2>ver.err
+echo "rc-ver=$?"
+cp s.fwht c.fwht
+cp s.fwht.ref c.fwht.ref
+set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
+printf 'XXXXXXXX' | dd of=c.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4) + 44 + 100)) \
+	conv=notrunc 2>/dev/null
+$P --source decoder:c.fwht --heap system --frames 30 --verify --table none 2>vercorrupt.err
+echo "rc-vercorrupt=$? lines-vercorrupt=$(wc -l <vercorrupt.err)"
+echo "left-ver=$(live)"
+$P --source decoder:s.fwht --heap system --frames 100000 --table none 2>decint.err &
+pid=$!
+caught $pid
+kill -INT $pid
+wait $pid
+echo "rc-decint=$?"
+echo "left-decint=$(live)"
+"$bin" pipeline --make-stream int.fwht --size 640x480 --frames 100000 2>makeint.err &
+pid=$!
+caught $pid
+kill -INT $pid
+wait $pid
+echo "rc-makeint=$? files-makeint=$(ls -a | grep -c 'int\.fwht')"
+# Streams that are not FWHT, cut short, damaged mid-way; sizes the encoder or display refuse.
+printf 'not a stream\n' >junk.fwht
+head -c 30000 s.fwht >cut.fwht
+cp s.fwht bad.fwht
+set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
+printf 'XXXXXXXX' | dd of=bad.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4))) \
+	conv=notrunc 2>/dev/null
+"$bin" pipeline --make-stream s360.fwht --size 640x360 --frames 2 >/dev/null 2>&1
+echo "rc-make360=$?"
+# Bad input that needs the devices: status 2, one line.
+bad() {
+	name=$1
+	shift
+	"$bin" pipeline --frames 1 "$@" >/dev/null 2>"bad-$name.err"
+	echo "rc-bad-$name=$? lines-bad-$name=$(wc -l <"bad-$name.err")"
+}
+bad nomode --size 1000x700
+bad nosize --size 1024x768
+bad vgem --display vgem
+bad m2m --source capture:vicodec-stateful-decoder
+bad output --source capture:vivid-000-vid-out
+bad two --source capture:vivid
+bad junk --source decoder:junk.fwht
+bad cut --source decoder:cut.fwht
+bad damaged --source decoder:bad.fwht
+bad nodecmode --source decoder:s360.fwht
+bad encsize --make-stream small.fwht --size 320x180
+cp s.fwht short.fwht
+grep -v '^#' s.fwht.ref | head -3 >short.fwht.ref
+bad refcount --source decoder:short.fwht --verify
+echo "left-end=$(live)"
+GUEST
+
+# check_rows LABEL BASE NAME: BASE.csv, .json and .samples of system, reserved and drm-dumb:vkms
+# against SCHEMA.md and the pipeline's promises (check_pipeline.py); their figures as comments.
+check_rows() {
+	if python3 "$HERE/check_pipeline.py" "$SCHEMA" "$2.csv" "$2.json" "$2.samples" "$FRAMES" \
+		system reserved drm-dumb:vkms >check.out; then
+		pass "$3"
+		sed "s/^# /# $1: /" check.out
+	else
+		fail "$3" "$(cat check.out)"
+	fi
+}
+
+for k in 6.12 6.1; do
+	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
+	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
+	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv nopeer.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+		state.*
+	guest sh ./guest.sh "$BIN" "$FRAMES"
+	expect_rc "$k: the guest script ran" 0
+	expect_out "$k: system, reserved and drm-dumb:vkms side by side (status 0)" stdout '^rc-main=0$'
+	check_rows "$k" p "$k: ... $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped"
+	expect_out "$k: ... at 640x480 XRGB8888 (XBGR32), vivid asked for the display's rate" p.csv \
+		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,fps,1,'
+	expect_out "$k: ... the summary has a line per source" main.out '^  drm-dumb:vkms +60 '
+	expect_out "$k: GStreamer beside them (--peer): its fps and CPU per frame, source gstreamer" p.csv \
+		',pipeline,gstreamer,gstreamer,1228800,cpu_per_frame,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,ns,1,'
+	expect_out "$k: ... and its line in the summary" main.out '^  gstreamer +- +[0-9.]+ '
+	expect_out "$k: ... nothing left" stdout '^left-main=0$'
+	if cmp -s state.before state.main && cmp -s state.before state.int; then
+		pass "$k: ... the display as it was, also before the console takes it back (debugfs state)"
+	else
+		fail "$k: ... the display as it was, also before the console takes it back (debugfs state)" \
+			"$(diff state.before state.main | head -8)" "$(diff state.before state.int | head -8)"
+	fi
+	expect_out "$k: v4l2-mmap, udmabuf and memfd (status 0)" stdout '^rc-other=0$'
+	expect_out "$k: ... v4l2-mmap's own buffers go through" o.csv \
+		',pipeline,v4l2-mmap:vivid-000-vid-cap,v4l2-mmap,1228800,cpu_frame_bytes,.*,bytes,8,0,0,'
+	expect_out "$k: ... memfd is a skip: not a dma-buf" other.err '^skip: pipeline on memfd: not a dma-buf$'
+	if [ "$k" = 6.1 ]; then
+		expect_out "$k: ... udmabuf refused by vivid (no vmap on 6.1): a skip naming the ioctl and list --matrix" \
+			other.err '^skip: pipeline on udmabuf, size 1200K: VIDIOC_QBUF: EFAULT \(Bad address\) \[vivid-000-vid-cap capture XR24 640x480 from udmabuf\] \(dmaheap-bench list --matrix'
+	else
+		expect_out "$k: ... udmabuf goes through (vmap since 6.2)" o.csv ',pipeline,udmabuf,udmabuf,1228800,fps,'
+	fi
+	expect_out "$k: only memfd: nothing to run (status 3)" stdout '^rc-memfd=3$'
+	expect_out "$k: --peer gstreamer without gst-launch-1.0: the sources run (status 0)" stdout \
+		'^rc-nopeer=0$'
+	expect_out "$k: ... the peer a skip saying what to install" nopeer.err \
+		"^skip: pipeline on gstreamer: gst-launch-1.0 is not installed: install Debian's gstreamer1.0-tools"
+	expect_out "$k: ... the system source's rows" nopeer.csv ',pipeline,system,dma-heap,1228800,fps,'
+	expect_out "$k: ... with one line" memfd.err '^skip: pipeline on memfd: not a dma-buf$'
+	expect_out "$k: buffers live mid-pipeline" stdout '^live-int=[1-9]'
+	expect_out "$k: a display held by another pipeline: status 1" stdout '^rc-busy=1$'
+	if [ "$(wc -l <busy.err)" = 1 ] && grep -q 'vkms: another client holds DRM master' busy.err; then
+		pass "$k: ... with one line ($(cat busy.err))"
+	else
+		fail "$k: ... with one line" "$(cat busy.err)"
+	fi
+	expect_out "$k: SIGINT mid-pipeline: status 130" stdout '^rc-int=130$'
+	expect_out "$k: ... nothing left" stdout '^left-int=0$'
+	expect_out "$k: ... the rows so far kept" int.csv ',pipeline,reserved,dma-heap,1228800,frame_time,'
+	expect_out "$k: SIGTERM mid-pipeline: status 143" stdout '^rc-term=143$'
+	expect_out "$k: ... nothing left" stdout '^left-term=0$'
+	for c in "nomode:vkms has no 1000x700 mode \(it has 1024x768" \
+		"nosize:vivid-000-vid-cap gives [0-9]+x[0-9]+ when asked for 1024x768 XBGR32" \
+		"vgem:--display vgem: vgem has no KMS" \
+		"m2m:--source capture:vicodec-stateful-decoder: .* is memory to memory" \
+		"output:--source capture:vivid-000-vid-out: .* has no video capture queue" \
+		"two:--source capture:vivid: selects 2 devices \(vivid-000-vid-cap, vivid-001-vid-cap\)"; do
+		name=${c%%:*}
+		expect_out "$k: bad input ($name): status 2, one line" stdout "^rc-bad-$name=2 lines-bad-$name=1$"
+		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
+	done
+	expect_out "$k: --make-stream: vivid's frames through vicodec's encoder (status 0)" stdout '^rc-make=0$'
+	expect_out "$k: ... says what it made" make.out \
+		'^s.fwht: 24 frames 640x480 XBGR32 from vivid-000-vid-cap, FWHT by vicodec-stateful-encoder, [0-9]+ bytes; its reference decode by vicodec-stateful-decoder in s.fwht.ref$'
+	expect_out "$k: decoder:s.fwht through system, reserved and drm-dumb:vkms (status 0)" stdout '^rc-dec=0$'
+	check_rows "$k: decoder" d "$k: ... $FRAMES decoded frames from each, 0 bytes mapped"
+	expect_out "$k: ... GStreamer beside them: multifilesrc ! v4l2fwhtdec ! kmssink (--peer)" d.csv \
+		',pipeline,gstreamer,gstreamer,1228800,fps,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,fps,1,'
+	expect_out "$k: ... decode_latency rows, no rate" d.csv \
+		',pipeline,system,dma-heap,1228800,decode_latency,source=vicodec-stateful-decoder;display=vkms;buffers=4;geom=640x480@XR24,ns,'
+	expect_out "$k: ... nothing left" stdout '^left-dec=0$'
+	expect_out "$k: --verify: every frame shown matches the reference decode (status 0)" stdout '^rc-ver=0$'
+	expect_out "$k: ... verified_frames rows, all 30" v.csv \
+		',pipeline,reserved,dma-heap,1228800,verified_frames,.*,frames,1,30,'
+	expect_out "$k: --verify on a stream with frame 1 damaged: status 1" stdout '^rc-vercorrupt=1 '
+	expect_out "$k: ... naming frame 1 and both CRCs, or the decoder's error flag on it" vercorrupt.err \
+		'^error: pipeline on system, size 1200K: --verify: stream frame 1 \(frame 1 decoded\) (shown with CRC 0x[0-9a-f]{8}, its reference decode.s is 0x[0-9a-f]{8}|not shown: vicodec-stateful-decoder flagged its decode as broken \(V4L2_BUF_FLAG_ERROR\))$'
+	expect_out "$k: ... nothing left" stdout '^left-ver=0$'
+	expect_out "$k: SIGINT mid-decode: status 130" stdout '^rc-decint=130$'
+	expect_out "$k: ... nothing left" stdout '^left-decint=0$'
+	expect_out "$k: SIGINT while making a stream: status 130, no file, no temporary" stdout \
+		'^rc-makeint=130 files-makeint=0$'
+	expect_out "$k: ... one line" makeint.err '^dmaheap-bench pipeline: stopped by signal 2; no stream written$'
+	expect_out "$k: a 640x360 stream made" stdout '^rc-make360=0$'
+	for c in "junk:junk.fwht: not an FWHT stream" \
+		"cut:cut.fwht: truncated: frame [0-9]+ at byte [0-9]+ needs [0-9]+ bytes of data" \
+		"damaged:bad.fwht: no FWHT header at byte [0-9]+, where frame 1 should start" \
+		"nodecmode:the stream s360.fwht is 640x360; vkms has no such mode" \
+		"encsize:vicodec-stateful-encoder gives 640x360 when asked for 320x180" \
+		"refcount:--verify: short.fwht.ref has 3 frames, the stream 24: not its reference"; do
+		name=${c%%:*}
+		expect_out "$k: bad stream or size ($name): status 2, one line" stdout \
+			"^rc-bad-$name=2 lines-bad-$name=1$"
+		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
+	done
+	expect_out "$k: nothing left at the end" stdout '^left-end=0$'
+done
+finish

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of the pipelines that need no device: the modes offered, the CPU-mapping measure,
+// the bounded wait.
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dhb/pipeline.h"
+#include "dhb/stats.h"
+#include "../../pipelines/stage.h"
+
+static const struct dhb_pipe_mode modes[] = {
+	{1024, 768, 60004, true}, {1920, 1080, 60000, false}, {1280, 720, 60000, false},
+	{640, 480, 75000, false}, {800, 600, 60317, false},   {640, 480, 59940, false},
+	{640, 480, 72809, false}, {320, 200, 70000, false},
+};
+
+#define N_MODES (sizeof(modes) / sizeof(modes[0]))
+
+Test(pipeline, candidates_preferred_then_smaller)
+{
+	size_t out[N_MODES], n;
+
+	n = dhb_pipe_candidates(modes, N_MODES, 0, 0, out);
+	cr_assert_eq(n, 4, "the preferred size and the sizes no larger: %zu", n);
+	cr_assert_eq(out[0], 0, "the preferred first");
+	cr_assert_eq(out[1], 4, "then the larger area (800x600)");
+	cr_assert_eq(out[2], 5, "one 640x480: the refresh nearest 60 Hz");
+	cr_assert_eq(out[3], 7);
+}
+
+Test(pipeline, candidates_asked_size)
+{
+	size_t out[N_MODES];
+
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 640, 480, out), 1);
+	cr_assert_eq(out[0], 5);
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 1920, 1080, out), 1,
+		     "a size larger than the preferred one may be asked for");
+	cr_assert_eq(out[0], 1);
+	cr_assert_eq(dhb_pipe_candidates(modes, N_MODES, 1000, 700, out), 0);
+	cr_assert_eq(dhb_pipe_candidates(modes, 0, 0, 0, out), 0);
+}
+
+Test(pipeline, candidates_without_a_preferred_mode)
+{
+	struct dhb_pipe_mode m[3] = {
+		{640, 480, 60000, false}, {1280, 720, 60000, false}, {1280, 720, 50000, false}};
+	size_t out[3];
+
+	cr_assert_eq(dhb_pipe_candidates(m, 3, 0, 0, out), 2, "every size, once");
+	cr_assert_eq(out[0], 1, "the largest first, at 60 Hz");
+	cr_assert_eq(out[1], 0);
+}
+
+/* A memfd of @pages pages and its (st_dev, st_ino). */
+static int memfd_of(size_t pages, uint64_t *ids)
+{
+	struct stat st;
+	int fd = memfd_create("dhb-test", MFD_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)(pages * 4096)), 0);
+	cr_assert_eq(fstat(fd, &st), 0);
+	ids[0] = st.st_dev;
+	ids[1] = st.st_ino;
+	return fd;
+}
+
+Test(pipeline, mapped_bytes_counts_the_files_mappings)
+{
+	uint64_t ids[4], bytes = 1;
+	long page = sysconf(_SC_PAGESIZE);
+	void *a, *b;
+	int fd = memfd_of(4, ids), other = memfd_of(1, ids + 2);
+
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 0, "nothing mapped yet");
+	a = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+	b = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	cr_assert_neq(b, MAP_FAILED);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 5 * (uint64_t)page, "both mappings: %llu", (unsigned long long)bytes);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids + 2, 1, &bytes), 0);
+	cr_assert_eq(bytes, 0, "another file's mappings do not count");
+	cr_assert_eq(munmap(a, 2 * (size_t)page), 0);
+	cr_assert_eq(munmap(b, 3 * (size_t)page), 0);
+	cr_assert_eq(dhb_pipe_mapped_bytes(ids, 2, &bytes), 0);
+	cr_assert_eq(bytes, 0);
+	close(fd);
+	close(other);
+}
+
+Test(pipeline, wait_is_bounded_and_stops)
+{
+	struct dhb_pipe_config cfg = {.timeout_ms = 5000};
+	struct dhb_pipe p = {.cfg = &cfg};
+	volatile sig_atomic_t stop = 0;
+	short rev = 0;
+	uint64_t t0;
+	int fds[2];
+
+	cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
+	p.stop = &stop;
+	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 50, NULL), -ETIMEDOUT);
+	cr_assert_geq(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 50000000u);
+	stop = 2;
+	t0 = dhb_stats_now_ns(CLOCK_MONOTONIC);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN, 0, NULL), -EINTR,
+		     "a raised flag ends the wait");
+	cr_assert_lt(dhb_stats_now_ns(CLOCK_MONOTONIC) - t0, 1000000000u);
+	stop = 0;
+	cr_assert_eq(write(fds[1], "x", 1), 1);
+	cr_assert_eq(dhb_pipe_wait(&p, fds[0], POLLIN | POLLOUT, 0, &rev), 0);
+	cr_assert_eq(rev & POLLIN, POLLIN, "what poll() said comes back");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+Test(pipeline, fail_names_the_errno)
+{
+	struct dhb_pipe p = {0};
+
+	cr_assert_eq(dhb_pipe_fail(&p, -EFAULT, "VIDIOC_QBUF %u", 3), -EFAULT);
+	cr_assert_str_eq(p.err, "VIDIOC_QBUF 3: EFAULT (Bad address)");
+}
+
+/* An FWHT frame header at @p: @w x @h, @flags, @len bytes of data after it. */
+static size_t fwht_frame(uint8_t *p, uint32_t w, uint32_t h, uint32_t flags, uint32_t len)
+{
+	const uint32_t words[11] = {0x4f4f4f4f, 0xffffffff, 3, w, h, flags, 0, 0, 0, 0, len};
+	size_t i;
+
+	for (i = 0; i < 11; i++) {
+		p[4 * i] = (uint8_t)(words[i] >> 24);
+		p[4 * i + 1] = (uint8_t)(words[i] >> 16);
+		p[4 * i + 2] = (uint8_t)(words[i] >> 8);
+		p[4 * i + 3] = (uint8_t)words[i];
+	}
+	memset(p + 44, 0x5a, len);
+	return 44 + len;
+}
+
+/* 32-bit RGB: 4 components (3 << 16), RGB pixel encoding (2 << 19). */
+#define RGB32 ((3u << 16) | (2u << 19))
+
+Test(pipeline, fwht_scan_finds_the_frames)
+{
+	static uint8_t buf[1024];
+	struct dhb_fwht_stream st;
+	char err[160];
+	size_t n;
+
+	n = fwht_frame(buf, 640, 480, RGB32 | (1u << 10), 100);
+	n += fwht_frame(buf + n, 640, 480, RGB32, 20);
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(st.n, 2);
+	cr_assert_eq(st.off[1], 144);
+	cr_assert_eq(st.len[0], 144);
+	cr_assert_eq(st.max_len, 144);
+	cr_assert_eq(st.width, 640);
+	cr_assert_eq(st.height, 480);
+	cr_assert_eq(st.components, 4);
+	cr_assert_eq(st.pixenc, 2u << 19);
+	dhb_fwht_free(&st);
+}
+
+Test(pipeline, fwht_scan_refuses_what_is_no_stream)
+{
+	static uint8_t buf[1024];
+	struct dhb_fwht_stream st;
+	char err[160];
+	size_t n;
+
+	memcpy(buf, "not a stream\n", 13);
+	cr_assert_eq(dhb_fwht_scan(buf, 13, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "not an FWHT stream (no FWHT header at its start)");
+	n = fwht_frame(buf, 640, 480, RGB32, 0);
+	cr_assert_eq(dhb_fwht_scan(buf, 20, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "truncated: 20 bytes after frame 0, less than a header");
+	memset(buf, 'x', 64);
+	cr_assert_eq(dhb_fwht_scan(buf, 64, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "not an FWHT stream (no FWHT header at its start)");
+	cr_assert_eq(dhb_fwht_scan(buf, 0, &st, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "an empty stream");
+
+	n = fwht_frame(buf, 640, 480, RGB32, 100);
+	n += fwht_frame(buf + n, 640, 480, RGB32, 100);
+	cr_assert_eq(dhb_fwht_scan(buf, n - 1, &st, err, sizeof(err)), -EINVAL, "cut short");
+	cr_assert_str_eq(err,
+			 "truncated: frame 1 at byte 144 needs 100 bytes of data, 99 are left");
+	buf[144] = 'X';
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), -EINVAL, "damaged");
+	cr_assert_str_eq(err, "no FWHT header at byte 144, where frame 1 should start (damaged?)");
+	n = fwht_frame(buf, 640, 480, RGB32, 10);
+	n += fwht_frame(buf + n, 1280, 720, RGB32, 10);
+	cr_assert_eq(dhb_fwht_scan(buf, n, &st, err, sizeof(err)), -EINVAL, "a size change");
+	cr_assert_str_eq(err,
+			 "frame 1 changes the size from 640x480 to 1280x720 (one size per stream)");
+	cr_assert_null(st.off, "nothing kept on failure");
+}
+
+/* vkms's CRC of a frame: lines as 16-bit ARGB (alpha 0xffff, channels times 257), crc32_le from 0,
+ * not inverted; the X byte and a line's padding do not count. The value from Python's zlib:
+ * ~crc32(lines, 0xffffffff). */
+Test(pipeline, vkms_crc_of_a_frame)
+{
+	const uint8_t px[] = {0x10, 0x20, 0x30, 0x99, 0xff, 0x00, 0x80, 0x00, 0xee, 0xee,
+			      0xee, 0xee, 1,	2,    3,    4,	  0xaa, 0xbb, 0xcc, 0xdd};
+
+	cr_assert_eq(dhb_vkms_crc(px, 2, 2, 12), 0x78435243u);
+}
+
+Test(pipeline, reference_file_round_trip_and_refusals)
+{
+	char dir[] = "/tmp/dhb-ref-XXXXXX", path[64], err[256];
+	const uint32_t crc[3] = {1, 0xdeadbeef, 0};
+	uint32_t *got = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.ref", dir);
+	cr_assert_eq(dhb_ref_write(path, crc, 3), 0);
+	cr_assert_eq(dhb_ref_read(path, &got, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(got[1], 0xdeadbeefu);
+	free(got);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs("0 0x1\n2 0x2\n", fp); /* an index skipped */
+	fclose(fp);
+	cr_assert_eq(dhb_ref_read(path, &got, &n, err, sizeof(err)), -EINVAL);
+	cr_assert_not_null(strstr(err, ":2: not a reference line"), "%s", err);
+	cr_assert_null(got);
+	unlink(path);
+	cr_assert_lt(dhb_ref_read(path, &got, &n, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "--make-stream writes it"), "%s", err);
+	rmdir(dir);
+}
+
+/* The peer's reports: fpsdisplaysink's last-message lines, and nothing else. */
+Test(pipeline, gst_report_lines)
+{
+	uint64_t n = 7;
+
+	cr_assert(dhb_gst_report("/GstPipeline:pipeline0/GstFPSDisplaySink:fpsdisplaysink0: "
+				 "last-message = rendered: 41, dropped: 0, current: 44.79, "
+				 "average: 51.44",
+				 &n));
+	cr_assert_eq(n, 41);
+	cr_assert(dhb_gst_report("last-message = rendered: 18446744073709551615, dropped: 0", &n));
+	cr_assert_eq(n, UINT64_MAX);
+	n = 7;
+	cr_assert_not(
+		dhb_gst_report("last-message = rendered: 18446744073709551616, dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: -1, dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: 12", &n));
+	cr_assert_not(dhb_gst_report("last-message = rendered: , dropped: 0", &n));
+	cr_assert_not(dhb_gst_report("Setting pipeline to PLAYING ...", &n));
+	cr_assert_not(dhb_gst_report("", &n));
+	cr_assert_eq(n, 7);
+}

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+// The pipeline as a test of the core's runner: the pool of frame buffers, the frame loop, its rows.
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhb/plan.h"
+#include "dhb/section.h"
+#include "dhb/size.h"
+#include "stage.h"
+
+/*
+ * One plan item per buffer source: setup allocates --buffers frame buffers from it, starts the
+ * sink (each buffer PRIME-imported once and made a framebuffer, the mode set on a blank
+ * framebuffer of the display's own) and then the source (every buffer queued, STREAMON). One
+ * iteration is one frame, timed as a section (so its counters are the frame's):
+ *
+ *   source dequeue (wait for a full buffer) -> sink queue (atomic commit, NONBLOCK, with the
+ *   buffer's fences as IN_FENCE_FD and an OUT_FENCE_PTR) -> sink dequeue (wait for the page
+ *   flip; the display lets the previous frame go) -> source queue (that buffer back to fill)
+ *
+ * so a buffer is never written while it is on screen. After the frame, outside its section, the
+ * frame buffers' mappings in this process are measured (maps.c): the CPU bytes the frame could
+ * have touched, 0 on this path. Teardown adds the run's frame rate, CPU time per frame, late and dropped frames,
+ * stops the source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers
+ * removed, GEM handles closed) and frees the buffers: each exit path goes through it.
+ */
+
+/* The metrics, in the order of their rows. */
+enum {
+	M_SOURCE,
+	M_TO_COMMIT,
+	M_COMMIT_FLIP,
+	M_END_TO_END,
+	M_INTERVAL,
+	M_FRAME,
+	M_CPU_BYTES,
+	M_FPS,
+	M_LATE,
+	M_DROPPED,
+	M_VERIFIED,
+	M_CPU,
+	M_SYS_CPU,
+	N_METRICS,
+};
+
+static const struct {
+	const char *name;
+	enum dhb_metric_kind kind;
+	const char *unit;
+} metrics[N_METRICS] = {
+	[M_SOURCE] = {"(the source stage's latency_metric)", DHB_METRIC_NS, NULL},
+	[M_TO_COMMIT] = {"dqbuf_to_commit_latency", DHB_METRIC_NS, NULL},
+	[M_COMMIT_FLIP] = {"commit_to_flip_latency", DHB_METRIC_NS, NULL},
+	[M_END_TO_END] = {"end_to_end_latency", DHB_METRIC_NS, NULL},
+	[M_INTERVAL] = {"frame_interval", DHB_METRIC_NS, NULL},
+	[M_FRAME] = {"frame_time", DHB_METRIC_NS, NULL},
+	[M_CPU_BYTES] = {"cpu_frame_bytes", DHB_METRIC_COUNT, "bytes"},
+	[M_FPS] = {"fps", DHB_METRIC_COUNT, "fps"},
+	[M_LATE] = {"late_frames", DHB_METRIC_COUNT, "frames"},
+	[M_DROPPED] = {"dropped_frames", DHB_METRIC_COUNT, "frames"},
+	[M_VERIFIED] = {"verified_frames", DHB_METRIC_COUNT, "frames"},
+	[M_CPU] = {"cpu_per_frame", DHB_METRIC_COUNT, "ns"},
+	[M_SYS_CPU] = {"system_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
+};
+
+/*
+ * How long the display's CRC of a frame shown may take to come: vkms composes each frame on the
+ * CPU, which under QEMU TCG takes some 100 ms at 1280x720.
+ */
+#define CRC_WAIT_MS 3000
+
+/* Files whose mappings count as frame-buffer mappings: the buffers and the two device nodes. */
+#define MAX_IDS (DHB_PIPE_MAX_BUFFERS + 2)
+
+/* fps is recorded in thousandths, reported as frames per second (struct dhb_metric.scale). */
+#define FPS_SCALE 1000
+
+struct pipe_run {
+	struct dhb_pipe *p;
+	struct dhb_buf bufs[DHB_PIPE_MAX_BUFFERS];
+	struct dhb_frame frames[DHB_PIPE_MAX_BUFFERS];
+	unsigned int n;
+	uint64_t ids[2 * MAX_IDS];
+	size_t n_ids;
+	bool sink_started;
+	bool src_started;
+	int m[N_METRICS];
+	bool have_seq;
+	uint32_t last_seq;
+	uint64_t prev_flip;
+	uint64_t first_flip;
+	uint64_t last_flip;
+	uint64_t flips;
+	uint64_t late;
+	uint64_t dropped;
+	uint64_t verified;
+	uint64_t cpu;
+	bool window;
+	uint64_t sys0;
+	uint64_t proc0;
+};
+
+/* The process's CPU time, ns (all its threads, user and system). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A file's (st_dev, st_ino) into the list whose mappings count. */
+static void add_id(struct pipe_run *r, const struct stat *st)
+{
+	if (r->n_ids >= MAX_IDS)
+		return;
+	r->ids[2 * r->n_ids] = (uint64_t)st->st_dev;
+	r->ids[2 * r->n_ids + 1] = (uint64_t)st->st_ino;
+	r->n_ids++;
+}
+
+static void close_fence(struct dhb_frame *f)
+{
+	if (f->fence_fd >= 0)
+		close(f->fence_fd);
+	f->fence_fd = -1;
+}
+
+/* Stop both stages and free the buffers; safe at any point of setup. */
+static void release(struct dhb_ctx *ctx, struct pipe_run *r)
+{
+	struct dhb_pipe *p = r->p;
+	unsigned int i;
+	int ret;
+
+	if (r->src_started && p->src.ops->stop(&p->src))
+		fprintf(stderr, "warning: pipeline on %s: stopping the source: %s\n",
+			ctx->inst->name, p->err);
+	if (r->sink_started && (ret = p->sink.ops->stop(&p->sink)))
+		fprintf(stderr, "warning: pipeline on %s: stopping the display: %s\n",
+			ctx->inst->name, p->err);
+	r->src_started = r->sink_started = false;
+	for (i = 0; i < r->n; i++) {
+		close_fence(&r->frames[i]);
+		dhb_buf_release(&r->bufs[i]);
+	}
+	r->n = 0;
+	/* Rows carry the picture in their own params, alike for every source (geom=). */
+	memset(&ctx->inst->got, 0, sizeof(ctx->inst->got));
+}
+
+/* Sources that make pictures (drm-dumb, v4l2-mmap) are asked for the frame itself. */
+static void want_frame(const struct dhb_pipe *p, struct dhb_instance *inst)
+{
+	if (!dhb_instance_has_caps(inst, DHB_CAP_GEOMETRY))
+		return;
+	memset(&inst->want, 0, sizeof(inst->want));
+	inst->want.width = p->fmt.geom.width;
+	inst->want.height = p->fmt.geom.height;
+	inst->want.fourcc = p->fmt.geom.fourcc;
+}
+
+const char *dhb_pipe_skip_reason(const struct dhb_pipe *p, struct dhb_instance *inst,
+				 long page_size, char *buf, size_t len)
+{
+	want_frame(p, inst);
+	return dhb_plan_skip_reason(&dhb_pipeline_test, inst, NULL, p->fmt.size, page_size, buf,
+				    len);
+}
+
+/* The pool: --buffers buffers of the frame's size from the source under test. */
+static int alloc_pool(struct dhb_ctx *ctx, struct pipe_run *r)
+{
+	struct dhb_instance *inst = ctx->inst;
+	struct dhb_pipe *p = r->p;
+	char size[DHB_SIZE_FMT_LEN];
+	struct dhb_frame *f;
+	struct stat st;
+	unsigned int i;
+	int ret;
+
+	want_frame(p, inst);
+	for (i = 0; i < p->cfg->buffers; i++) {
+		dhb_buf_init(&r->bufs[i], inst);
+		ret = inst->ops->alloc(inst, ctx->size, &r->bufs[i]);
+		if (ret) {
+			dhb_size_format(ctx->size, size, sizeof(size));
+			snprintf(ctx->reason, sizeof(ctx->reason),
+				 "allocating frame buffer %u of %u (%s): %s", i + 1,
+				 p->cfg->buffers, size, strerror(-ret));
+			return ret;
+		}
+		r->n = i + 1;
+		f = &r->frames[i];
+		memset(f, 0, sizeof(*f));
+		f->index = i;
+		f->n_planes = 1;
+		f->fd[0] = r->bufs[i].fd;
+		f->pitch[0] = p->fmt.geom.pitch;
+		f->length = r->bufs[i].size;
+		f->geom = p->fmt.geom;
+		f->size = p->fmt.size;
+		f->fence_fd = -1;
+		if (!fstat(f->fd[0], &st))
+			add_id(r, &st);
+	}
+	if (!fstat(p->cfg->display->fd, &st))
+		add_id(r, &st);
+	if (p->src.ops->node_holds_frames && !stat(p->cfg->source->path, &st))
+		add_id(r, &st);
+	return 0;
+}
+
+/* A refusal or failure of a stage into ctx->reason; a refusal names where to look. */
+static int stage_failed(struct dhb_ctx *ctx, const struct dhb_stage *s, int ret)
+{
+	static const char hint[] = " (dmaheap-bench list --matrix shows which sources each device "
+				   "takes)";
+	size_t used;
+
+	snprintf(ctx->reason, sizeof(ctx->reason), "%s", s->pipe->err);
+	used = strlen(ctx->reason);
+	if (ret == -EOPNOTSUPP && used + sizeof(hint) <= sizeof(ctx->reason))
+		memcpy(ctx->reason + used, hint, sizeof(hint));
+	return ret;
+}
+
+static int pipeline_setup(struct dhb_ctx *ctx)
+{
+	struct pipe_run *r;
+	struct dhb_pipe *p = ctx->arg;
+	char params[96];
+	unsigned int i;
+	int ret;
+
+	if (!p)
+		return dhb_ctx_fail(ctx, -EINVAL,
+				    "pipeline: no pipe (a plan item of another command)");
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->p = p;
+	p->stop = ctx->stop;
+	p->source_name = ctx->inst->name;
+	p->err[0] = '\0';
+	ctx->state = r;
+	ret = alloc_pool(ctx, r);
+	if (!ret) {
+		ret = p->sink.ops->start(&p->sink, r->frames, r->n);
+		r->sink_started = !ret;
+		if (ret)
+			stage_failed(ctx, &p->sink, ret);
+	}
+	if (!ret) {
+		ret = p->src.ops->start(&p->src, r->frames, r->n);
+		r->src_started = !ret;
+		if (ret)
+			stage_failed(ctx, &p->src, ret);
+	}
+	dhb_pipe_describe(p, params, sizeof(params));
+	for (i = 0; i < N_METRICS && !ret; i++) {
+		r->m[i] = -1;
+		if (i == M_VERIFIED && !p->cfg->ref_crc)
+			continue;
+		r->m[i] = dhb_ctx_metric(
+			ctx, i == M_SOURCE ? p->src.ops->latency_metric : metrics[i].name,
+			metrics[i].kind, metrics[i].unit, params);
+		if (r->m[i] < 0)
+			ret = r->m[i];
+	}
+	if (!ret)
+		ctx->metrics[r->m[M_FPS]].scale = 1.0 / FPS_SCALE;
+	if (ret) {
+		release(ctx, r);
+		free(r);
+		ctx->state = NULL;
+	}
+	return ret;
+}
+
+/* A frame the source calls broken goes straight back, counted as dropped. */
+static int requeue_broken(struct dhb_ctx *ctx, struct pipe_run *r, struct dhb_frame *f)
+{
+	int ret;
+
+	close_fence(f);
+	if (ctx->record)
+		r->dropped++;
+	ret = r->p->src.ops->queue(&r->p->src, f);
+	return ret ? stage_failed(ctx, &r->p->src, ret) : 0;
+}
+
+/* The frame's rows: its latencies, the interval since the previous flip, late, dropped. */
+static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	const struct dhb_frame_times *t = &f->t;
+	/*
+	 * The frame is born at the source's timestamp, or at its DQBUF when that came first: a
+	 * driver may stamp a nominal end of frame (vivid: 0.9 frame periods after it starts to
+	 * fill the buffer), later than the moment it hands the buffer over.
+	 */
+	uint64_t born = t->captured && t->captured < t->dequeued ? t->captured : t->dequeued;
+
+	if (t->queued && t->dequeued >= t->queued)
+		dhb_ctx_record(ctx, r->m[M_SOURCE], t->dequeued - t->queued);
+	if (t->committed >= t->dequeued)
+		dhb_ctx_record(ctx, r->m[M_TO_COMMIT], t->committed - t->dequeued);
+	if (t->flipped >= t->committed)
+		dhb_ctx_record(ctx, r->m[M_COMMIT_FLIP], t->flipped - t->committed);
+	if (t->flipped >= born)
+		dhb_ctx_record(ctx, r->m[M_END_TO_END], t->flipped - born);
+	if (r->prev_flip && t->flipped > r->prev_flip)
+		dhb_ctx_record(ctx, r->m[M_INTERVAL], t->flipped - r->prev_flip);
+	r->prev_flip = t->flipped;
+	if (!ctx->record)
+		return;
+	if (!r->flips++)
+		r->first_flip = t->flipped;
+	r->last_flip = t->flipped;
+	r->late += f->late > 0;
+}
+
+/*
+ * --verify: the display's CRC of the vblank the frame was flipped at, against the reference
+ * decode's of the stream's frame; waits for it outside the frame's section. A frame the source
+ * called broken was never shown, so every frame checked is one the display showed.
+ */
+static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	struct dhb_pipe *p = r->p;
+	uint64_t deadline = dhb_pipe_now() + (uint64_t)CRC_WAIT_MS * 1000000u, now;
+	size_t k = (size_t)(f->pos % p->cfg->n_ref);
+	uint32_t crc;
+	int ret;
+
+	for (;;) {
+		ret = dhb_crc_drain(&p->crc);
+		if (ret)
+			return dhb_ctx_fail(ctx, ret, "--verify: reading the display's CRCs");
+		if (dhb_crc_lookup(&p->crc, f->vblank, &crc))
+			break;
+		now = dhb_pipe_now();
+		if (now >= deadline) {
+			snprintf(ctx->reason, sizeof(ctx->reason),
+				 "--verify: no CRC from %s for vblank %u (frame %" PRIu64 ")",
+				 p->cfg->display->name, f->vblank, f->pos);
+			return -ETIMEDOUT;
+		}
+		ret = dhb_pipe_wait(p, p->crc.fd, POLLIN, (int)((deadline - now) / 1000000u) + 1,
+				    NULL);
+		if (ret == -EINTR)
+			return ret;
+	}
+	if (crc != p->cfg->ref_crc[k]) {
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "--verify: stream frame %zu (frame %" PRIu64
+			 " decoded) shown with CRC 0x%08x, its reference decode's is 0x%08x",
+			 k, f->pos, crc, p->cfg->ref_crc[k]);
+		return -EBADMSG;
+	}
+	if (ctx->record)
+		r->verified++;
+	return 0;
+}
+
+/*
+ * --verify: a frame the decoder calls broken (V4L2_BUF_FLAG_ERROR) is a frame of the stream that
+ * did not decode as its reference did, so it fails the run although it is never shown.
+ */
+static int broken_verified(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	snprintf(ctx->reason, sizeof(ctx->reason),
+		 "--verify: stream frame %zu (frame %" PRIu64
+		 " decoded) not shown: %s flagged its decode as broken (V4L2_BUF_FLAG_ERROR)",
+		 (size_t)(f->pos % r->p->cfg->n_ref), f->pos, r->p->cfg->source->name);
+	return -EBADMSG;
+}
+
+static int pipeline_run_once(struct dhb_ctx *ctx)
+{
+	struct pipe_run *r = ctx->state;
+	struct dhb_pipe *p = r->p;
+	struct dhb_frame *f = NULL, *done = NULL;
+	struct dhb_section sec;
+	uint64_t mapped, cpu0 = cpu_ns();
+	int ret;
+
+	if (ctx->record && !r->window) {
+		/* The measured frames' window: the machine's CPU time, and the process's. */
+		r->window = true;
+		r->sys0 = dhb_pipe_system_cpu_ns();
+		r->proc0 = cpu0;
+	}
+
+	dhb_section_begin(ctx, &sec);
+	for (;;) {
+		ret = p->src.ops->dequeue(&p->src, &f);
+		if (ret)
+			goto out_stage_src;
+		if (r->have_seq && f->sequence - r->last_seq > 1 && ctx->record)
+			r->dropped += f->sequence - r->last_seq - 1;
+		r->have_seq = true;
+		r->last_seq = f->sequence;
+		if (!f->broken)
+			break;
+		ret = requeue_broken(ctx, r, f);
+		if (ret)
+			return ret;
+		if (p->cfg->ref_crc)
+			return broken_verified(ctx, r, f);
+	}
+	ret = p->sink.ops->queue(&p->sink, f);
+	if (ret) {
+		close_fence(f);
+		goto out_stage_sink;
+	}
+	ret = p->sink.ops->dequeue(&p->sink, &done);
+	if (ret)
+		goto out_stage_sink;
+	if (done) {
+		ret = p->src.ops->queue(&p->src, done);
+		if (ret)
+			goto out_stage_src;
+	}
+	dhb_section_end(ctx, &sec);
+	if (ctx->record)
+		r->cpu += cpu_ns() - cpu0;
+	dhb_section_record(ctx, r->m[M_FRAME], &sec);
+	record_frame(ctx, r, f);
+	ret = dhb_pipe_mapped_bytes(r->ids, r->n_ids, &mapped);
+	if (ret)
+		return dhb_ctx_fail(ctx, ret, "reading /proc/self/maps");
+	dhb_ctx_record(ctx, r->m[M_CPU_BYTES], mapped);
+	if (p->cfg->ref_crc) {
+		ret = verify_frame(ctx, r, f);
+		if (ret)
+			return ret == -EINTR ? 0 : ret;
+	}
+	return 0;
+
+out_stage_src:
+	/* A signal ends the loop with the frames so far: not a failure. */
+	return ret == -EINTR ? 0 : stage_failed(ctx, &p->src, ret);
+out_stage_sink:
+	return ret == -EINTR ? 0 : stage_failed(ctx, &p->sink, ret);
+}
+
+/*
+ * The machine's CPU time over the measured frames, per frame, less the process's own time
+ * outside the frame loop (its measuring: the mappings, the CRCs): the pipeline's cost with what
+ * it makes drivers and kernel threads do (a codec's work, composition, copies).
+ */
+static void record_system_cpu(struct dhb_ctx *ctx, struct pipe_run *r)
+{
+	uint64_t sys = dhb_pipe_system_cpu_ns(), proc = cpu_ns() - r->proc0;
+	uint64_t outside = proc > r->cpu ? proc - r->cpu : 0;
+
+	if (!r->sys0 || !sys || sys - r->sys0 <= outside)
+		return;
+	dhb_ctx_record(ctx, r->m[M_SYS_CPU], (sys - r->sys0 - outside) / r->flips);
+}
+
+static void pipeline_teardown(struct dhb_ctx *ctx)
+{
+	struct pipe_run *r = ctx->state;
+
+	if (!r)
+		return;
+	if (r->flips > 1 && r->last_flip > r->first_flip)
+		dhb_ctx_record(ctx, r->m[M_FPS],
+			       (uint64_t)((double)(r->flips - 1) * 1e9 * FPS_SCALE /
+						  (double)(r->last_flip - r->first_flip) +
+					  0.5));
+	if (r->flips) {
+		dhb_ctx_record(ctx, r->m[M_CPU], r->cpu / r->flips);
+		record_system_cpu(ctx, r);
+		dhb_ctx_record(ctx, r->m[M_LATE], r->late);
+		dhb_ctx_record(ctx, r->m[M_DROPPED], r->dropped);
+		if (r->m[M_VERIFIED] >= 0)
+			dhb_ctx_record(ctx, r->m[M_VERIFIED], r->verified);
+	}
+	release(ctx, r);
+	free(r);
+	ctx->state = NULL;
+}
+
+static const char *pipeline_supported(const struct dhb_instance *inst, const struct dhb_device *dev,
+				      uint64_t size, long page_size, char *buf, size_t len)
+{
+	(void)dev;
+	(void)page_size;
+	(void)size;
+	(void)buf;
+	(void)len;
+	if (!dhb_instance_is_dmabuf(inst))
+		return "not a dma-buf";
+	return NULL;
+}
+
+const struct dhb_test dhb_pipeline_test = {
+	.name = "pipeline",
+	.help = "frames from a V4L2 source to a KMS display through the source's dma-bufs",
+	.buffers = DHB_PIPE_MAX_BUFFERS,
+	.needs = DHB_NEED_DMABUF,
+	.supported = pipeline_supported,
+	.setup = pipeline_setup,
+	.run_once = pipeline_run_once,
+	.teardown = pipeline_teardown,
+};
