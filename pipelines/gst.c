@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <xf86drm.h>
 
+#include "dhb/env.h"
 #include "dhb/pipeline.h"
 #include "dhb/plan.h"
 #include "stage.h"
@@ -318,18 +319,10 @@ static uint64_t proc_cpu_ns(pid_t pid)
 {
 	unsigned long long utime, stime;
 	char path[64], buf[1024], *at;
-	ssize_t got;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (dhb_env_read_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	got = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (got <= 0)
-		return 0;
-	buf[got] = '\0';
 	at = strrchr(buf, ')'); /* the command's name may hold anything */
 	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
 	if (!at || sscanf(at + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The pipe: opening its two stages, the format they agree on, and what the stages share.
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dhb/env.h"
 #include "dhb/stats.h"
 #include "stage.h"
 
@@ -20,17 +20,9 @@ uint64_t dhb_pipe_system_cpu_ns(void)
 {
 	unsigned long long v[8] = {0};
 	char buf[512];
-	ssize_t got;
-	int fd;
 
-	fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (dhb_env_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
 		return 0;
-	got = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (got <= 0)
-		return 0;
-	buf[got] = '\0';
 	/* cpu user nice system idle iowait irq softirq steal ...: all but idle and iowait */
 	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
 		   &v[4], &v[5], &v[6], &v[7]) < 7)
