@@ -92,19 +92,8 @@ const struct dhb_backend_ops dhb_gst_peer_ops = {
 /* gst-launch-1.0 on the PATH: NULL, or why not (a skip). */
 const char *dhb_gst_missing(void)
 {
-	const char *path = getenv("PATH");
-	char file[PATH_MAX];
-	const char *at;
-	size_t n;
-
-	for (at = path; at && *at; at += n + (at[n] == ':')) {
-		n = strcspn(at, ":");
-		if (n &&
-		    (size_t)snprintf(file, sizeof(file), "%.*s/%s", (int)n, at, GST_LAUNCH) <
-			    sizeof(file) &&
-		    !access(file, X_OK))
-			return NULL;
-	}
+	if (dhb_env_has_program(GST_LAUNCH))
+		return NULL;
 	return GST_LAUNCH " is not installed: install Debian's gstreamer1.0-tools, "
 			  "gstreamer1.0-plugins-good and gstreamer1.0-plugins-bad (scripts/setup "
 			  "lab)";

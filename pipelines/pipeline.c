@@ -13,6 +13,7 @@
 #include "dhb/plan.h"
 #include "dhb/section.h"
 #include "dhb/size.h"
+#include "dhb/stats.h"
 #include "stage.h"
 
 /*
@@ -110,11 +111,7 @@ struct pipe_run {
 /* The process's CPU time, ns (all its threads, user and system). */
 static uint64_t cpu_ns(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return dhb_stats_now_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* A file's (st_dev, st_ino) into the list whose mappings count. */

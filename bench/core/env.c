@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,23 @@ void dhb_env_identity(struct dhb_run_info *run, const struct dhb_env *env, char 
 	run->cma_bytes = env->cma_total;
 	run->boot_id = env->boot_id;
 	run->repetition = 1; /* the first pass; run --repeat counts on (run_reps_begin()) */
+}
+
+bool dhb_env_has_program(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[PATH_MAX];
+
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		if ((size_t)snprintf(file, sizeof(file), "%.*s/%s", (int)(end - p),
+				     end == p ? "." : p, name) < sizeof(file) &&
+		    !access(file, X_OK))
+			return true;
+	}
+	return false;
 }
 
 long dhb_env_read_file(const char *path, char *buf, size_t len)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dhb/env.h"
 #include "plot_priv.h"
 
 /*
@@ -155,18 +156,7 @@ const char *dhb_plot_scripts_dir(void)
 
 bool dhb_plot_gnuplot(void)
 {
-	const char *path = getenv("PATH"), *p, *end;
-	char file[PATH_MAX];
-
-	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (!end)
-			end = p + strlen(p);
-		snprintf(file, sizeof(file), "%.*s/gnuplot", (int)(end - p), end == p ? "." : p);
-		if (!access(file, X_OK))
-			return true;
-	}
-	return false;
+	return dhb_env_has_program("gnuplot");
 }
 
 /* The last lines of gnuplot's standard error (@fd, a memfd) into @msg, trimmed. */

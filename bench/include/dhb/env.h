@@ -3,6 +3,7 @@
 #ifndef DHB_ENV_H
 #define DHB_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -131,6 +132,15 @@ void dhb_env_board(const char *dt_model, const char *vendor, const char *product
  * @len: size of @out.
  */
 void dhb_env_compatible(const char *raw, size_t n, char *out, size_t len);
+
+/**
+ * dhb_env_has_program() - whether @name is an executable file in a directory of PATH (as
+ * execvp() looks: "/usr/bin:/bin" when PATH is unset, an empty entry the current directory).
+ * @name: the program's file name.
+ *
+ * Return: true when found.
+ */
+bool dhb_env_has_program(const char *name);
 
 /**
  * dhb_env_read_file() - read a small text file into @buf, NUL-terminated.
