@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "dhb/env.h"
 #include "dhb/ioctl.h"
 #include "stage.h"
 
@@ -32,15 +35,26 @@
  * frame's cpu_frame_bytes was measured, and is of no frame buffer. Stop waits for jobs in
  * flight, takes the connector off the CRTC, removes the framebuffers and destroys the buffers.
  *
- * vkms turns its composer off when a finished job is cleaned up (a kworker, soon after the
- * fence signals) even when the next commit turned it on meanwhile; that next job would never
- * complete. The check of a frame (the CPU reads the whole buffer) lies between a fence and the
- * next commit and leaves the cleanup that time; a job that does not complete in time fails the
- * run with one line, it never hangs it.
+ * vkms (6.1, 6.12) turns its composer off when a finished job is cleaned up (a kworker, after
+ * the fence signalled: vkms_wb_cleanup_job()), even when the next commit turned it on meanwhile
+ * (the switch is a bool, not a count); that next job then never completes, and since jobs
+ * complete in order, every later one completes one frame late: the connector stays broken
+ * until the next boot. So after reading a buffer back, and before the next commit, the
+ * check waits until the kernel let the job's framebuffer go (its refcount in debugfs
+ * dri/MINOR/framebuffer back to 1, the file's own; bounded, and skipped without debugfs), which
+ * happens after that cleanup. In the lab, before this wait, about one frame in a few hundred
+ * lost its job when the host was busy. A job that does not complete in time fails the run with
+ * one line; it never hangs it.
  */
 
 /* How long stop waits for a job in flight (it completes at the next vblank). */
 #define STOP_WAIT_MS 1000
+
+/* How long a check waits for the kernel to let a written buffer's framebuffer go. */
+#define RELEASE_WAIT_MS 500
+
+/* Room for debugfs's list of the card's framebuffers (some 300 bytes each). */
+#define FB_INFO_MAX 32768
 
 /* The id of property @name of connector @id, 0 when none; its value into *@value (may be NULL). */
 static uint32_t conn_prop(int fd, uint32_t id, const char *name, uint64_t *value)
@@ -259,6 +273,37 @@ void dhb_wb_committed(struct dhb_wb *wb, int slot, bool ok)
 	b->fence = -1;
 }
 
+/* The kernel's references to framebuffer @fb of the card open on @fd (debugfs), or -errno. */
+static int fb_refs(int fd, uint32_t fb, char *buf)
+{
+	char path[64], key[32], *at;
+	unsigned int refs;
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/framebuffer", minor(st.st_rdev));
+	if (dhb_env_read_file(path, buf, FB_INFO_MAX) < 0)
+		return -ENOENT;
+	snprintf(key, sizeof(key), "framebuffer[%u]:", fb);
+	at = strstr(buf, key);
+	at = at ? strstr(at, "refcount=") : NULL;
+	if (!at || sscanf(at, "refcount=%u", &refs) != 1)
+		return -ENOENT;
+	return (int)refs;
+}
+
+/* Wait (bounded) until only the file holds buffer @b's framebuffer: its job was cleaned up. */
+static void wait_released(struct dhb_wb *wb, const struct dhb_wb_buf *b)
+{
+	uint64_t end = dhb_pipe_now() + (uint64_t)RELEASE_WAIT_MS * 1000000u;
+	char *buf = malloc(FB_INFO_MAX);
+
+	while (buf && fb_refs(wb->dev->fd, b->fb, buf) > 1 && dhb_pipe_now() < end)
+		usleep(200);
+	free(buf);
+}
+
 int dhb_wb_crc(struct dhb_pipe *p, struct dhb_wb *wb, int slot, int timeout_ms, uint32_t *crc,
 	       uint64_t *bytes)
 {
@@ -294,6 +339,7 @@ int dhb_wb_crc(struct dhb_pipe *p, struct dhb_wb *wb, int slot, int timeout_ms, 
 	*bytes = (uint64_t)wb->width * 4u * wb->height;
 	if (munmap(m, b->size))
 		return dhb_pipe_fail(p, -errno, "%s: munmap of a writeback buffer", card);
+	wait_released(wb, b);
 	return 0;
 }
 
