@@ -406,7 +406,7 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 		k->wb->attached = true;
 		p->wb = k->wb;
 	}
-	if (p->cfg->ref_crc) {
+	if (p->cfg->ref_crc && !k->wb) {
 		/* The CRTC is on now: its CRCs can be asked for (debugfs refuses an idle one). */
 		ret = dhb_crc_open(&p->crc, k->fd, k->crtc_index, p->err, sizeof(p->err));
 		if (ret)
