@@ -81,6 +81,7 @@ struct kms {
 	uint32_t prop[N_PROPS];
 	drmModeModeInfo modes[DHB_PIPE_MAX_MODES];
 	drmModeCrtcPtr saved;
+	struct dhb_wb *wb; /* --verify-with writeback, else NULL */
 	/* per start */
 	uint32_t blob;
 	uint32_t blank_handle;
@@ -106,8 +107,7 @@ static struct kms *kms_of(struct dhb_stage *s)
 	return s->priv;
 }
 
-/* The id of property @name of object @id (of @type), 0 when it has none. */
-static uint32_t prop_id(int fd, uint32_t id, uint32_t type, const char *name, uint64_t *value)
+uint32_t dhb_kms_prop_id(int fd, uint32_t id, uint32_t type, const char *name, uint64_t *value)
 {
 	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, id, type);
 	drmModePropertyPtr p;
@@ -200,7 +200,7 @@ static int find_plane(struct dhb_pipe *p, struct kms *k, int crtc)
 			fmt = fmt || pl->formats[j] == DRM_FORMAT_XRGB8888;
 		if ((pl->possible_crtcs & (1u << crtc)) && fmt &&
 		    (!pl->crtc_id || pl->crtc_id == k->crtc_id) &&
-		    prop_id(k->fd, pl->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type) &&
+		    dhb_kms_prop_id(k->fd, pl->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type) &&
 		    type == DRM_PLANE_TYPE_PRIMARY)
 			k->plane_id = pl->plane_id;
 		drmModeFreePlane(pl);
@@ -259,7 +259,8 @@ static int kms_init(struct dhb_stage *s)
 		obj = prop_names[i].obj_type == DRM_MODE_OBJECT_CONNECTOR ? k->conn_id
 		      : prop_names[i].obj_type == DRM_MODE_OBJECT_CRTC	  ? k->crtc_id
 									  : k->plane_id;
-		k->prop[i] = prop_id(k->fd, obj, prop_names[i].obj_type, prop_names[i].name, NULL);
+		k->prop[i] = dhb_kms_prop_id(k->fd, obj, prop_names[i].obj_type, prop_names[i].name,
+					     NULL);
 		if (!k->prop[i]) {
 			snprintf(p->err, sizeof(p->err), "%s: no %s property on object %u", card,
 				 prop_names[i].name, obj);
@@ -267,7 +268,12 @@ static int kms_init(struct dhb_stage *s)
 		}
 	}
 	k->saved = drmModeGetCrtc(k->fd, k->crtc_id);
-	return 0;
+	if (!p->cfg->writeback)
+		return 0;
+	k->wb = calloc(1, sizeof(*k->wb));
+	if (!k->wb)
+		return -ENOMEM;
+	return dhb_wb_find(p, k->wb, k->dev, k->crtc_id, k->crtc_index, k->conn_id);
 }
 
 static void add(drmModeAtomicReqPtr req, uint32_t obj, uint32_t prop, uint64_t value, int *ret)
@@ -276,18 +282,25 @@ static void add(drmModeAtomicReqPtr req, uint32_t obj, uint32_t prop, uint64_t v
 		*ret = drmModeAtomicAddProperty(req, obj, prop, value);
 }
 
-/* Put framebuffer @fb on the plane over the whole screen; with @modeset, the mode too. */
+/*
+ * Put framebuffer @fb on the plane over the whole screen; with @modeset, the mode too. With a
+ * writeback, the mode-setting commit puts its connector on the CRTC (in the display
+ * connector's place when they cannot be clones) and a frame's commit (@wb_slot) adds a job.
+ */
 static int commit(struct kms *k, const struct dhb_pipe_format *f, uint32_t fb, bool modeset,
-		  int in_fence, int32_t *out_fence, uint32_t flags)
+		  int in_fence, int32_t *out_fence, uint32_t flags, int *wb_slot)
 {
 	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
 	uint32_t pl = k->plane_id, w = f->geom.width, h = f->geom.height;
-	int ret = 0;
+	int ret = 0, slot;
 
 	if (!req)
 		return -ENOMEM;
+	if (k->wb && (modeset || wb_slot))
+		ret = dhb_wb_add(k->wb, req, modeset, wb_slot ? wb_slot : &slot);
 	if (modeset) {
-		add(req, k->conn_id, k->prop[P_CONN_CRTC], k->crtc_id, &ret);
+		add(req, k->conn_id, k->prop[P_CONN_CRTC], k->wb && k->wb->alone ? 0 : k->crtc_id,
+		    &ret);
 		add(req, k->crtc_id, k->prop[P_CRTC_MODE], k->blob, &ret);
 		add(req, k->crtc_id, k->prop[P_CRTC_ACTIVE], 1, &ret);
 		add(req, pl, k->prop[P_PLANE_CRTC], k->crtc_id, &ret);
@@ -315,6 +328,18 @@ static int commit(struct kms *k, const struct dhb_pipe_format *f, uint32_t fb, b
 }
 
 static int kms_stop(struct dhb_stage *s);
+
+/* Stop after a failed start, keeping why it failed in the pipe's err; returns @ret. */
+static int stop_keeping_err(struct dhb_stage *s, int ret)
+{
+	struct dhb_pipe *p = s->pipe;
+	char err[sizeof(p->err)];
+
+	memcpy(err, p->err, sizeof(err));
+	kms_stop(s);
+	memcpy(p->err, err, sizeof(err));
+	return ret;
+}
 
 static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int n)
 {
@@ -368,24 +393,24 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 			goto out_refused;
 		}
 	}
-	ret = commit(k, &p->fmt, k->blank_fb, true, -1, NULL, DRM_MODE_ATOMIC_ALLOW_MODESET);
+	if (k->wb && (ret = dhb_wb_start(p, k->wb, g.width, g.height)))
+		return stop_keeping_err(s, ret);
+	ret = commit(k, &p->fmt, k->blank_fb, true, -1, NULL, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
 	if (ret) {
 		kms_stop(s);
-		return dhb_pipe_fail(p, ret, "%s: DRM_IOCTL_MODE_ATOMIC (mode %ux%u)", card,
-				     g.width, g.height);
+		return dhb_pipe_fail(p, ret, "%s: DRM_IOCTL_MODE_ATOMIC (mode %ux%u%s)", card,
+				     g.width, g.height, k->wb ? ", a writeback connector" : "");
 	}
 	k->modeset = true;
-	if (p->cfg->ref_crc) {
+	if (k->wb) {
+		k->wb->attached = true;
+		p->wb = k->wb;
+	}
+	if (p->cfg->ref_crc && !k->wb) {
 		/* The CRTC is on now: its CRCs can be asked for (debugfs refuses an idle one). */
 		ret = dhb_crc_open(&p->crc, k->fd, k->crtc_index, p->err, sizeof(p->err));
-		if (ret) {
-			char err[sizeof(p->err)];
-
-			memcpy(err, p->err, sizeof(err));
-			kms_stop(s);
-			memcpy(p->err, err, sizeof(err));
-			return ret;
-		}
+		if (ret)
+			return stop_keeping_err(s, ret);
 	}
 	return 0;
 
@@ -409,8 +434,12 @@ static int kms_queue(struct dhb_stage *s, struct dhb_frame *f)
 	k->have_seq0 = !drmCrtcGetSequence(k->fd, k->crtc_id, &k->seq0, &ns);
 	k->flipped = false;
 	f->t.committed = dhb_pipe_now();
+	f->wb_slot = -1;
 	ret = commit(k, &p->fmt, k->fbs[f->index], false, f->fence_fd, &k->out_fence,
-		     DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT);
+		     DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT,
+		     k->wb ? &f->wb_slot : NULL);
+	if (k->wb)
+		dhb_wb_committed(k->wb, f->wb_slot, !ret);
 	/* The kernel holds the in-fence now (or never will): ours is done either way. */
 	if (f->fence_fd >= 0)
 		close(f->fence_fd);
@@ -509,6 +538,9 @@ static int kms_stop(struct dhb_stage *s)
 	}
 	close_out_fence(k);
 	dhb_crc_close(&p->crc);
+	if (k->wb && (r = dhb_wb_stop(p, k->wb)))
+		ret = r;
+	p->wb = NULL;
 	/* The CRTC as it was: its mode and framebuffer (the console's), or off. */
 	c = k->saved;
 	conn = k->conn_id;
@@ -550,6 +582,7 @@ static void kms_fini(struct dhb_stage *s)
 		return;
 	kms_stop(s);
 	drmModeFreeCrtc(k->saved);
+	free(k->wb);
 	free(k);
 	s->priv = NULL;
 }

@@ -46,6 +46,7 @@ enum {
 	M_LATE,
 	M_DROPPED,
 	M_VERIFIED,
+	M_WB_BYTES,
 	M_CPU,
 	M_SYS_CPU,
 	N_METRICS,
@@ -67,13 +68,14 @@ static const struct {
 	[M_LATE] = {"late_frames", DHB_METRIC_COUNT, "frames"},
 	[M_DROPPED] = {"dropped_frames", DHB_METRIC_COUNT, "frames"},
 	[M_VERIFIED] = {"verified_frames", DHB_METRIC_COUNT, "frames"},
+	[M_WB_BYTES] = {"writeback_read_bytes", DHB_METRIC_COUNT, "bytes"},
 	[M_CPU] = {"cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 	[M_SYS_CPU] = {"system_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 };
 
 /*
- * How long the display's CRC of a frame shown may take to come: vkms composes each frame on the
- * CPU, which under QEMU TCG takes some 100 ms at 1280x720.
+ * How long the display's CRC of a frame shown, or its writeback, may take to come: vkms
+ * composes each frame on the CPU, which under QEMU TCG takes some 100 ms at 1280x720.
  */
 #define CRC_WAIT_MS 3000
 
@@ -265,7 +267,8 @@ static int pipeline_setup(struct dhb_ctx *ctx)
 	dhb_pipe_describe(p, params, sizeof(params));
 	for (i = 0; i < N_METRICS && !ret; i++) {
 		r->m[i] = -1;
-		if (i == M_VERIFIED && !p->cfg->ref_crc)
+		if ((i == M_VERIFIED && !p->cfg->ref_crc) ||
+		    (i == M_WB_BYTES && !(p->cfg->ref_crc && p->cfg->writeback)))
 			continue;
 		r->m[i] = dhb_ctx_metric(
 			ctx, i == M_SOURCE ? p->src.ops->latency_metric : metrics[i].name,
@@ -325,25 +328,20 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	r->late += f->late > 0;
 }
 
-/*
- * --verify: the display's CRC of the vblank the frame was flipped at, against the reference
- * decode's of the stream's frame; waits for it outside the frame's section. A frame the source
- * called broken was never shown, so every frame checked is one the display showed.
- */
-static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+/* --verify: the display's CRC of the vblank frame @f was flipped at, waited for. */
+static int display_crc(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f,
+		       uint32_t *crc)
 {
 	struct dhb_pipe *p = r->p;
 	uint64_t deadline = dhb_pipe_now() + (uint64_t)CRC_WAIT_MS * 1000000u, now;
-	size_t k = (size_t)(f->pos % p->cfg->n_ref);
-	uint32_t crc;
 	int ret;
 
 	for (;;) {
 		ret = dhb_crc_drain(&p->crc);
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "--verify: reading the display's CRCs");
-		if (dhb_crc_lookup(&p->crc, f->vblank, &crc))
-			break;
+		if (dhb_crc_lookup(&p->crc, f->vblank, crc))
+			return 0;
 		now = dhb_pipe_now();
 		if (now >= deadline) {
 			snprintf(ctx->reason, sizeof(ctx->reason),
@@ -356,11 +354,52 @@ static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dh
 		if (ret == -EINTR)
 			return ret;
 	}
+}
+
+/*
+ * --verify-with writeback: the CRC of what the writeback connector wrote of frame @f (the job
+ * of the commit that showed it), read by the CPU; those bytes are no frame buffer's.
+ */
+static int writeback_crc(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f,
+			 uint32_t *crc)
+{
+	struct dhb_pipe *p = r->p;
+	uint64_t bytes;
+	int ret;
+
+	ret = dhb_wb_crc(p, p->wb, f->wb_slot, CRC_WAIT_MS, crc, &bytes);
+	if (ret == -ETIMEDOUT)
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "--verify: no writeback from %s for frame %" PRIu64
+			 " (its out-fence did not signal in %d ms)",
+			 p->cfg->display->name, f->pos, CRC_WAIT_MS);
+	else if (ret && ret != -EINTR)
+		snprintf(ctx->reason, sizeof(ctx->reason), "--verify: %.240s", p->err);
+	if (!ret)
+		dhb_ctx_record(ctx, r->m[M_WB_BYTES], bytes);
+	return ret;
+}
+
+/*
+ * --verify: the display's CRC of the frame (debugfs, or its writeback read back), against the
+ * reference decode's of the stream's frame; waited for outside the frame's section. A frame
+ * the source called broken was never shown, so every frame checked is one the display showed.
+ */
+static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	struct dhb_pipe *p = r->p;
+	size_t k = (size_t)(f->pos % p->cfg->n_ref);
+	uint32_t crc;
+	int ret;
+
+	ret = p->wb ? writeback_crc(ctx, r, f, &crc) : display_crc(ctx, r, f, &crc);
+	if (ret)
+		return ret;
 	if (crc != p->cfg->ref_crc[k]) {
 		snprintf(ctx->reason, sizeof(ctx->reason),
 			 "--verify: stream frame %zu (frame %" PRIu64
-			 " decoded) shown with CRC 0x%08x, its reference decode's is 0x%08x",
-			 k, f->pos, crc, p->cfg->ref_crc[k]);
+			 " decoded) %s with CRC 0x%08x, its reference decode's is 0x%08x",
+			 k, f->pos, p->wb ? "written back" : "shown", crc, p->cfg->ref_crc[k]);
 		return -EBADMSG;
 	}
 	if (ctx->record)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <xf86drmMode.h>
 
 #include "dhb/backend.h"
 #include "dhb/geom.h"
@@ -48,6 +49,7 @@ struct dhb_frame_times {
  * @pos: the frame's place in what the source makes (a decoder: frames decoded since start, the
  *       stream's frame @pos modulo its length).
  * @vblank: the vblank sequence of its flip (the page-flip event's).
+ * @wb_slot: --verify-with writeback: the writeback buffer of the commit that showed it, or -1.
  * @t: timestamps.
  */
 struct dhb_frame {
@@ -65,6 +67,7 @@ struct dhb_frame {
 	uint32_t late;
 	uint64_t pos;
 	uint32_t vblank;
+	int wb_slot;
 	struct dhb_frame_times t;
 };
 
@@ -105,6 +108,115 @@ int dhb_crc_drain(struct dhb_crc_src *c);
 bool dhb_crc_lookup(const struct dhb_crc_src *c, uint32_t seq, uint32_t *crc);
 /* Close the data file (the CRC source stops); safe twice. */
 void dhb_crc_close(struct dhb_crc_src *c);
+
+/* Buffers a writeback connector writes in turn (writeback.c): one per frame in flight, and spare. */
+#define DHB_WB_BUFFERS 3
+
+/**
+ * struct dhb_wb_buf - a buffer the writeback connector writes a frame into.
+ * @handle: its dumb buffer's GEM handle, 0 when none.
+ * @fb: its framebuffer, 0 when none.
+ * @size: bytes of the dumb buffer.
+ * @pitch: bytes a line.
+ * @fence: the out-fence of the job writing it (WRITEBACK_OUT_FENCE_PTR), or -1.
+ * @busy: a commit carried a job for it that was not read back yet.
+ */
+struct dhb_wb_buf {
+	uint32_t handle;
+	uint32_t fb;
+	uint64_t size;
+	uint32_t pitch;
+	int32_t fence;
+	bool busy;
+};
+
+/**
+ * struct dhb_wb - a writeback connector of the display's CRTC (--verify-with writeback).
+ * @dev: the display.
+ * @conn_id: the writeback connector.
+ * @crtc_id: the CRTC it writes back.
+ * @display_conn: the display's connector.
+ * @alone: the writeback connector cannot be a clone of the display's connector (its encoders'
+ *         possible_clones), so it takes the display connector's place on the CRTC for the run.
+ * @prop_crtc: the connectors' CRTC_ID property.
+ * @prop_fb: WRITEBACK_FB_ID.
+ * @prop_fence: WRITEBACK_OUT_FENCE_PTR.
+ * @width: the mode's size, the buffers'.
+ * @height: see @width.
+ * @buf: the buffers.
+ * @n: buffers made.
+ * @next: the buffer the next job takes, when free.
+ * @attached: the connector is on the CRTC (the mode-setting commit put it there).
+ */
+struct dhb_wb {
+	struct dhb_device *dev;
+	uint32_t conn_id;
+	uint32_t crtc_id;
+	uint32_t display_conn;
+	bool alone;
+	uint32_t prop_crtc;
+	uint32_t prop_fb;
+	uint32_t prop_fence;
+	uint32_t width;
+	uint32_t height;
+	struct dhb_wb_buf buf[DHB_WB_BUFFERS];
+	unsigned int n;
+	unsigned int next;
+	bool attached;
+};
+
+struct dhb_pipe;
+
+/*
+ * Find a writeback connector for CRTC @crtc_id (number @crtc_index) of the display open on
+ * @dev, which shows frames through connector @display_conn; -EOPNOTSUPP, why in the pipe's err.
+ */
+int dhb_wb_find(struct dhb_pipe *p, struct dhb_wb *wb, struct dhb_device *dev, uint32_t crtc_id,
+		unsigned int crtc_index, uint32_t display_conn);
+/* Make the buffers and their framebuffers, @width x @height XRGB8888: 0 or -errno (pipe's err). */
+int dhb_wb_start(struct dhb_pipe *p, struct dhb_wb *wb, uint32_t width, uint32_t height);
+/*
+ * Add to an atomic request the writeback connector's part: with @modeset, the connector onto
+ * the CRTC (no job); else a job for the next free buffer, whose number goes to *@slot. 0 or
+ * -errno (-EBUSY: every buffer waits to be read back).
+ */
+int dhb_wb_add(struct dhb_wb *wb, drmModeAtomicReqPtr req, bool modeset, int *slot);
+/* The commit carrying the job of buffer @slot went in (@ok) or failed. */
+void dhb_wb_committed(struct dhb_wb *wb, int slot, bool ok);
+/**
+ * dhb_wb_crc() - wait for buffer @slot's job, read the buffer and compute its vkms CRC.
+ * @p: pipe (its wait: the stop flag).
+ * @wb: the writeback.
+ * @slot: the buffer.
+ * @timeout_ms: the longest wait for the job's out-fence.
+ * @crc: dhb_vkms_crc() of what the connector wrote.
+ * @bytes: bytes of the buffer the CPU mapped and read.
+ *
+ * The mapping lasts only this call. Return: 0, -EINTR, -ETIMEDOUT, or another -errno (the
+ * pipe's err says what failed).
+ */
+int dhb_wb_crc(struct dhb_pipe *p, struct dhb_wb *wb, int slot, int timeout_ms, uint32_t *crc,
+	       uint64_t *bytes);
+/*
+ * Wait for jobs in flight, take the connector off the CRTC (the display's connector back on it
+ * when it was replaced), remove the framebuffers, destroy the buffers: the first -errno (pipe's
+ * err); safe after a partial start, and twice.
+ */
+int dhb_wb_stop(struct dhb_pipe *p, struct dhb_wb *wb);
+/**
+ * dhb_wb_can_clone() - whether two encoders may drive one CRTC together: each one's
+ * possible_clones holds both (the kernel's atomic check, drm_atomic_check_valid_clones()).
+ * @a_clones: possible_clones of encoder a.
+ * @a_index: its index (its place in DRM_IOCTL_MODE_GETRESOURCES' encoders).
+ * @b_clones: possible_clones of encoder b.
+ * @b_index: its index.
+ *
+ * Return: true when they may.
+ */
+bool dhb_wb_can_clone(uint32_t a_clones, unsigned int a_index, uint32_t b_clones,
+		      unsigned int b_index);
+/* Whether @fourcc is among the @n formats of a WRITEBACK_PIXEL_FORMATS blob (@fmts). */
+bool dhb_wb_has_format(const uint32_t *fmts, size_t n, uint32_t fourcc);
 
 /**
  * struct dhb_stage_ops - one kind of stage.
@@ -179,6 +291,7 @@ struct dhb_pipe_format {
  * @retries: ioctl retries of the stages (EINTR/EAGAIN).
  * @source_name: the buffer source of the running item ("system"), for messages.
  * @crc: the display's CRCs while a --verify pipe runs (the sink opens them at start).
+ * @wb: --verify-with writeback: the sink's writeback while it runs, else NULL.
  * @err: why the last hook failed, one line.
  */
 struct dhb_pipe {
@@ -192,8 +305,15 @@ struct dhb_pipe {
 	uint64_t retries;
 	const char *source_name;
 	struct dhb_crc_src crc;
+	struct dhb_wb *wb;
 	char err[256];
 };
+
+/*
+ * The id of property @name of KMS object @id of type @type (DRM_MODE_OBJECT_*), 0 when it has
+ * none; its value into *@value, which may be NULL (kms.c).
+ */
+uint32_t dhb_kms_prop_id(int fd, uint32_t id, uint32_t type, const char *name, uint64_t *value);
 
 /* The stages (capture.c, decoder.c, kms.c). */
 extern const struct dhb_stage_ops dhb_stage_capture;

@@ -37,6 +37,7 @@
  * @size: --size WxH, or NULL.
  * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
  * @verify: --verify: check each frame shown against the stream's reference decode.
+ * @verify_with: --verify-with crc|writeback: how (implies --verify), or NULL (crc).
  * @peer: --peer gstreamer: the same pipeline run by GStreamer after the buffer sources, or NULL.
  * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
@@ -51,6 +52,7 @@ struct pipeline_settings {
 	const char *size;
 	const char *make_stream;
 	bool verify;
+	const char *verify_with;
 	const char *peer;
 	struct measure_settings out;
 	bool help;
@@ -180,9 +182,9 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
  */
 static int make_stream(struct pipeline_state *st)
 {
-	static const char *const not_here[] = {"display", "heap",   "buffers", "warmup",
-					       "csv",	  "json",   "samples", "events",
-					       "table",	  "verify", "peer"};
+	static const char *const not_here[] = {"display", "heap",   "buffers",	   "warmup",
+					       "csv",	  "json",   "samples",	   "events",
+					       "table",	  "verify", "verify-with", "peer"};
 	const struct pipeline_settings *s = &st->set;
 	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
 	const struct dhb_device *decoder = NULL;
@@ -360,10 +362,12 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 		return make_stream(st);
 	if (choose_devices(st, err, sizeof(err)))
 		return usage_error(err);
-	if (s->verify && pipeline_read_reference(st->kind == DHB_PIPE_DECODER, st->source_arg,
-						 &st->ref, &st->cfg.n_ref, err, sizeof(err)))
+	if ((s->verify || s->verify_with) &&
+	    pipeline_read_reference(st->kind == DHB_PIPE_DECODER, st->source_arg, &st->ref,
+				    &st->cfg.n_ref, err, sizeof(err)))
 		return usage_error(err);
 	st->cfg.ref_crc = st->ref;
+	st->cfg.writeback = s->verify_with && !strcmp(s->verify_with, PIPELINE_VERIFY_WRITEBACK);
 	ret = dhb_pipe_open(&st->cfg, &st->pipe, err, sizeof(err));
 	if (ret == -EINVAL || ret == -EOPNOTSUPP)
 		return usage_error(err);
@@ -529,9 +533,19 @@ static const struct dhb_opt pipeline_opts[] = {
 	{.name = "verify",
 	 .type = DHB_OPT_FLAG,
 	 .off = OFF(verify),
-	 .help = "check each frame shown (the display's CRC, vkms's in debugfs) against the "
-		 "reference decode --make-stream wrote beside the stream (FILE.ref); a "
-		 "mismatch fails the run (decoder sources only)"},
+	 .help = "check each frame shown (the display's CRC, vkms's in debugfs, or a writeback: "
+		 "--verify-with) against the reference decode --make-stream wrote beside the "
+		 "stream (FILE.ref); a mismatch fails the run (decoder sources only)"},
+	{.name = "verify-with",
+	 .metavar = "HOW",
+	 .type = DHB_OPT_CHOICE,
+	 .off = OFF(verify_with),
+	 .choices = PIPELINE_VERIFY_CRC "|" PIPELINE_VERIFY_WRITEBACK,
+	 .def_text = PIPELINE_VERIFY_CRC,
+	 .complete = DHB_COMPLETE_WORD,
+	 .help = "how --verify reads each frame shown back (implies --verify): crc, the display's "
+		 "CRC in debugfs (vkms's); writeback, a writeback connector of its CRTC writes "
+		 "the frame to memory, whose CRC the CPU computes"},
 	{.name = "peer",
 	 .metavar = "TOOL",
 	 .type = DHB_OPT_STRING,

@@ -15,6 +15,10 @@
 #define PIPELINE_PREFIX_CAPTURE "capture:"
 #define PIPELINE_PREFIX_DECODER "decoder:"
 
+/* What --verify-with takes: the display's CRCs (debugfs), or a writeback connector's buffers. */
+#define PIPELINE_VERIFY_CRC	  "crc"
+#define PIPELINE_VERIFY_WRITEBACK "writeback"
+
 /*
  * Whether a device can be the display (a DRM card with KMS and PRIME import), the capture
  * source (a V4L2 video capture node, not m2m, whose queue takes DMABUF), the decoder (a stateful

@@ -12,9 +12,10 @@
 #include "dhb/workload.h"
 
 /* The commands (bench/cli/); tests include no cli header (bench.layers), so declared here. */
-extern const struct dhb_opts_cmd dhb_cmd_list, dhb_cmd_run, dhb_cmd_frag;
+extern const struct dhb_opts_cmd dhb_cmd_list, dhb_cmd_run, dhb_cmd_frag, dhb_cmd_pipeline;
 
 #define LIST	(&dhb_cmd_list)
+#define PIPE	(&dhb_cmd_pipeline)
 #define RUN	(&dhb_cmd_run)
 #define FRAG	(&dhb_cmd_frag)
 #define MAXARGS 16
@@ -175,6 +176,30 @@ Test(opts, frag_options)
 	cr_assert_eq(U64(FRAG, &s, "region"), 256 << 20, "the default");
 	cr_assert_eq(U64(FRAG, &s, "max-mem"), 1 << 30);
 	cr_assert_float_eq(DBL(FRAG, &s, "util"), 0.9, 1e-12);
+}
+
+/* pipeline's --verify: a flag; --verify-with says how (crc or writeback) and implies it. */
+Test(opts, pipeline_verify_with)
+{
+	const char *plain[] = {"--verify", NULL}, *wb[] = {"--verify-with", "writeback", NULL};
+	const char *crc[] = {"--verify", "--verify-with=crc", NULL};
+	const char *bogus[] = {"--verify-with", "bogus", NULL},
+		   *eq[] = {"--verify=writeback", NULL};
+	union settings s;
+	char err[256];
+
+	cr_assert_eq(parse(PIPE, plain, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert(FLAG(PIPE, &s, "verify"));
+	cr_assert_null(STR(PIPE, &s, "verify-with"), "no default: the CRC path unless given");
+	cr_assert_eq(parse(PIPE, wb, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not(FLAG(PIPE, &s, "verify"));
+	cr_assert_str_eq(STR(PIPE, &s, "verify-with"), "writeback");
+	cr_assert_eq(parse(PIPE, crc, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(STR(PIPE, &s, "verify-with"), "crc");
+	cr_assert_eq(parse(PIPE, bogus, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--verify-with: 'bogus' is not one of crc|writeback"), "%s", err);
+	cr_assert_eq(parse(PIPE, eq, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--verify takes no value"), "%s", err);
 }
 
 Test(opts, good_lines)

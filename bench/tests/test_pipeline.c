@@ -250,6 +250,25 @@ Test(pipeline, reference_file_round_trip_and_refusals)
 	rmdir(dir);
 }
 
+/*
+ * --verify-with writeback: two encoders share a CRTC only when each one's possible_clones holds
+ * both (vkms's clone only themselves: the writeback connector then drives the CRTC alone).
+ */
+Test(pipeline, writeback_clones_and_formats)
+{
+	const uint32_t fmts[] = {0x34325258 /* XR24 */, 0x38345258 /* XR48 */};
+
+	cr_assert(dhb_wb_can_clone(0x3, 0, 0x3, 1));
+	cr_assert(dhb_wb_can_clone(0x6, 2, 0x6, 1));
+	cr_assert_not(dhb_wb_can_clone(0x1, 0, 0x2, 1), "vkms: each encoder clones itself");
+	cr_assert_not(dhb_wb_can_clone(0x3, 0, 0x2, 1), "both must say so");
+	cr_assert_not(dhb_wb_can_clone(0x0, 0, 0x0, 1), "no clones");
+	cr_assert_not(dhb_wb_can_clone(0xffffffffu, 32, 0xffffffffu, 0), "an index out of range");
+	cr_assert(dhb_wb_has_format(fmts, 2, 0x34325258));
+	cr_assert_not(dhb_wb_has_format(fmts, 1, 0x38345258));
+	cr_assert_not(dhb_wb_has_format(fmts, 0, 0x34325258));
+}
+
 /* The peer's reports: fpsdisplaysink's last-message lines, and nothing else. */
 Test(pipeline, gst_report_lines)
 {

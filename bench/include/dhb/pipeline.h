@@ -60,6 +60,9 @@ enum dhb_pipe_source {
  * @ref_crc: --verify: the display's CRC (vkms's) of each frame of the stream, from its
  *           reference decode (dhb_ref_read()); NULL not to verify.
  * @n_ref: frames of @ref_crc.
+ * @writeback: with @ref_crc (--verify-with writeback): the display reads each frame shown back
+ *             through a writeback connector of its CRTC, and the CPU computes the same CRC of
+ *             what it wrote, instead of the display's CRCs in debugfs.
  */
 struct dhb_pipe_config {
 	enum dhb_pipe_source source_kind;
@@ -72,6 +75,7 @@ struct dhb_pipe_config {
 	int timeout_ms;
 	const uint32_t *ref_crc;
 	size_t n_ref;
+	bool writeback;
 };
 
 struct dhb_pipe;

@@ -6,7 +6,9 @@
 # it was; a display held by another pipeline and bad input end with one line. The decoder
 # source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
 # SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged; --verify
-# against the stream's reference decode, and a stream with one frame damaged failing it.
+# against the stream's reference decode, and a stream with one frame damaged failing it; the same
+# through vkms's writeback connector (--verify-with writeback), SIGINT included, and refused on a
+# vkms booted without one (vkms.enable_writeback=0).
 # GStreamer beside the sources (--peer gstreamer) on the capture and the decoder pipelines.
 BIN=$1
 SCHEMA=$2
@@ -103,6 +105,37 @@ printf 'XXXXXXXX' | dd of=c.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 
 $P --source decoder:c.fwht --heap system --frames 30 --verify --table none 2>vercorrupt.err
 echo "rc-vercorrupt=$? lines-vercorrupt=$(wc -l <vercorrupt.err)"
 echo "left-ver=$(live)"
+# --verify-with writeback: every frame read back through vkms's writeback connector, the same
+# sources in the same boot as --verify's above; the damaged stream; SIGINT mid-run with a
+# descriptor of the card held (the console stays away: the state is what the tool restored).
+fbs() { grep -c '^framebuffer\[' "$vk/framebuffer"; }
+echo "fbs-before-wb=$(fbs)"
+$P --source decoder:s.fwht --heap system,reserved --frames 30 --verify-with writeback --csv w.csv \
+	--table none 2>wb.err
+echo "rc-wb=$?"
+echo "left-wb=$(live) fbs-wb=$(fbs)"
+state >state.wb
+$P --source decoder:c.fwht --heap system --frames 30 --verify-with writeback --table none \
+	2>wbcorrupt.err
+echo "rc-wbcorrupt=$? lines-wbcorrupt=$(wc -l <wbcorrupt.err)"
+# The damaged stream's frame 1 often fails as the decoder's error flag before any CRC: a
+# reference with frame 1's CRC changed makes the read-back's own comparison fail.
+cp s.fwht r.fwht
+sed 's/^1 0x.*/1 0x00c0ffee/' s.fwht.ref >r.fwht.ref
+$P --source decoder:r.fwht --heap system --frames 30 --verify-with writeback --table none \
+	2>wbref.err
+echo "rc-wbref=$?"
+$P --source decoder:s.fwht --heap system --frames 100000 --verify-with writeback --table none \
+	2>wbint.err &
+pid=$!
+caught $pid
+exec 7<"/dev/dri/card$(basename "$vk")"
+kill -INT $pid
+wait $pid
+echo "rc-wbint=$?"
+echo "left-wbint=$(live) fbs-wbint=$(fbs)"
+state >state.wbint
+exec 7<&-
 $P --source decoder:s.fwht --heap system --frames 100000 --table none 2>decint.err &
 pid=$!
 caught $pid
@@ -146,7 +179,19 @@ bad encsize --make-stream small.fwht --size 320x180
 cp s.fwht short.fwht
 grep -v '^#' s.fwht.ref | head -3 >short.fwht.ref
 bad refcount --source decoder:short.fwht --verify
+bad verifyeq --source decoder:s.fwht --verify=writeback
+bad verifywith --source decoder:s.fwht --verify-with bogus
+bad wbcapture --source capture:vivid-000-vid-cap --verify-with writeback
 echo "left-end=$(live)"
+GUEST
+
+# The display without a writeback connector (another boot, vkms.enable_writeback=0): refused
+# with one line before anything is allocated, nothing written.
+cat >nowb.sh <<'GUEST'
+bin=$1
+"$bin" pipeline --display vkms --size 640x480 --source decoder:s.fwht --verify-with writeback \
+	--frames 5 --csv nowb.csv --table none >/dev/null 2>nowb.err
+echo "rc-nowb=$? lines-nowb=$(wc -l <nowb.err) files-nowb=$(ls | grep -c '^nowb\.csv')"
 GUEST
 
 # check_rows LABEL BASE NAME: BASE.csv, .json and .samples of system, reserved and drm-dumb:vkms
@@ -164,7 +209,7 @@ check_rows() {
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv nopeer.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
 	expect_rc "$k: the guest script ran" 0
@@ -239,6 +284,43 @@ for k in 6.12 6.1; do
 	expect_out "$k: ... naming frame 1 and both CRCs, or the decoder's error flag on it" vercorrupt.err \
 		'^error: pipeline on system, size 1200K: --verify: stream frame 1 \(frame 1 decoded\) (shown with CRC 0x[0-9a-f]{8}, its reference decode.s is 0x[0-9a-f]{8}|not shown: vicodec-stateful-decoder flagged its decode as broken \(V4L2_BUF_FLAG_ERROR\))$'
 	expect_out "$k: ... nothing left" stdout '^left-ver=0$'
+	expect_out "$k: --verify-with writeback: every frame read back matches (status 0)" stdout '^rc-wb=0$'
+	for src in system reserved; do
+		expect_out "$k: ... $src: verified_frames, all 30" w.csv \
+			",pipeline,$src,dma-heap,1228800,verified_frames,.*,frames,1,30,"
+		expect_out "$k: ... $src: writeback_read_bytes, 640x480x4 a frame" w.csv \
+			",pipeline,$src,dma-heap,1228800,writeback_read_bytes,.*,bytes,30,1228800,1228800,"
+		expect_out "$k: ... $src: cpu_frame_bytes still 0 (the read-back is no frame buffer)" w.csv \
+			",pipeline,$src,dma-heap,1228800,cpu_frame_bytes,.*,bytes,30,0,0,"
+	done
+	# fps_of FILE SOURCE: the source's fps (its p50; params hold no comma, other cells may)
+	fps_of() { sed -nE "s/.*,pipeline,$2,dma-heap,[0-9]+,fps,[^,]*,fps,1,[^,]*,([^,]*),.*/\1/p" "$1"; }
+	echo "# $k: fps with --verify (crc) / --verify-with writeback, 30 frames each, same boot:" \
+		"system $(fps_of v.csv system) / $(fps_of w.csv system)," \
+		"reserved $(fps_of v.csv reserved) / $(fps_of w.csv reserved)"
+	expect_out "$k: ... nothing left, no framebuffer left" stdout '^left-wb=0 fbs-wb=[0-9]+$'
+	if [ "$(sed -n 's/^fbs-before-wb=//p' out.stdout)" = "$(sed -n 's/^left-wb=0 fbs-wb=//p' out.stdout)" ] &&
+		cmp -s state.before state.wb; then
+		pass "$k: ... the framebuffers as before, the writeback connector off the CRTC (debugfs)"
+	else
+		fail "$k: ... framebuffers or display state differ" "$(grep fbs out.stdout)" \
+			"$(diff state.before state.wb | head -8)"
+	fi
+	expect_out "$k: --verify-with writeback on the stream with frame 1 damaged: status 1" stdout \
+		'^rc-wbcorrupt=1 '
+	expect_out "$k: ... naming frame 1 and both CRCs, or the decoder's error flag on it" wbcorrupt.err \
+		'^error: pipeline on system, size 1200K: --verify: stream frame 1 \(frame 1 decoded\) (written back with CRC 0x[0-9a-f]{8}, its reference decode.s is 0x[0-9a-f]{8}|not shown: vicodec-stateful-decoder flagged its decode as broken \(V4L2_BUF_FLAG_ERROR\))$'
+	expect_out "$k: --verify-with writeback against a reference with frame 1's CRC changed: status 1" \
+		stdout '^rc-wbref=1$'
+	expect_out "$k: ... naming frame 1, the CRC read back and the reference's" wbref.err \
+		'^error: pipeline on system, size 1200K: --verify: stream frame 1 \(frame 1 decoded\) written back with CRC 0x[0-9a-f]{8}, its reference decode.s is 0x00c0ffee$'
+	expect_out "$k: SIGINT mid-run with writeback: status 130" stdout '^rc-wbint=130$'
+	expect_out "$k: ... nothing left" stdout '^left-wbint=0 '
+	if cmp -s state.before state.wbint; then
+		pass "$k: ... the display as it was, the writeback connector off the CRTC (debugfs state)"
+	else
+		fail "$k: ... the display after SIGINT" "$(diff state.before state.wbint | head -8)"
+	fi
 	expect_out "$k: SIGINT mid-decode: status 130" stdout '^rc-decint=130$'
 	expect_out "$k: ... nothing left" stdout '^left-decint=0$'
 	expect_out "$k: SIGINT while making a stream: status 130, no file, no temporary" stdout \
@@ -250,12 +332,23 @@ for k in 6.12 6.1; do
 		"damaged:bad.fwht: no FWHT header at byte [0-9]+, where frame 1 should start" \
 		"nodecmode:the stream s360.fwht is 640x360; vkms has no such mode" \
 		"encsize:vicodec-stateful-encoder gives 640x360 when asked for 320x180" \
-		"refcount:--verify: short.fwht.ref has 3 frames, the stream 24: not its reference"; do
+		"refcount:--verify: short.fwht.ref has 3 frames, the stream 24: not its reference" \
+		"verifyeq:--verify takes no value" \
+		"verifywith:--verify-with: 'bogus' is not one of crc\|writeback" \
+		"wbcapture:--verify checks a decoder's frames against the stream's reference decode: a capture source has no reference"; do
 		name=${c%%:*}
 		expect_out "$k: bad stream or size ($name): status 2, one line" stdout \
 			"^rc-bad-$name=2 lines-bad-$name=1$"
 		expect_out "$k: ... saying why" "bad-$name.err" "^dmaheap-bench pipeline: ${c#*:}"
 	done
 	expect_out "$k: nothing left at the end" stdout '^left-end=0$'
+	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
+	LAB_OPTS=(--kernel "$k" --kernel-arg vkms.enable_writeback=0)
+	guest sh ./nowb.sh "$BIN"
+	expect_rc "$k: vkms without writeback: the guest script ran" 0
+	expect_out "$k: --verify-with writeback, no writeback connector: status 2, one line, no file" \
+		stdout '^rc-nowb=2 lines-nowb=1 files-nowb=0$'
+	expect_out "$k: ... saying so" nowb.err \
+		'^dmaheap-bench pipeline: --verify-with writeback: vkms has no writeback connector for CRTC [0-9]+$'
 done
 finish
