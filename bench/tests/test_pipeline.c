@@ -69,7 +69,7 @@ static int memfd_of(size_t pages, uint64_t *ids)
 	int fd = memfd_create("dhb-test", MFD_CLOEXEC);
 
 	cr_assert_geq(fd, 0);
-	cr_assert_eq(ftruncate(fd, (off_t)(pages * 4096)), 0);
+	cr_assert_eq(ftruncate(fd, (off_t)(pages * (size_t)sysconf(_SC_PAGESIZE))), 0);
 	cr_assert_eq(fstat(fd, &st), 0);
 	ids[0] = st.st_dev;
 	ids[1] = st.st_ino;
