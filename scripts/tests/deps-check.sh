@@ -14,13 +14,12 @@ expect_out "the summary counts them" stdout '^deps-check: 2 programs from 1 pack
 mkdir -p "$OUT/own"
 printf '#!/bin/sh\n' >"$OUT/own/tool"
 chmod +x "$OUT/own/tool"
-printf '123   execve("%s", ["tool"], 0x0 /* 3 vars */) = 0\n' "$OUT/own/tool" >"$OUT/own.strace"
-printf '124   execve("/usr/bin/cmake", ["cmake"], 0x0 /* 3 vars */) = 0\n' >>"$OUT/own.strace"
-run "$CHECK" --ignore "$OUT/own" "$OUT/own.strace"
-expect_rc "an strace log: the project's own program is not checked, cmake (build group) is" 0
+printf '%s\n/usr/bin/cmake\n' "$OUT/own/tool" >"$OUT/own.list"
+run "$CHECK" --ignore "$OUT/own" "$OUT/own.list"
+expect_rc "the project's own program is not checked, cmake (build group) is" 0
 expect_out "the project's own program is not counted, its interpreter is" stdout '2 programs .*1 of the project.s own'
 
-run "$CHECK" "$OUT/own.strace"
+run "$CHECK" "$OUT/own.list"
 expect_error "a program from no package" 1 "$OUT/own/tool is run but comes from no Debian package"
 
 # A program from an installed package that no group lists (a debugger or linter the machine has).
