@@ -69,6 +69,21 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	if [ -e "$OUT/nobody/tree.list.strace" ]; then fail "as nobody (strace): strace's log removed"; else pass "as nobody (strace): strace's log removed"; fi
 fi
 
+# An instance left by an exec-record killed with SIGKILL (its process gone) is removed by the next.
+if [ "$(id -u)" = 0 ] && [ -d /sys/kernel/tracing/instances ]; then
+	/bin/true &
+	dead=$!
+	wait "$dead"
+	mkdir "/sys/kernel/tracing/instances/dhb-exec-$dead"
+	run "$REC" "$OUT/sweep.list" /bin/true
+	if [ -d "/sys/kernel/tracing/instances/dhb-exec-$dead" ]; then
+		fail "a killed exec-record's instance is removed by the next"
+		rmdir "/sys/kernel/tracing/instances/dhb-exec-$dead"
+	else
+		pass "a killed exec-record's instance is removed by the next"
+	fi
+fi
+
 left=$(comm -13 <(echo "$before") <(instances))
 if [ -z "$left" ]; then pass "no tracefs instance left behind"; else fail "no tracefs instance left behind" "left: $left"; fi
 finish
