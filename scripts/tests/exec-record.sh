@@ -60,9 +60,11 @@ expect_error "an output that cannot be written" 126 '^exec-record: cannot write 
 
 # As root, the way a user without root records too (strace), as nobody.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# A copy of the script: the checkout may be where nobody cannot reach (a 0700 directory).
 	chmod 755 "$OUT"
 	mkdir -m 777 "$OUT/nobody"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$REC" "$OUT/nobody/tree.list" \
+	cp "$REC" "$OUT/exec-record"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$OUT/exec-record" "$OUT/nobody/tree.list" \
 		/bin/sh -c '/usr/bin/env true; exit 3'
 	expect_rc "as nobody (strace): the command's own status" 3
 	expect_out "as nobody (strace): the child's program is recorded" "$OUT/nobody/tree.list" '^/usr/bin/env$'
