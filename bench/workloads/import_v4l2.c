@@ -113,16 +113,19 @@ static void no_fit(struct dhb_device *dev, struct vq *v, uint64_t size, struct d
 }
 
 /*
- * Open @q of @dev for @buf: format, two DMABUF slots, a trial QBUF of @buf at index 0, then
- * STREAMOFF to take it back (vb2 keeps its attachment). Return: -errno when the trial could not
- * be made; 0 with @t->err 0 when @v is ready; 0 with @t->err set when the device refused (@v is
- * released then).
+ * Open @q of @dev for the @n buffers @buf (all of one size): format, two DMABUF slots, a trial
+ * QBUF of each at its own index, then STREAMOFF to take them back (vb2 keeps the attachments).
+ * Every buffer is tried because a device can take one and refuse another: the system heap's
+ * buffers are contiguous or not by chance, which a dma-contig queue checks at QBUF.
+ * Return: -errno when the trial could not be made; 0 with @t->err 0 when @v is ready; 0 with
+ * @t->err set when the device refused (@v is released then).
  */
 static int vq_prepare(struct dhb_device *dev, const struct dhb_v4l2_queue *q, struct dhb_buf *buf,
-		      struct vq *v, struct dhb_import_trial *t)
+		      unsigned int n, struct vq *v, struct dhb_import_trial *t)
 {
 	uint32_t si, count = DHB_IMPORT_BUFFERS;
 	struct dhb_geom g;
+	unsigned int i;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
@@ -154,11 +157,13 @@ static int vq_prepare(struct dhb_device *dev, const struct dhb_v4l2_queue *q, st
 		outcome(t, ret ? ret : -ENOBUFS, "VIDIOC_REQBUFS");
 		goto out_release;
 	}
-	ret = dhb_v4l2_qbuf_dmabuf(v->fd, q, 0, buf->fd, v->length, v->bytesused,
-				   &dev->ioctl_retries);
-	if (ret) {
-		outcome(t, ret, "VIDIOC_QBUF");
-		goto out_release;
+	for (i = 0; i < n; i++) {
+		ret = dhb_v4l2_qbuf_dmabuf(v->fd, q, i, buf[i].fd, v->length, v->bytesused,
+					   &dev->ioctl_retries);
+		if (ret) {
+			outcome(t, ret, "VIDIOC_QBUF");
+			goto out_release;
+		}
 	}
 	ret = dhb_v4l2_streamoff(v->fd, q, &dev->ioctl_retries);
 	if (ret) {
@@ -181,7 +186,7 @@ int dhb_import_v4l2_try(struct dhb_device *dev, const struct dhb_v4l2_queue *q, 
 	struct vq v;
 	int ret;
 
-	ret = vq_prepare(dev, q, buf, &v, t);
+	ret = vq_prepare(dev, q, buf, 1, &v, t);
 	if (ret)
 		return ret;
 	vq_release(dev, &v);
@@ -247,7 +252,7 @@ static int open_queues(struct dhb_ctx *ctx, struct v4l2_state *s)
 		if (!(dev->queues[i].mem & V4L2_BUF_CAP_SUPPORTS_DMABUF))
 			continue;
 		v = &s->vq[s->n];
-		ret = vq_prepare(dev, &dev->queues[i], &s->buf[0], v, &t);
+		ret = vq_prepare(dev, &dev->queues[i], s->buf, DHB_IMPORT_BUFFERS, v, &t);
 		if (ret)
 			return dhb_ctx_fail(ctx, ret, "opening the node");
 		if (t.err) {
