@@ -67,6 +67,14 @@ echo "rc-nopeer=$?"
 $P --heap reserved --frames 100000 --table none --csv int.csv 2>int.err &
 pid=$!
 caught $pid
+# ... and until its frames reach the display (a framebuffer not the one before), so that rows
+# exist when the signal comes, however slow the host (a fixed wait once fell short beside a build).
+i=0
+while [ $i -lt 150 ] && [ "$(grep 'fb=' state.before)" = "$(state | grep 'fb=')" ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+sleep 2
 exec 7<"/dev/dri/card$(basename "$vk")"
 echo "live-int=$(live)"
 $P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
