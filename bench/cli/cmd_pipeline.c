@@ -3,6 +3,7 @@
 // dma-bufs, per frame; and the stream its decoder source decodes (--make-stream).
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@
 /**
  * struct pipeline_settings - what pipeline's command line sets (pipeline_opts[]).
  * @source: --source capture:DEVICE or decoder:FILE, or NULL for the first capture node.
- * @display: --display CARD, or NULL for the first KMS card.
+ * @display: --display CARD or fd:N, or NULL for the first KMS card.
  * @heap: --heap LIST, the buffer sources (names or globs, as run's --heaps).
  * @buffers: --buffers, frame buffers in flight.
  * @frames: --frames, measured frames per source.
@@ -71,6 +72,7 @@ struct pipeline_state {
 	struct dhb_env env;
 	struct dhb_device *devs;
 	size_t n_devs;
+	struct dhb_device leased; /* --display fd:N */
 	struct dhb_pipe_config cfg;
 	uint32_t *ref;
 	struct dhb_pipe *pipe;
@@ -141,11 +143,39 @@ static void close_others(struct pipeline_state *st, const struct dhb_device *kee
 	}
 }
 
+/*
+ * --display fd:N: the card behind descriptor N, which the process inherited (a DRM lease a
+ * compositor or a lessor granted: DRM master of what was leased, nothing else).
+ */
+static int adopt_display(struct pipeline_state *st, const char *num, char *err, size_t errlen)
+{
+	char why[200], *end;
+	long fd;
+
+	errno = 0;
+	fd = strtol(num, &end, 10);
+	if (!*num || *end || *num == '-' || *num == '+' || errno || fd > INT_MAX)
+		return dhb_err(-EINVAL, err, errlen,
+			       "--display fd:%s: fd:N, N a descriptor this process inherited", num);
+	if (st->set.peer)
+		return dhb_err(-EINVAL, err, errlen,
+			       "--display fd:%s: --peer %s opens the card itself, it cannot use an "
+			       "inherited descriptor",
+			       num, st->set.peer);
+	if (dhb_drm_adopt_fd(&st->leased, (int)fd, why, sizeof(why)))
+		return dhb_err(-EINVAL, err, errlen, "--display fd:%s: %s", num, why);
+	st->cfg.display = &st->leased;
+	if (!pipeline_display_fits(&st->leased, why, sizeof(why)))
+		return dhb_err(-EINVAL, err, errlen, "--display fd:%s: %s", num, why);
+	return 0;
+}
+
 /* --source and --display: which devices, and the frame size asked for. */
 static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 {
 	const struct pipeline_settings *s = &st->set;
 	bool decoder = st->kind == DHB_PIPE_DECODER;
+	size_t fdlen = strlen(PIPELINE_PREFIX_FD);
 	char opt[160];
 	int ret;
 
@@ -157,10 +187,15 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 		return dhb_err(-EIO, err, errlen, "probing devices: %s", strerror(-ret));
 	snprintf(opt, sizeof(opt), "--display%s%s", s->display ? " " : "",
 		 s->display ? s->display : "");
-	st->cfg.display = pipeline_pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs,
-					pipeline_display_fits, err, errlen);
-	if (!st->cfg.display)
-		return -EINVAL;
+	if (s->display && !strncmp(s->display, PIPELINE_PREFIX_FD, fdlen)) {
+		if (adopt_display(st, s->display + fdlen, err, errlen))
+			return -EINVAL;
+	} else {
+		st->cfg.display = pipeline_pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs,
+						pipeline_display_fits, err, errlen);
+		if (!st->cfg.display)
+			return -EINVAL;
+	}
 	snprintf(opt, sizeof(opt), "--source%s%s", s->source ? " " : "",
 		 s->source ? s->source : "");
 	st->cfg.source = pipeline_pick(
@@ -440,6 +475,7 @@ static int pipeline_main(int argc, char **argv)
 		retries += st->inst[i].ioctl_retries;
 	for (i = 0; i < st->n_devs; i++)
 		retries += st->devs[i].ioctl_retries;
+	retries += st->leased.ioctl_retries;
 	n_env = measure_env(&st->out, env, envbuf, &st->env, r, st->budget, -1, retries, sig);
 	dhb_signals_default(); /* a second signal now ends the process; no half file stays */
 	ret = measure_finish(&st->out, r, &st->run, &st->line, env, n_env, NULL,
@@ -460,6 +496,8 @@ out_free:
 	dhb_instances_release(st->inst, st->n_inst);
 	free(st->sel);
 	dhb_devices_release(st->devs, st->n_devs);
+	if (st->cfg.display == &st->leased)
+		dhb_device_close(&st->leased);
 	free(st);
 	return status;
 }
@@ -483,7 +521,8 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .def_text = "the first DRM card with KMS",
 	 .complete = DHB_COMPLETE_WORD,
 	 .values = pipeline_display_names,
-	 .help = "where frames go: a DRM card with KMS (a name such as vkms, a node, a glob)"},
+	 .help = "where frames go: a DRM card with KMS (a name such as vkms, a node, a glob), "
+		 "or fd:N, the card of descriptor N the tool inherited (a DRM lease)"},
 	{.name = "heap",
 	 .metavar = "LIST",
 	 .type = DHB_OPT_STRING,

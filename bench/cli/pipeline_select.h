@@ -14,6 +14,7 @@
 
 #define PIPELINE_PREFIX_CAPTURE "capture:"
 #define PIPELINE_PREFIX_DECODER "decoder:"
+#define PIPELINE_PREFIX_FD	"fd:" /* --display fd:N, an inherited descriptor */
 
 /* What --verify-with takes: the display's CRCs (debugfs), or a writeback connector's buffers. */
 #define PIPELINE_VERIFY_CRC	  "crc"

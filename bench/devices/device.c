@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xf86drm.h>
 
 #include "dhb/device.h"
 #include "dhb/err.h"
@@ -109,6 +111,34 @@ static void probe_drm(struct dhb_device *v, size_t *n)
 		name_device(d, v, *n);
 		(*n)++;
 	}
+}
+
+int dhb_drm_adopt_fd(struct dhb_device *d, int fd, char *err, size_t errlen)
+{
+	char link[32], path[DHB_PATH_LEN];
+	struct stat st;
+	ssize_t len;
+	int ret;
+
+	if (fd < 0 || fstat(fd, &st))
+		return dhb_err(-EBADF, err, errlen, "descriptor %d is not open", fd);
+	if (!S_ISCHR(st.st_mode) || drmGetNodeTypeFromFd(fd) < 0)
+		return dhb_err(-ENOTTY, err, errlen, "descriptor %d is not a DRM card", fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	path[len > 0 ? len : 0] = '\0';
+	device_init(d, DHB_DEV_DRM, len > 0 ? path : link);
+	d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (d->fd < 0)
+		return dhb_err(-errno, err, errlen, "descriptor %d: %s", fd, strerror(errno));
+	ret = dhb_drm_probe_card(d);
+	if (ret) {
+		dhb_device_close(d);
+		return dhb_err(ret, err, errlen, "descriptor %d: DRM_IOCTL_VERSION: %s", fd,
+			       strerror(-ret));
+	}
+	snprintf(d->name, sizeof(d->name), "%.40s-fd%d", d->driver, fd);
+	return 0;
 }
 
 static void probe_v4l2(struct dhb_device *v, size_t *n)

@@ -386,6 +386,18 @@ bad "pipeline: --buffers 33" 2 '^dmaheap-bench pipeline: --buffers' "${P[@]}" --
 bad "pipeline: --frames 0" 2 '^dmaheap-bench pipeline: --frames' pipeline --frames 0
 bad "pipeline: a peer that is not GStreamer" 2 '^dmaheap-bench pipeline: --peer ffmpeg: the only peer is gstreamer$' \
 	"${P[@]}" --peer ffmpeg
+bad "pipeline: --display fd: without a number" 2 \
+	'^dmaheap-bench pipeline: --display fd:x: fd:N, N a descriptor this process inherited$' \
+	"${P[@]}" --display fd:x
+bad "pipeline: --display fd:-1" 2 '^dmaheap-bench pipeline: --display fd:-1: fd:N, N a descriptor' \
+	"${P[@]}" --display fd:-1
+bad "pipeline: --display fd:N not open" 2 \
+	'^dmaheap-bench pipeline: --display fd:57: descriptor 57 is not open$' "${P[@]}" --display fd:57
+bad "pipeline: --display fd:N not a DRM card (standard output, a file)" 2 \
+	'^dmaheap-bench pipeline: --display fd:1: descriptor 1 is not a DRM card$' "${P[@]}" --display fd:1
+bad "pipeline: --display fd:N with --peer" 2 \
+	'^dmaheap-bench pipeline: --display fd:3: --peer gstreamer opens the card itself, it cannot use an inherited descriptor$' \
+	"${P[@]}" --display fd:3 --peer gstreamer
 bad "pipeline: --make-stream of more frames than a reference holds" 2 \
 	'^dmaheap-bench pipeline: --make-stream makes at most 1000000 frames' \
 	pipeline --make-stream new.fwht --frames 1000001

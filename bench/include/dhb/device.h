@@ -124,6 +124,20 @@ int dhb_devices_probe(struct dhb_device **out, size_t *n);
 int dhb_devices_probe_kind(enum dhb_dev_kind kind, struct dhb_device **out, size_t *n);
 
 /**
+ * dhb_drm_adopt_fd() - a DRM card from a descriptor the process was given (a DRM lease, say).
+ * @d: filled as dhb_devices_probe() fills a card; named DRIVER-fdN ("vkms-fd3").
+ * @fd: the descriptor, inherited: @d gets its own duplicate (close-on-exec), @fd stays open.
+ * @err: one-line message on failure.
+ * @errlen: size of @err.
+ *
+ * A lessee (DRM_IOCTL_MODE_CREATE_LEASE) is DRM master of what its lessor leased to it: the
+ * CRTCs, connectors and planes it sees are those of the lease.
+ *
+ * Return: 0; -EBADF when @fd is not open, -ENOTTY when it is not a DRM card, or -errno.
+ */
+int dhb_drm_adopt_fd(struct dhb_device *d, int fd, char *err, size_t errlen);
+
+/**
  * dhb_device_close() - close a device's node; safe on a closed one.
  * @d: device.
  */

@@ -3,7 +3,8 @@
 # Lab test, both kernels: vivid -> vkms through system, CMA (reserved) and drm-dumb buffers side
 # by side, every frame measured, nothing mapped by the CPU; v4l2-mmap, udmabuf (refused on 6.1)
 # and memfd (not a dma-buf); SIGINT and SIGTERM mid-pipeline leave no buffer and the display as
-# it was; a display held by another pipeline and bad input end with one line. The decoder
+# it was; a display held by another pipeline, a leased display without a primary plane and bad
+# input end with one line; a leased display (--display fd:N) with one shows the frames. The decoder
 # source: a stream made with vicodec's encoder (--make-stream), decoded into the same sources;
 # SIGINT mid-decode and mid-making; streams that are not FWHT, cut short or damaged; --verify
 # against the stream's reference decode, and a stream with one frame damaged failing it; the same
@@ -92,6 +93,17 @@ kill -TERM $pid
 wait $pid
 echo "rc-term=$?"
 echo "left-term=$(live)"
+# A lease of the display (DRM_IOCTL_MODE_CREATE_LEASE, bench/tests/lab/leasehold.c) given as
+# --display fd:3: with the CRTC's primary plane the frames go through it; with the cursor plane
+# only, the display has no plane the pipeline can use.
+lh=$(dirname "$bin")/leasehold
+L="$bin pipeline --display fd:3 --size 640x480 --heap system --frames 8 --warmup 1 --table none"
+"$lh" "/dev/dri/card$(basename "$vk")" primary $L --csv lease.csv 2>lease.err
+echo "rc-lease=$?"
+"$lh" "/dev/dri/card$(basename "$vk")" cursor $L --csv noplane.csv 2>noplane.err
+echo "rc-noplane=$? lines-noplane=$(wc -l <noplane.err) files-noplane=$(ls | grep -c '^noplane\.csv')"
+echo "left-lease=$(live)"
+state >state.lease
 # The decoder source: a stream of vivid's frames made with vicodec's encoder, decoded by its
 # stateful decoder into each source's buffers; SIGINT mid-decode and mid-making.
 "$bin" pipeline --make-stream s.fwht --size 640x480 --frames 24 >make.out 2>make.err
@@ -217,7 +229,7 @@ check_rows() {
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
 	expect_rc "$k: the guest script ran" 0
@@ -265,6 +277,20 @@ for k in 6.12 6.1; do
 	expect_out "$k: ... the rows so far kept" int.csv ',pipeline,reserved,dma-heap,1228800,frame_time,'
 	expect_out "$k: SIGTERM mid-pipeline: status 143" stdout '^rc-term=143$'
 	expect_out "$k: ... nothing left" stdout '^left-term=0$'
+	expect_out "$k: a lease of the display with its primary plane, --display fd:3 (status 0)" stdout \
+		'^rc-lease=0$'
+	expect_out "$k: ... the frames went through it" lease.csv \
+		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms-fd3;buffers=4;geom=640x480@XR24;'
+	expect_out "$k: a lease with the cursor plane only: no plane to use, status 2, one line, no file" \
+		stdout '^rc-noplane=2 lines-noplane=1 files-noplane=0$'
+	expect_out "$k: ... saying so" noplane.err \
+		'^dmaheap-bench pipeline: vkms-fd3: no free primary plane of CRTC [0-9]+ that scans out XRGB8888$'
+	expect_out "$k: ... nothing left" stdout '^left-lease=0$'
+	if cmp -s state.before state.lease; then
+		pass "$k: ... the display as it was (debugfs state)"
+	else
+		fail "$k: ... the display after the leases" "$(diff state.before state.lease | head -8)"
+	fi
 	for c in "nomode:vkms has no 1000x700 mode \(it has 1024x768" \
 		"nosize:vivid-000-vid-cap gives [0-9]+x[0-9]+ when asked for 1024x768 XBGR32" \
 		"vgem:--display vgem: vgem has no KMS" \
