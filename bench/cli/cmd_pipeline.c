@@ -185,12 +185,12 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
 	ret = dhb_devices_probe(&st->devs, &st->n_devs);
 	if (ret)
 		return dhb_err(-EIO, err, errlen, "probing devices: %s", strerror(-ret));
-	snprintf(opt, sizeof(opt), "--display%s%s", s->display ? " " : "",
-		 s->display ? s->display : "");
 	if (s->display && !strncmp(s->display, PIPELINE_PREFIX_FD, fdlen)) {
 		if (adopt_display(st, s->display + fdlen, err, errlen))
 			return -EINVAL;
 	} else {
+		snprintf(opt, sizeof(opt), "--display%s%s", s->display ? " " : "",
+			 s->display ? s->display : "");
 		st->cfg.display = pipeline_pick(opt, s->display, DHB_DEV_DRM, st->devs, st->n_devs,
 						pipeline_display_fits, err, errlen);
 		if (!st->cfg.display)

@@ -37,6 +37,7 @@ caught() {
 	echo "# $1 never caught SIGINT and SIGTERM"
 }
 vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
+card=/dev/dri/card$(basename "$vk") # its node: debugfs names the directory after the minor
 # What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
 state() {
 	grep -E '^(plane|crtc|connector)|^	(crtc=|fb=|crtc-pos=|src-pos=|enable=|active=|mode:)' \
@@ -76,7 +77,7 @@ while [ $i -lt 150 ] && [ "$(grep 'fb=' state.before)" = "$(state | grep 'fb=')"
 	i=$((i + 1))
 done
 sleep 2
-exec 7<"/dev/dri/card$(basename "$vk")"
+exec 7<"$card"
 echo "live-int=$(live)"
 $P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
 echo "rc-busy=$?"
@@ -98,9 +99,9 @@ echo "left-term=$(live)"
 # only, the display has no plane the pipeline can use.
 lh=$(dirname "$bin")/leasehold
 L="$bin pipeline --display fd:3 --size 640x480 --heap system --frames 8 --warmup 1 --table none"
-"$lh" "/dev/dri/card$(basename "$vk")" primary $L --csv lease.csv 2>lease.err
+"$lh" "$card" primary $L --csv lease.csv 2>lease.err
 echo "rc-lease=$?"
-"$lh" "/dev/dri/card$(basename "$vk")" cursor $L --csv noplane.csv 2>noplane.err
+"$lh" "$card" cursor $L --csv noplane.csv 2>noplane.err
 echo "rc-noplane=$? lines-noplane=$(wc -l <noplane.err) files-noplane=$(ls | grep -c '^noplane\.csv')"
 echo "left-lease=$(live)"
 state >state.lease
@@ -149,7 +150,7 @@ $P --source decoder:s.fwht --heap system --frames 100000 --verify-with writeback
 	2>wbint.err &
 pid=$!
 caught $pid
-exec 7<"/dev/dri/card$(basename "$vk")"
+exec 7<"$card"
 kill -INT $pid
 wait $pid
 echo "rc-wbint=$?"
