@@ -30,6 +30,18 @@ expect_error "a guest command that does not exist" 127 'dhb-no-such-command: com
 run "$LAB" run -q -- sh -c 'echo c > /proc/sysrq-trigger'
 expect_error "a guest that panics" 125 'guest kernel panicked: Kernel panic'
 
+# A guest that stops before its init starts (here: an init that does not exist, which the kernel
+# panics on) is booted once more, then refused with the console's reason; the first stop is logged.
+stops=${DHB_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dmaheap-bench/lab}/logs/early-stops.log
+before=$(cat "$stops" 2>/dev/null | wc -l)
+run "$LAB" run -q --kernel-arg init=/dhb-no-such-init -- true
+expect_error "a guest that stops before its init" 125 \
+	'stopped after [0-9]+ s, before its init started: Kernel panic - not syncing: Requested init /dhb-no-such-init failed'
+after=$(cat "$stops" 2>/dev/null | wc -l)
+[ "$((after - before))" = 1 ] && tail -n 1 "$stops" | grep -q 'Requested init /dhb-no-such-init' &&
+	pass "a stop before the init is logged and booted once more" ||
+	fail "a stop before the init is logged and booted once more" "early-stops.log: $before -> $after lines"
+
 run "$LAB" run -q --timeout 20 -- sleep 600
 expect_error "a guest that hangs is killed at --timeout" 124 'did not finish within 20 s'
 
