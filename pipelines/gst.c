@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -27,7 +29,7 @@
  * --frames frames through fpsdisplaysink (text-overlay off: it only counts the frames its
  * kmssink renders), whose reports ("rendered: N, dropped: M", every REPORT_MS) the child prints
  * on its standard output. At each report the child's CPU time (user and system, all its
- * threads: /proc/PID/stat) and the time are taken: between the first report and the last, the
+ * threads) and the time are taken: between the first report and the last, the
  * frames rendered per second and the CPU time per frame rendered are GStreamer's steady state,
  * its start-up (the plugin registry, the devices' probing, caps negotiation) and teardown left
  * out as the tool's own rows leave out its setup. The registry is the item's temporary
@@ -38,6 +40,11 @@
  *   decoder: multifilesrc -> v4l2fwhtdec -> kmssink: GStreamer has no FWHT parser, so the stream
  *            is cut into one file per frame (the temporary folder) and multifilesrc gives one
  *            frame per buffer, looping as the tool's decoder source loops the stream.
+ *
+ * The child's CPU time is perf's task-clock of it and every thread it starts (a counter opened
+ * on it, inherited, before it runs GStreamer): to the nanosecond, as the tool's own process CPU
+ * clock is. Where perf refuses (perf_event_paranoid), it is the utime and stime of
+ * /proc/PID/stat, which the kernel samples at its clock ticks, and the run says so.
  *
  * kmssink (force-modesetting, sync=false: every frame flipped as soon as it is decoded) needs
  * DRM master, which the tool's display descriptor holds: it is dropped for the child's run and
@@ -74,8 +81,9 @@ struct report {
 	uint64_t sys;
 };
 
-/* The first and last reports of a run, and the line being read. */
+/* The first and last reports of a run, the line being read, the child's task-clock or -1. */
 struct reports {
+	int clock;
 	struct report first;
 	struct report last;
 	size_t n;
@@ -251,13 +259,18 @@ static void command(const struct gst_run *g, unsigned int n, char buf[MAX_ARGS][
 	argv[k] = NULL;
 }
 
-/* In the child: its own process group, stdin /dev/null, stdout @out, stderr the log. */
-static void child(const struct gst_run *g, char *argv[], int out)
+/*
+ * In the child: once the parent says go on @go (its counter open), its own process group,
+ * stdin /dev/null, stdout @out, stderr the log.
+ */
+static void child(const struct gst_run *g, char *argv[], int out, int go)
 {
-	char env[PATH_MAX + 32], log[PATH_MAX + 16];
+	char env[PATH_MAX + 32], log[PATH_MAX + 16], c;
 	sigset_t none;
 	int fd;
 
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -303,6 +316,33 @@ static void log_tail(const struct gst_run *g, char *buf, size_t len)
 	snprintf(buf, len, "%s", nl ? nl + 1 : tail);
 }
 
+/*
+ * A task-clock counter of process @pid and the threads and processes it starts, counting from
+ * its next exec (perf_event_open); -errno when perf refuses.
+ */
+static int child_clock_open(pid_t pid)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.disabled = 1,
+		.inherit = 1,
+		.enable_on_exec = 1,
+	};
+	long fd = syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* The counter's count (ns), 0 when the read fails. */
+static uint64_t child_clock_ns(int fd)
+{
+	uint64_t v;
+
+	return read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) ? v : 0;
+}
+
 /* The CPU time of process @pid, all its threads (/proc/PID/stat utime + stime), ns; 0 if gone. */
 static uint64_t proc_cpu_ns(pid_t pid)
 {
@@ -330,7 +370,7 @@ static void take_line(struct reports *rp, pid_t pid, const char *line)
 		return;
 	r.t = dhb_pipe_now();
 	r.rendered = rendered;
-	r.cpu = proc_cpu_ns(pid);
+	r.cpu = rp->clock >= 0 ? child_clock_ns(rp->clock) : proc_cpu_ns(pid);
 	r.sys = dhb_pipe_system_cpu_ns();
 	if (!r.cpu)
 		return;
@@ -408,31 +448,55 @@ static int launch(struct dhb_ctx *ctx, struct gst_run *g, unsigned int n, struct
 	uint64_t t0 = dhb_pipe_now(),
 		 deadline = t0 + (TIMEOUT_BASE + (uint64_t)n * TIMEOUT_PER_FRAME_MS / 1000) *
 					 1000000000ull;
-	int status = 0, pidfd, ret, out[2];
+	int status = 0, pidfd, ret, out[2], go[2];
 	pid_t pid;
 
 	command(g, n, buf, argv);
 	if (pipe2(out, O_CLOEXEC))
 		return dhb_ctx_fail(ctx, -errno, "pipe for " GST_LAUNCH);
+	if (pipe2(go, O_CLOEXEC)) {
+		ret = -errno;
+		close(out[0]);
+		close(out[1]);
+		return dhb_ctx_fail(ctx, ret, "pipe for " GST_LAUNCH);
+	}
 	pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		close(out[0]);
 		close(out[1]);
+		close(go[0]);
+		close(go[1]);
 		return dhb_ctx_fail(ctx, ret, "fork for " GST_LAUNCH);
 	}
-	if (!pid)
-		child(g, argv, out[1]);
+	if (!pid) {
+		close(go[1]);
+		child(g, argv, out[1], go[0]);
+	}
 	close(out[1]);
+	close(go[0]);
+	rp->clock = child_clock_open(pid);
+	if (rp->clock < 0)
+		fprintf(stderr,
+			"warning: pipeline peer: GStreamer's CPU time from /proc/PID/stat, sampled "
+			"at clock ticks (perf_event_open of its task-clock: %s)\n",
+			strerror(-rp->clock));
+	/* Its end of the pipe closing is the go (the child reads end of file). */
+	close(go[1]);
 	pidfd = (int)pidfd_open(pid, 0);
 	if (pidfd < 0) {
 		ret = -errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(out[0]);
+		if (rp->clock >= 0)
+			close(rp->clock);
 		return dhb_ctx_fail(ctx, ret, "pidfd_open of " GST_LAUNCH);
 	}
 	ret = follow(ctx, pid, pidfd, out[0], deadline, rp, &status);
+	if (rp->clock >= 0)
+		close(rp->clock);
+	rp->clock = -1;
 	if (ret == -EINTR)
 		return ret;
 	if (!ret && WIFEXITED(status) && !WEXITSTATUS(status))

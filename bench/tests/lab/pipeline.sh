@@ -240,8 +240,13 @@ for k in 6.12 6.1; do
 		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,fps,1,'
 	expect_out "$k: ... the summary has a line per source" main.out '^  drm-dumb:vkms +60 '
 	expect_out "$k: GStreamer beside them (--peer): its fps and CPU per frame, source gstreamer" p.csv \
-		',pipeline,gstreamer,gstreamer,1228800,cpu_per_frame,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,ns,1,'
+		',pipeline,gstreamer,gstreamer,1228800,cpu_per_frame,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+,ns,1,[1-9]'
 	expect_out "$k: ... and its line in the summary" main.out '^  gstreamer +- +[0-9.]+ '
+	if grep -q 'GStreamer.s CPU time from /proc/PID/stat' main.err; then
+		fail "$k: ... its CPU time from perf's task-clock of the child (root in the lab)" "$(grep -m1 PID/stat main.err)"
+	else
+		pass "$k: ... its CPU time from perf's task-clock of the child (root in the lab)"
+	fi
 	expect_out "$k: ... nothing left" stdout '^left-main=0$'
 	if cmp -s state.before state.main && cmp -s state.before state.int; then
 		pass "$k: ... the display as it was, also before the console takes it back (debugfs state)"
