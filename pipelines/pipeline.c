@@ -426,22 +426,17 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	struct dhb_pipe *p = r->p;
 	struct dhb_frame *f = NULL, *done = NULL;
 	struct dhb_section sec;
-	uint64_t mapped, cpu0;
+	uint64_t mapped, cpu0 = cpu_ns();
 	int ret;
 
 	if (ctx->record && !r->window) {
 		/* The measured frames' window: the machine's CPU time, and the process's. */
 		r->window = true;
 		r->sys0 = dhb_pipe_system_cpu_ns();
-		r->proc0 = cpu_ns();
+		r->proc0 = cpu0;
 	}
 
-	/*
-	 * The frame's CPU time is read inside its section, so that it leaves out the section's
-	 * own counter reads (what measuring costs, like the mappings and CRCs after the frame).
-	 */
 	dhb_section_begin(ctx, &sec);
-	cpu0 = cpu_ns();
 	for (;;) {
 		ret = p->src.ops->dequeue(&p->src, &f);
 		if (ret)
@@ -471,9 +466,9 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 		if (ret)
 			goto out_stage_src;
 	}
+	dhb_section_end(ctx, &sec);
 	if (ctx->record)
 		r->cpu += cpu_ns() - cpu0;
-	dhb_section_end(ctx, &sec);
 	dhb_section_record(ctx, r->m[M_FRAME], &sec);
 	record_frame(ctx, r, f);
 	ret = dhb_pipe_mapped_bytes(r->ids, r->n_ids, &mapped);
@@ -496,9 +491,8 @@ out_stage_sink:
 
 /*
  * The machine's CPU time over the measured frames, per frame, less the process's own time
- * outside the frame loop (its measuring: the counter reads, the mappings, the CRCs): the
- * pipeline's cost with what it makes drivers and kernel threads do (a codec's work,
- * composition, copies).
+ * outside the frame loop (its measuring: the mappings, the CRCs): the pipeline's cost with what
+ * it makes drivers and kernel threads do (a codec's work, composition, copies).
  */
 static void record_system_cpu(struct dhb_ctx *ctx, struct pipe_run *r)
 {
