@@ -294,7 +294,7 @@ static int capture_dequeue(struct dhb_stage *s, struct dhb_frame **out)
 	f->sequence = done.sequence;
 	f->broken = done.flags & V4L2_BUF_FLAG_ERROR;
 	f->fence_fd = -1;
-	if (!c->no_fences) {
+	if (!c->no_fences && !p->cfg->no_fences) {
 		ret = dhb_fence_export(f->fd[0], DMA_BUF_SYNC_READ, &f->fence_fd, &p->retries);
 		if (ret == -ENOTTY || ret == -EINVAL)
 			c->no_fences = true; /* before 6.0: no EXPORT_SYNC_FILE, no fence */

@@ -388,7 +388,7 @@ static int frame_done(struct dhb_pipe *p, struct decoder *d, const struct dhb_v4
 	f->pos = d->decoded++;
 	f->broken = done->flags & V4L2_BUF_FLAG_ERROR;
 	f->fence_fd = -1;
-	if (!d->no_fences) {
+	if (!d->no_fences && !p->cfg->no_fences) {
 		ret = dhb_fence_export(f->fd[0], DMA_BUF_SYNC_READ, &f->fence_fd, &p->retries);
 		if (ret == -ENOTTY || ret == -EINVAL)
 			d->no_fences = true;

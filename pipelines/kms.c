@@ -435,7 +435,8 @@ static int kms_queue(struct dhb_stage *s, struct dhb_frame *f)
 	k->flipped = false;
 	f->t.committed = dhb_pipe_now();
 	f->wb_slot = -1;
-	ret = commit(k, &p->fmt, k->fbs[f->index], false, f->fence_fd, &k->out_fence,
+	ret = commit(k, &p->fmt, k->fbs[f->index], false, f->fence_fd,
+		     p->cfg->no_fences ? NULL : &k->out_fence,
 		     DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT,
 		     k->wb ? &f->wb_slot : NULL);
 	if (k->wb)

@@ -201,6 +201,7 @@ void dhb_pipe_describe(const struct dhb_pipe *p, char *buf, size_t len)
 	dhb_geom_format(&f->geom, geom, sizeof(geom));
 	if (f->rate_num && f->rate_den)
 		snprintf(rate, sizeof(rate), ";rate=%.4g", (double)f->rate_num / f->rate_den);
-	snprintf(buf, len, "source=%s;display=%s;buffers=%u;geom=%s%s", p->cfg->source->name,
-		 p->cfg->display->name, p->cfg->buffers, geom, rate);
+	snprintf(buf, len, "source=%s;display=%s;buffers=%u;geom=%s%s%s", p->cfg->source->name,
+		 p->cfg->display->name, p->cfg->buffers, geom, rate,
+		 p->cfg->no_fences ? ";fences=none" : "");
 }

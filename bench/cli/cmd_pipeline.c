@@ -39,6 +39,7 @@
  * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
  * @verify: --verify: check each frame shown against the stream's reference decode.
  * @verify_with: --verify-with crc|writeback: how (implies --verify), or NULL (crc).
+ * @no_fences: --no-fences: commits without IN_FENCE_FD and OUT_FENCE_PTR.
  * @peer: --peer gstreamer: the same pipeline run by GStreamer after the buffer sources, or NULL.
  * @out: --csv, --json, --samples (a sample is a frame), --events, --table (MEASURE_OPTS()).
  * @help: --help.
@@ -54,6 +55,7 @@ struct pipeline_settings {
 	const char *make_stream;
 	bool verify;
 	const char *verify_with;
+	bool no_fences;
 	const char *peer;
 	struct measure_settings out;
 	bool help;
@@ -217,9 +219,9 @@ static int choose_devices(struct pipeline_state *st, char *err, size_t errlen)
  */
 static int make_stream(struct pipeline_state *st)
 {
-	static const char *const not_here[] = {"display", "heap",   "buffers",	   "warmup",
-					       "csv",	  "json",   "samples",	   "events",
-					       "table",	  "verify", "verify-with", "peer"};
+	static const char *const not_here[] = {
+		"display", "heap",  "buffers", "warmup",      "csv",	   "json", "samples",
+		"events",  "table", "verify",  "verify-with", "no-fences", "peer"};
 	const struct pipeline_settings *s = &st->set;
 	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
 	const struct dhb_device *decoder = NULL;
@@ -403,6 +405,7 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 		return usage_error(err);
 	st->cfg.ref_crc = st->ref;
 	st->cfg.writeback = s->verify_with && !strcmp(s->verify_with, PIPELINE_VERIFY_WRITEBACK);
+	st->cfg.no_fences = s->no_fences;
 	ret = dhb_pipe_open(&st->cfg, &st->pipe, err, sizeof(err));
 	if (ret == -EINVAL || ret == -EOPNOTSUPP)
 		return usage_error(err);
@@ -585,6 +588,12 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .help = "how --verify reads each frame shown back (implies --verify): crc, the display's "
 		 "CRC in debugfs (vkms's); writeback, a writeback connector of its CRTC writes "
 		 "the frame to memory, whose CRC the CPU computes"},
+	{.name = "no-fences",
+	 .type = DHB_OPT_FLAG,
+	 .off = OFF(no_fences),
+	 .help = "commit each frame without fences (no IN_FENCE_FD exported from its buffer, no "
+		 "OUT_FENCE_PTR): the page-flip event alone says it is shown, as GStreamer's "
+		 "kmssink does; the rows' params end in fences=none"},
 	{.name = "peer",
 	 .metavar = "TOOL",
 	 .type = DHB_OPT_STRING,

@@ -404,6 +404,11 @@ bad "pipeline: --make-stream of more frames than a reference holds" 2 \
 bad "pipeline: --make-stream with --peer" 2 \
 	'^dmaheap-bench pipeline: --make-stream makes a stream only: --peer does not apply$' \
 	pipeline --make-stream new.fwht --peer gstreamer
+bad "pipeline: --make-stream with --no-fences" 2 \
+	'^dmaheap-bench pipeline: --make-stream makes a stream only: --no-fences does not apply$' \
+	pipeline --make-stream new.fwht --no-fences
+bad "pipeline: --no-fences takes no value" 2 '^dmaheap-bench pipeline: --no-fences takes no value' \
+	"${P[@]}" --no-fences=yes
 bad "pipeline: run's --heaps is not an option" 2 '^dmaheap-bench pipeline: .*--heaps' "${P[@]}" --heaps system
 bad "pipeline: --table wide" 2 '^dmaheap-bench pipeline: --table' "${P[@]}" --table wide
 bad "pipeline: --csv and --json the same file" 2 '^dmaheap-bench pipeline: --json F: the same file as --csv F$' \

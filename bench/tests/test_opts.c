@@ -202,6 +202,21 @@ Test(opts, pipeline_verify_with)
 	cr_assert(strstr(err, "--verify takes no value"), "%s", err);
 }
 
+/* pipeline's --no-fences: a flag, off unless given, taking no value. */
+Test(opts, pipeline_no_fences)
+{
+	const char *none[] = {NULL}, *on[] = {"--no-fences", NULL}, *eq[] = {"--no-fences=1", NULL};
+	union settings s;
+	char err[256];
+
+	cr_assert_eq(parse(PIPE, none, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not(FLAG(PIPE, &s, "no-fences"), "fences unless asked");
+	cr_assert_eq(parse(PIPE, on, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert(FLAG(PIPE, &s, "no-fences"));
+	cr_assert_eq(parse(PIPE, eq, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--no-fences takes no value"), "%s", err);
+}
+
 Test(opts, good_lines)
 {
 	static const struct good_case cases[] = {

@@ -63,6 +63,9 @@ enum dhb_pipe_source {
  * @writeback: with @ref_crc (--verify-with writeback): the display reads each frame shown back
  *             through a writeback connector of its CRTC, and the CPU computes the same CRC of
  *             what it wrote, instead of the display's CRCs in debugfs.
+ * @no_fences: --no-fences: commits carry neither an IN_FENCE_FD (no sync_file is exported from
+ *             the source's buffer) nor an OUT_FENCE_PTR; the display's page-flip event alone
+ *             says when a frame is shown (as kmssink does).
  */
 struct dhb_pipe_config {
 	enum dhb_pipe_source source_kind;
@@ -76,6 +79,7 @@ struct dhb_pipe_config {
 	const uint32_t *ref_crc;
 	size_t n_ref;
 	bool writeback;
+	bool no_fences;
 };
 
 struct dhb_pipe;
@@ -116,7 +120,8 @@ uint64_t dhb_pipe_frame_bytes(const struct dhb_pipe *p);
 
 /**
  * dhb_pipe_describe() - the pipeline in the params form of its rows:
- * "source=NODE;display=CARD;buffers=N;geom=WxH@XR24;rate=HZ".
+ * "source=NODE;display=CARD;buffers=N;geom=WxH@XR24;rate=HZ", then ";fences=none" with
+ * struct dhb_pipe_config.no_fences.
  * @p: pipe.
  * @buf: result.
  * @len: size of @buf.

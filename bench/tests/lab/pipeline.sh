@@ -36,6 +36,23 @@ caught() {
 	done
 	echo "# $1 never caught SIGINT and SIGTERM"
 }
+# reap PID: wait for PID (signalled) to end, up to 60 s; one still running then is shown (its
+# state, wait channel and kernel stack) and killed, so that a hang fails its own checks only.
+reap() {
+	i=0
+	while [ $i -lt 300 ]; do
+		st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		[ -n "$st" ] && [ "$st" != Z ] || break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if [ $i -ge 300 ]; then
+		echo "# $1 still running 60 s after the signal: state $st, wchan $(cat "/proc/$1/wchan")"
+		sed 's/^/#   /' "/proc/$1/stack" 2>/dev/null
+		kill -KILL "$1"
+	fi
+	wait "$1"
+}
 vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
 card=/dev/dri/card$(basename "$vk") # its node: debugfs names the directory after the minor
 # What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
@@ -59,6 +76,17 @@ $P --heap 'udmabuf,v4l2-mmap:vivid-000-vid-cap,memfd' --frames 8 --warmup 1 --cs
 echo "rc-other=$?"
 $P --heap memfd 2>memfd.err
 echo "rc-memfd=$?"
+# --no-fences: the same frames with no sync_file exported (strace counts the dma-buf ioctl,
+# named or as its number 0x62 0x2) and no out-fence; rows of their own (fences=none).
+for f in fences no-fences; do
+	opt=
+	[ "$f" = fences ] || opt=--no-fences
+	strace -f -e trace=ioctl -o "st-$f.txt" $P --heap system --frames 8 --warmup 1 $opt \
+		--csv "$f.csv" --table none 2>"$f.err"
+	echo "rc-$f=$?"
+	echo "exports-$f=$(grep -cE 'EXPORT_SYNC_FILE|_IOC\(_IOC_READ\|_IOC_WRITE, 0x62, 0x2, ' "st-$f.txt")"
+done
+echo "left-fences=$(live)"
 # The peer without GStreamer on the PATH: a skip, the sources' rows as ever.
 PATH=/nonexistent $P --heap system --frames 4 --warmup 1 --peer gstreamer --csv nopeer.csv \
 	--table none 2>nopeer.err
@@ -82,7 +110,7 @@ echo "live-int=$(live)"
 $P --source capture:vivid-001-vid-cap --frames 5 --table none 2>busy.err
 echo "rc-busy=$?"
 kill -INT $pid
-wait $pid
+reap $pid
 echo "rc-int=$?"
 echo "left-int=$(live)"
 state >state.int
@@ -91,7 +119,7 @@ $P --heap drm-dumb:vkms --frames 100000 --table none 2>term.err &
 pid=$!
 caught $pid
 kill -TERM $pid
-wait $pid
+reap $pid
 echo "rc-term=$?"
 echo "left-term=$(live)"
 # A lease of the display (DRM_IOCTL_MODE_CREATE_LEASE, bench/tests/lab/leasehold.c) given as
@@ -152,7 +180,7 @@ pid=$!
 caught $pid
 exec 7<"$card"
 kill -INT $pid
-wait $pid
+reap $pid
 echo "rc-wbint=$?"
 echo "left-wbint=$(live) fbs-wbint=$(fbs)"
 state >state.wbint
@@ -161,14 +189,14 @@ $P --source decoder:s.fwht --heap system --frames 100000 --table none 2>decint.e
 pid=$!
 caught $pid
 kill -INT $pid
-wait $pid
+reap $pid
 echo "rc-decint=$?"
 echo "left-decint=$(live)"
 "$bin" pipeline --make-stream int.fwht --size 640x480 --frames 100000 2>makeint.err &
 pid=$!
 caught $pid
 kill -INT $pid
-wait $pid
+reap $pid
 echo "rc-makeint=$? files-makeint=$(ls -a | grep -c 'int\.fwht')"
 # Streams that are not FWHT, cut short, damaged mid-way; sizes the encoder or display refuse.
 printf 'not a stream\n' >junk.fwht
@@ -230,9 +258,11 @@ check_rows() {
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
-	rm -f ./*.err ./*.out ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
+	rm -f ./*.err ./*.out fences.csv no-fences.csv st-fences.txt st-no-fences.txt ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
 	guest sh ./guest.sh "$BIN" "$FRAMES"
+	# A pipeline that did not end after its signal: what reap saw (the checks on it fail).
+	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: system, reserved and drm-dumb:vkms side by side (status 0)" stdout '^rc-main=0$'
 	check_rows "$k" p "$k: ... $FRAMES frames from each, every row in SCHEMA.md, 0 bytes mapped"
@@ -265,6 +295,13 @@ for k in 6.12 6.1; do
 		expect_out "$k: ... udmabuf goes through (vmap since 6.2)" o.csv ',pipeline,udmabuf,udmabuf,1228800,fps,'
 	fi
 	expect_out "$k: only memfd: nothing to run (status 3)" stdout '^rc-memfd=3$'
+	expect_out "$k: --no-fences: the frames go through (status 0)" stdout '^rc-no-fences=0$'
+	expect_out "$k: ... rows of their own, params ending in fences=none" no-fences.csv \
+		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+;fences=none,fps,1,'
+	expect_out "$k: ... no sync_file exported from a frame buffer" stdout '^exports-no-fences=0$'
+	expect_out "$k: ... where the run with fences exports one a frame (9 or more)" stdout \
+		'^exports-fences=([9]|[1-9][0-9]+)$'
+	expect_out "$k: ... nothing left" stdout '^left-fences=0$'
 	expect_out "$k: --peer gstreamer without gst-launch-1.0: the sources run (status 0)" stdout \
 		'^rc-nopeer=0$'
 	expect_out "$k: ... the peer a skip saying what to install" nopeer.err \
