@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -316,33 +314,6 @@ static void log_tail(const struct gst_run *g, char *buf, size_t len)
 	snprintf(buf, len, "%s", nl ? nl + 1 : tail);
 }
 
-/*
- * A task-clock counter of process @pid and the threads and processes it starts, counting from
- * its next exec (perf_event_open); -errno when perf refuses.
- */
-static int child_clock_open(pid_t pid)
-{
-	struct perf_event_attr a = {
-		.type = PERF_TYPE_SOFTWARE,
-		.size = sizeof(a),
-		.config = PERF_COUNT_SW_TASK_CLOCK,
-		.disabled = 1,
-		.inherit = 1,
-		.enable_on_exec = 1,
-	};
-	long fd = syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
-
-	return fd < 0 ? -errno : (int)fd;
-}
-
-/* The counter's count (ns), 0 when the read fails. */
-static uint64_t child_clock_ns(int fd)
-{
-	uint64_t v;
-
-	return read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) ? v : 0;
-}
-
 /* The CPU time of process @pid, all its threads (/proc/PID/stat utime + stime), ns; 0 if gone. */
 static uint64_t proc_cpu_ns(pid_t pid)
 {
@@ -370,7 +341,7 @@ static void take_line(struct reports *rp, pid_t pid, const char *line)
 		return;
 	r.t = dhb_pipe_now();
 	r.rendered = rendered;
-	r.cpu = rp->clock >= 0 ? child_clock_ns(rp->clock) : proc_cpu_ns(pid);
+	r.cpu = rp->clock >= 0 ? dhb_pipe_clock_ns(rp->clock) : proc_cpu_ns(pid);
 	r.sys = dhb_pipe_system_cpu_ns();
 	if (!r.cpu)
 		return;
@@ -475,7 +446,7 @@ static int launch(struct dhb_ctx *ctx, struct gst_run *g, unsigned int n, struct
 	}
 	close(out[1]);
 	close(go[0]);
-	rp->clock = child_clock_open(pid);
+	rp->clock = dhb_pipe_clock_open(pid);
 	if (rp->clock < 0)
 		fprintf(stderr,
 			"warning: pipeline peer: GStreamer's CPU time from /proc/PID/stat, sampled "

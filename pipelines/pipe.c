@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The pipe: opening its two stages, the format they agree on, and what the stages share.
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +31,29 @@ uint64_t dhb_pipe_system_cpu_ns(void)
 		return 0;
 	return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * 1000000000ull /
 	       (unsigned long long)sysconf(_SC_CLK_TCK);
+}
+
+int dhb_pipe_clock_open(pid_t pid)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		/* Another process: disabled until its exec, and its threads and children too. */
+		.disabled = pid != 0,
+		.inherit = pid != 0,
+		.enable_on_exec = pid != 0,
+	};
+	long fd = syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+uint64_t dhb_pipe_clock_ns(int fd)
+{
+	uint64_t v;
+
+	return read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) ? v : 0;
 }
 
 uint64_t dhb_pipe_now(void)
@@ -154,6 +179,12 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 		return -ENOMEM;
 	p->cfg = cfg;
 	p->crc.fd = -1;
+	p->clock = dhb_pipe_clock_open(0);
+	if (p->clock < 0)
+		fprintf(stderr,
+			"warning: pipeline: CPU per frame from the process CPU clock "
+			"(perf_event_open of its task-clock: %s)\n",
+			strerror(-p->clock));
 	p->src =
 		(struct dhb_stage){.ops = cfg->source_kind == DHB_PIPE_DECODER ? &dhb_stage_decoder
 									       : &dhb_stage_capture,
@@ -185,6 +216,8 @@ void dhb_pipe_close(struct dhb_pipe *p)
 		return;
 	p->src.ops->fini(&p->src);
 	p->sink.ops->fini(&p->sink);
+	if (p->clock >= 0)
+		close(p->clock);
 	free(p);
 }
 

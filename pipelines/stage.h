@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <xf86drmMode.h>
 
 #include "dhb/backend.h"
@@ -306,6 +307,7 @@ struct dhb_pipe {
 	const char *source_name;
 	struct dhb_crc_src crc;
 	struct dhb_wb *wb;
+	int clock;
 	char err[256];
 };
 
@@ -341,6 +343,20 @@ const struct dhb_fwht_stream *dhb_stage_decoder_stream(struct dhb_stage *s, cons
  * (/proc/stat: user, nice, system, irq, softirq, steal), ns; 0 when it cannot be read.
  */
 uint64_t dhb_pipe_system_cpu_ns(void);
+
+/**
+ * dhb_pipe_clock_open() - a perf task-clock counter: of this thread (@pid 0), counting from now;
+ * or of process @pid, counting from its next exec, with the threads and processes it starts.
+ *
+ * The pipeline's CPU per frame and its peer's are both read on such a counter, to the
+ * nanosecond (the kernel's clock at each switch), rather than on the process CPU clock or the
+ * tick-sampled times of /proc.
+ *
+ * Return: the counter's descriptor, or -errno where perf refuses (perf_event_paranoid).
+ */
+int dhb_pipe_clock_open(pid_t pid);
+/* The count of a dhb_pipe_clock_open() counter, ns; 0 when the read fails. */
+uint64_t dhb_pipe_clock_ns(int fd);
 
 /**
  * dhb_pipe_wait() - poll @fd for @events, up to the pipe's timeout, in slices that look at the

@@ -277,6 +277,11 @@ for k in 6.12 6.1; do
 	else
 		pass "$k: ... its CPU time from perf's task-clock of the child (root in the lab)"
 	fi
+	if grep -q 'CPU per frame from the process CPU clock' main.err; then
+		fail "$k: ... the tool's CPU per frame from its own task-clock, the same measure" "$(grep -m1 'process CPU clock' main.err)"
+	else
+		pass "$k: ... the tool's CPU per frame from its own task-clock, the same measure"
+	fi
 	expect_out "$k: ... nothing left" stdout '^left-main=0$'
 	if cmp -s state.before state.main && cmp -s state.before state.int; then
 		pass "$k: ... the display as it was, also before the console takes it back (debugfs state)"
