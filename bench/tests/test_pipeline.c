@@ -128,6 +128,33 @@ Test(pipeline, wait_is_bounded_and_stops)
 	close(fds[1]);
 }
 
+/* The loop's CPU clock counts this thread's CPU time, not its sleeps. */
+Test(pipeline, clock_counts_cpu_not_sleep)
+{
+	uint64_t c0, c1, c2, t0, t1;
+	volatile uint64_t x = 0;
+	int fd = dhb_pipe_clock_open(0);
+
+	if (fd < 0)
+		cr_skip_test("perf refuses a task-clock counter here: %s", strerror(-fd));
+	c0 = dhb_pipe_clock_ns(fd);
+	t0 = dhb_stats_now_ns(CLOCK_THREAD_CPUTIME_ID);
+	while (dhb_stats_now_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 20000000u)
+		x++;
+	c1 = dhb_pipe_clock_ns(fd);
+	t1 = dhb_stats_now_ns(CLOCK_THREAD_CPUTIME_ID);
+	/* The same CPU time as the thread's clock, give or take the reads. */
+	cr_assert_geq(c1 - c0, (t1 - t0) / 2, "%llu ns counted over %llu ns of CPU",
+		      (unsigned long long)(c1 - c0), (unsigned long long)(t1 - t0));
+	cr_assert_leq(c1 - c0, (t1 - t0) * 2, "%llu ns counted over %llu ns of CPU",
+		      (unsigned long long)(c1 - c0), (unsigned long long)(t1 - t0));
+	usleep(200000);
+	c2 = dhb_pipe_clock_ns(fd);
+	cr_assert_lt(c2 - c1, 100000000u, "a 200 ms sleep counted %llu ns",
+		     (unsigned long long)(c2 - c1));
+	close(fd);
+}
+
 Test(pipeline, fail_names_the_errno)
 {
 	struct dhb_pipe p = {0};
