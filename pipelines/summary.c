@@ -103,10 +103,10 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 	if (!nh)
 		return;
 	fprintf(fp,
-		"\nSummary [%s]: per frame, medians (p50) unless said; task-clock (perf) and "
-		"cpu/frame (the process's CPU clock, mean) of the frame loop, a peer's cpu/frame "
-		"its process's; system/fr the machine's CPU time per frame; cpu bytes the most "
-		"mapped\n  %-*s",
+		"\nSummary [%s]: per frame, medians (p50) unless said; task-clock (perf, the "
+		"frame's section) and cpu/frame (the task-clock around each frame, its counter "
+		"reads included, mean) of the frame loop, a peer's cpu/frame its process's; "
+		"system/fr the machine's CPU time per frame; cpu bytes the most mapped\n  %-*s",
 		params, w, "source");
 	for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
 		fprintf(fp, "  %9s", cols[j].title);
