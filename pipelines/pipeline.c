@@ -473,7 +473,7 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	}
 	dhb_section_end(ctx, &sec);
 	cpu1 = cpu_ns(p);
-	if (ctx->record && cpu1 > cpu0)
+	if (ctx->record && cpu0 && cpu1 > cpu0)
 		r->cpu += cpu1 - cpu0;
 	dhb_section_record(ctx, r->m[M_FRAME], &sec);
 	record_frame(ctx, r, f);
