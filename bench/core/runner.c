@@ -214,6 +214,8 @@ static int measure(struct dhb_runner *r, const struct dhb_test *t, struct dhb_ct
 			break;
 		ret = t->run_once(ctx);
 	}
+	if (!ret && !*r->stop && t->finish)
+		ret = t->finish(ctx);
 	return ret;
 }
 

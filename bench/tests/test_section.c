@@ -358,3 +358,71 @@ Test(section, runner_rows)
 	cr_assert_not(r.store.v[0].row.stats.flags & DHB_FLAG_COUNTER_OVERHEAD);
 	dhb_runner_fini(&r);
 }
+
+/* A test whose finish records one more sample, or fails when asked to. */
+static int finish_calls, finish_ret;
+
+static int finishing_finish(struct dhb_ctx *ctx)
+{
+	finish_calls++;
+	if (finish_ret)
+		return dhb_ctx_fail(ctx, finish_ret, "the finish failed");
+	return dhb_ctx_record(ctx, op_time, 1);
+}
+
+static const struct dhb_test finishing_test = {
+	.name = "finishing",
+	.help = "a scripted test with a finish",
+	.buffers = 1,
+	.setup = fake_setup,
+	.run_once = fake_run_once,
+	.finish = finishing_finish,
+	.teardown = fake_teardown,
+};
+
+Test(section, runner_finish_after_the_measured_iterations)
+{
+	static volatile sig_atomic_t stop;
+	struct dhb_runner r = {0};
+	struct dhb_instance inst = {.ops = &fake_ops, .name = "fakeheap"};
+	struct dhb_plan_item it = {.test = &finishing_test, .inst = &inst, .size = 4096};
+
+	r.iterations = 10;
+	r.warmup = 3;
+	r.clk = dhb_stats_clock();
+	r.stop = &stop;
+	r.counting_ns = -1;
+	retrying = false;
+	finish_calls = finish_ret = 0;
+	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), 0);
+	cr_assert_eq(finish_calls, 1, "once, after the measured iterations");
+	cr_assert_eq(r.store.n, 1);
+	cr_assert_eq(r.store.v[0].row.stats.n, 11, "its sample is measured");
+	dhb_runner_fini(&r);
+
+	/* A signal ends the run: nothing more is measured. */
+	memset(&r, 0, sizeof(r));
+	r.iterations = 10;
+	r.clk = dhb_stats_clock();
+	r.stop = &stop;
+	r.counting_ns = -1;
+	stop = 1;
+	finish_calls = 0;
+	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), 0);
+	cr_assert_eq(finish_calls, 0, "not after a signal");
+	stop = 0;
+	dhb_runner_fini(&r);
+
+	/* Its failure is the test's. */
+	memset(&r, 0, sizeof(r));
+	r.iterations = 10;
+	r.clk = dhb_stats_clock();
+	r.stop = &stop;
+	r.counting_ns = -1;
+	finish_ret = -EIO;
+	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), -EIO);
+	cr_assert_eq(finish_calls, 1);
+	cr_assert_eq(r.failures, 1);
+	finish_ret = 0;
+	dhb_runner_fini(&r);
+}

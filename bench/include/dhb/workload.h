@@ -151,6 +151,9 @@ struct dhb_ctx {
  *         refuses the buffers), reported with that reason and not counted as a failure; on
  *         failure it has released what it took.
  * @run_once: one iteration. Return 0 or -errno.
+ * @finish: may be NULL; after the last measured iteration, when every one succeeded and no
+ *          signal stopped the run: whatever an iteration left to measure (a pipeline's last
+ *          frame, whose flip the next iteration would have waited for). Return 0 or -errno.
  * @teardown: release everything setup and run_once hold.
  */
 struct dhb_test {
@@ -163,6 +166,7 @@ struct dhb_test {
 				 uint64_t size, long page_size, char *buf, size_t len);
 	int (*setup)(struct dhb_ctx *ctx);
 	int (*run_once)(struct dhb_ctx *ctx);
+	int (*finish)(struct dhb_ctx *ctx);
 	void (*teardown)(struct dhb_ctx *ctx);
 };
 
