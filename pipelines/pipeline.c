@@ -22,11 +22,16 @@
  * framebuffer of the display's own) and then the source (every buffer queued, STREAMON). One
  * iteration is one frame, timed as a section (so its counters are the frame's):
  *
- *   source dequeue (wait for a full buffer) -> sink queue (atomic commit, NONBLOCK, with the
- *   buffer's fences as IN_FENCE_FD and an OUT_FENCE_PTR) -> sink dequeue (wait for the page
- *   flip; the display lets the previous frame go) -> source queue (that buffer back to fill)
+ *   source dequeue (wait for a full buffer) -> sink dequeue (wait for the previous frame's page
+ *   flip; the display lets go the frame before it) -> sink queue (atomic commit, NONBLOCK, with
+ *   the buffer's fences as IN_FENCE_FD and an OUT_FENCE_PTR) -> source queue (the buffer let
+ *   go back to fill)
  *
- * so a buffer is never written while it is on screen. After the frame, outside its section, the
+ * so whatever the source does in its queue call (a software decoder decodes there, on the
+ * CPU) overlaps the wait for this frame's flip instead of following it; a frame's rows, and
+ * --verify's check of what the display showed, come in the next iteration, once it flipped
+ * (finish waits for the last one's). Each commit goes in after the previous flip, and a buffer
+ * is never written while it is on screen. After the frame, outside its section, the
  * frame buffers' mappings in this process are measured (maps.c): the CPU bytes the frame could
  * have touched, 0 on this path. Teardown adds the run's frame rate, CPU time per frame, late and dropped frames,
  * stops the source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers
@@ -94,6 +99,7 @@ struct pipe_run {
 	size_t n_ids;
 	bool sink_started;
 	bool src_started;
+	struct dhb_frame *pending;
 	int m[N_METRICS];
 	bool have_seq;
 	uint32_t last_seq;
@@ -314,6 +320,10 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	 */
 	uint64_t born = t->captured && t->captured < t->dequeued ? t->captured : t->dequeued;
 
+	if (!f->measured) { /* a warm-up frame flipped in the first measured turn */
+		r->prev_flip = t->flipped;
+		return;
+	}
 	if (t->queued && t->dequeued >= t->queued)
 		dhb_ctx_record(ctx, r->m[M_SOURCE], t->dequeued - t->queued);
 	if (t->committed >= t->dequeued)
@@ -325,8 +335,6 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	if (r->prev_flip && t->flipped > r->prev_flip)
 		dhb_ctx_record(ctx, r->m[M_INTERVAL], t->flipped - r->prev_flip);
 	r->prev_flip = t->flipped;
-	if (!ctx->record)
-		return;
 	if (!r->flips++)
 		r->first_flip = t->flipped;
 	r->last_flip = t->flipped;
@@ -380,7 +388,7 @@ static int writeback_crc(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 			 p->cfg->display->name, f->pos, CRC_WAIT_MS);
 	else if (ret && ret != -EINTR)
 		snprintf(ctx->reason, sizeof(ctx->reason), "--verify: %.240s", p->err);
-	if (!ret)
+	if (!ret && f->measured)
 		dhb_ctx_record(ctx, r->m[M_WB_BYTES], bytes);
 	return ret;
 }
@@ -407,7 +415,7 @@ static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dh
 			 k, f->pos, p->wb ? "written back" : "shown", crc, p->cfg->ref_crc[k]);
 		return -EBADMSG;
 	}
-	if (ctx->record)
+	if (f->measured)
 		r->verified++;
 	return 0;
 }
@@ -425,11 +433,41 @@ static int broken_verified(struct dhb_ctx *ctx, struct pipe_run *r, const struct
 	return -EBADMSG;
 }
 
+/*
+ * The previous frame's flip, waited for: the buffer it replaced on screen into *@done (NULL
+ * while none did) and the frame itself into *@shown.
+ */
+static int wait_shown(struct pipe_run *r, struct dhb_frame **shown, struct dhb_frame **done)
+{
+	int ret;
+
+	*shown = *done = NULL;
+	if (!r->pending)
+		return 0;
+	ret = r->p->sink.ops->dequeue(&r->p->sink, done);
+	if (!ret)
+		*shown = r->pending;
+	r->pending = NULL;
+	return ret;
+}
+
+/* A frame on screen: its rows, then (--verify) the check of what the display showed. */
+static int frame_shown(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
+{
+	int ret;
+
+	record_frame(ctx, r, f);
+	if (!r->p->cfg->ref_crc)
+		return 0;
+	ret = verify_frame(ctx, r, f);
+	return ret == -EINTR ? 0 : ret;
+}
+
 static int pipeline_run_once(struct dhb_ctx *ctx)
 {
 	struct pipe_run *r = ctx->state;
 	struct dhb_pipe *p = r->p;
-	struct dhb_frame *f = NULL, *done = NULL;
+	struct dhb_frame *f = NULL, *done = NULL, *shown = NULL;
 	struct dhb_section sec;
 	uint64_t mapped, cpu0 = cpu_ns(p), cpu1;
 	int ret;
@@ -450,6 +488,7 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 			r->dropped += f->sequence - r->last_seq - 1;
 		r->have_seq = true;
 		r->last_seq = f->sequence;
+		f->measured = ctx->record;
 		if (!f->broken)
 			break;
 		ret = requeue_broken(ctx, r, f);
@@ -458,41 +497,68 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 		if (p->cfg->ref_crc)
 			return broken_verified(ctx, r, f);
 	}
-	ret = p->sink.ops->queue(&p->sink, f);
+	/* The previous frame's flip first: its commit must be done before the next goes in. */
+	ret = wait_shown(r, &shown, &done);
+	if (!ret)
+		ret = p->sink.ops->queue(&p->sink, f);
 	if (ret) {
 		close_fence(f);
 		goto out_stage_sink;
 	}
-	ret = p->sink.ops->dequeue(&p->sink, &done);
-	if (ret)
-		goto out_stage_sink;
+	r->pending = f;
 	if (done) {
 		ret = p->src.ops->queue(&p->src, done);
 		if (ret)
 			goto out_stage_src;
+	}
+	/*
+	 * --verify-with writeback: this frame's flip and its writeback before the next commit.
+	 * With the next commit in before a frame was read back (lab, 6.1's vkms), a frame read
+	 * back did not match its reference and the last frame's writeback never signalled.
+	 */
+	if (p->wb) {
+		ret = wait_shown(r, &shown, &done);
+		if (ret)
+			goto out_stage_sink;
+		if (done) {
+			ret = p->src.ops->queue(&p->src, done);
+			if (ret)
+				goto out_stage_src;
+		}
 	}
 	dhb_section_end(ctx, &sec);
 	cpu1 = cpu_ns(p);
 	if (ctx->record && cpu0 && cpu1 > cpu0)
 		r->cpu += cpu1 - cpu0;
 	dhb_section_record(ctx, r->m[M_FRAME], &sec);
-	record_frame(ctx, r, f);
 	ret = dhb_pipe_mapped_bytes(r->ids, r->n_ids, &mapped);
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "reading /proc/self/maps");
 	dhb_ctx_record(ctx, r->m[M_CPU_BYTES], mapped);
-	if (p->cfg->ref_crc) {
-		ret = verify_frame(ctx, r, f);
-		if (ret)
-			return ret == -EINTR ? 0 : ret;
-	}
-	return 0;
+	return shown ? frame_shown(ctx, r, shown) : 0;
 
 out_stage_src:
 	/* A signal ends the loop with the frames so far: not a failure. */
 	return ret == -EINTR ? 0 : stage_failed(ctx, &p->src, ret);
 out_stage_sink:
 	return ret == -EINTR ? 0 : stage_failed(ctx, &p->sink, ret);
+}
+
+/* After the last measured turn: the flip of its frame, which no next turn waits for. */
+static int pipeline_finish(struct dhb_ctx *ctx)
+{
+	struct pipe_run *r = ctx->state;
+	struct dhb_frame *shown, *done;
+	int ret = wait_shown(r, &shown, &done);
+
+	if (ret)
+		return ret == -EINTR ? 0 : stage_failed(ctx, &r->p->sink, ret);
+	if (done) {
+		ret = r->p->src.ops->queue(&r->p->src, done);
+		if (ret)
+			return stage_failed(ctx, &r->p->src, ret);
+	}
+	return shown ? frame_shown(ctx, r, shown) : 0;
 }
 
 /*
@@ -556,5 +622,6 @@ const struct dhb_test dhb_pipeline_test = {
 	.supported = pipeline_supported,
 	.setup = pipeline_setup,
 	.run_once = pipeline_run_once,
+	.finish = pipeline_finish,
 	.teardown = pipeline_teardown,
 };

@@ -51,6 +51,7 @@ struct dhb_frame_times {
  *       stream's frame @pos modulo its length).
  * @vblank: the vblank sequence of its flip (the page-flip event's).
  * @wb_slot: --verify-with writeback: the writeback buffer of the commit that showed it, or -1.
+ * @measured: dequeued among the measured frames, not the warm-up.
  * @t: timestamps.
  */
 struct dhb_frame {
@@ -69,6 +70,7 @@ struct dhb_frame {
 	uint64_t pos;
 	uint32_t vblank;
 	int wb_slot;
+	bool measured;
 	struct dhb_frame_times t;
 };
 
