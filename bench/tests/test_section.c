@@ -380,18 +380,26 @@ static const struct dhb_test finishing_test = {
 	.teardown = fake_teardown,
 };
 
+/* A runner of @iterations turns (and @warmup before them), no counters, stopped by @stop. */
+static void runner_init(struct dhb_runner *r, volatile sig_atomic_t *stop, uint64_t iterations,
+			uint64_t warmup)
+{
+	memset(r, 0, sizeof(*r));
+	r->iterations = iterations;
+	r->warmup = warmup;
+	r->clk = dhb_stats_clock();
+	r->stop = stop;
+	r->counting_ns = -1;
+}
+
 Test(section, runner_finish_after_the_measured_iterations)
 {
 	static volatile sig_atomic_t stop;
-	struct dhb_runner r = {0};
+	struct dhb_runner r;
 	struct dhb_instance inst = {.ops = &fake_ops, .name = "fakeheap"};
 	struct dhb_plan_item it = {.test = &finishing_test, .inst = &inst, .size = 4096};
 
-	r.iterations = 10;
-	r.warmup = 3;
-	r.clk = dhb_stats_clock();
-	r.stop = &stop;
-	r.counting_ns = -1;
+	runner_init(&r, &stop, 10, 3);
 	retrying = false;
 	finish_calls = finish_ret = 0;
 	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), 0);
@@ -401,11 +409,7 @@ Test(section, runner_finish_after_the_measured_iterations)
 	dhb_runner_fini(&r);
 
 	/* A signal ends the run: nothing more is measured. */
-	memset(&r, 0, sizeof(r));
-	r.iterations = 10;
-	r.clk = dhb_stats_clock();
-	r.stop = &stop;
-	r.counting_ns = -1;
+	runner_init(&r, &stop, 10, 0);
 	stop = 1;
 	finish_calls = 0;
 	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), 0);
@@ -414,11 +418,7 @@ Test(section, runner_finish_after_the_measured_iterations)
 	dhb_runner_fini(&r);
 
 	/* Its failure is the test's. */
-	memset(&r, 0, sizeof(r));
-	r.iterations = 10;
-	r.clk = dhb_stats_clock();
-	r.stop = &stop;
-	r.counting_ns = -1;
+	runner_init(&r, &stop, 10, 0);
 	finish_ret = -EIO;
 	cr_assert_eq(dhb_runner_run(&r, &it, 0, 1), -EIO);
 	cr_assert_eq(finish_calls, 1);
