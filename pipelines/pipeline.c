@@ -451,6 +451,21 @@ static int wait_shown(struct pipe_run *r, struct dhb_frame **shown, struct dhb_f
 	return ret;
 }
 
+/*
+ * The pending frame's flip waited for, and the buffer it let go given back to the source at
+ * once: -EINTR as it came, a stage's failure into ctx->reason.
+ */
+static int settle(struct dhb_ctx *ctx, struct pipe_run *r, struct dhb_frame **shown)
+{
+	struct dhb_frame *done;
+	int ret = wait_shown(r, shown, &done);
+
+	if (ret)
+		return ret == -EINTR ? ret : stage_failed(ctx, &r->p->sink, ret);
+	ret = done ? r->p->src.ops->queue(&r->p->src, done) : 0;
+	return ret && ret != -EINTR ? stage_failed(ctx, &r->p->src, ret) : ret;
+}
+
 /* A frame on screen: its rows, then (--verify) the check of what the display showed. */
 static int frame_shown(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
 {
@@ -517,14 +532,9 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	 * back did not match its reference and the last frame's writeback never signalled.
 	 */
 	if (p->wb) {
-		ret = wait_shown(r, &shown, &done);
+		ret = settle(ctx, r, &shown);
 		if (ret)
-			goto out_stage_sink;
-		if (done) {
-			ret = p->src.ops->queue(&p->src, done);
-			if (ret)
-				goto out_stage_src;
-		}
+			return ret == -EINTR ? 0 : ret;
 	}
 	dhb_section_end(ctx, &sec);
 	cpu1 = cpu_ns(p);
@@ -548,16 +558,11 @@ out_stage_sink:
 static int pipeline_finish(struct dhb_ctx *ctx)
 {
 	struct pipe_run *r = ctx->state;
-	struct dhb_frame *shown, *done;
-	int ret = wait_shown(r, &shown, &done);
+	struct dhb_frame *shown;
+	int ret = settle(ctx, r, &shown);
 
 	if (ret)
-		return ret == -EINTR ? 0 : stage_failed(ctx, &r->p->sink, ret);
-	if (done) {
-		ret = r->p->src.ops->queue(&r->p->src, done);
-		if (ret)
-			return stage_failed(ctx, &r->p->src, ret);
-	}
+		return ret == -EINTR ? 0 : ret;
 	return shown ? frame_shown(ctx, r, shown) : 0;
 }
 
