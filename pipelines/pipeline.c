@@ -32,10 +32,11 @@
  * --verify's check of what the display showed, come in the next iteration, once it flipped
  * (finish waits for the last one's). Each commit goes in after the previous flip, and a buffer
  * is never written while it is on screen. After the frame, outside its section, the
- * frame buffers' mappings in this process are measured (maps.c): the CPU bytes the frame could
- * have touched, 0 on this path. Teardown adds the run's frame rate, CPU time per frame, late and dropped frames,
- * stops the source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers
- * removed, GEM handles closed) and frees the buffers: each exit path goes through it.
+ * frame buffers' mappings in this process are measured (maps.c; scanned again when the
+ * process's mapped size changed): the CPU bytes the frame could have touched, 0 on this path.
+ * Teardown adds the run's frame rate, CPU time per frame, late and dropped frames, stops the
+ * source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers removed, GEM
+ * handles closed) and frees the buffers: each exit path goes through it.
  */
 
 /* The metrics, in the order of their rows. */
@@ -97,6 +98,7 @@ struct pipe_run {
 	unsigned int n;
 	uint64_t ids[2 * MAX_IDS];
 	size_t n_ids;
+	struct dhb_pipe_maps maps;
 	bool sink_started;
 	bool src_started;
 	struct dhb_frame *pending;
@@ -158,6 +160,7 @@ static void release(struct dhb_ctx *ctx, struct pipe_run *r)
 		fprintf(stderr, "warning: pipeline on %s: stopping the display: %s\n",
 			ctx->inst->name, p->err);
 	r->src_started = r->sink_started = false;
+	dhb_pipe_maps_close(&r->maps);
 	for (i = 0; i < r->n; i++) {
 		close_fence(&r->frames[i]);
 		dhb_buf_release(&r->bufs[i]);
@@ -258,6 +261,7 @@ static int pipeline_setup(struct dhb_ctx *ctx)
 	if (!r)
 		return -ENOMEM;
 	r->p = p;
+	dhb_pipe_maps_open(&r->maps);
 	p->stop = ctx->stop;
 	p->source_name = ctx->inst->name;
 	p->err[0] = '\0';
@@ -541,7 +545,7 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 	if (ctx->record && cpu0 && cpu1 > cpu0)
 		r->cpu += cpu1 - cpu0;
 	dhb_section_record(ctx, r->m[M_FRAME], &sec);
-	ret = dhb_pipe_mapped_bytes(r->ids, r->n_ids, &mapped);
+	ret = dhb_pipe_maps_read(&r->maps, r->ids, r->n_ids, &mapped);
 	if (ret)
 		return dhb_ctx_fail(ctx, ret, "reading /proc/self/maps");
 	dhb_ctx_record(ctx, r->m[M_CPU_BYTES], mapped);

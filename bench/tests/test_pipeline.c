@@ -101,6 +101,46 @@ Test(pipeline, mapped_bytes_counts_the_files_mappings)
 	close(other);
 }
 
+/* @k readings of @m; the scans they made. */
+static uint64_t maps_reads(struct dhb_pipe_maps *m, const uint64_t *ids, unsigned int k,
+			   uint64_t *bytes)
+{
+	uint64_t scans = m->scans;
+
+	while (k--)
+		cr_assert_eq(dhb_pipe_maps_read(m, ids, 1, bytes), 0);
+	return m->scans - scans;
+}
+
+Test(pipeline, maps_scanned_again_when_the_mapped_size_changes)
+{
+	struct dhb_pipe_maps m;
+	uint64_t ids[2], bytes = 1;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int fd = memfd_of(4, ids);
+	void *a;
+
+	dhb_pipe_maps_open(&m);
+	cr_assert_geq(m.statm, 0, "/proc/self/statm: %s", strerror(errno));
+	cr_assert_geq(maps_reads(&m, ids, 3, &bytes), 1, "the first reading scans");
+	cr_assert_eq(bytes, 0);
+	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0, "nothing changed: no scan");
+	a = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	cr_assert_geq(maps_reads(&m, ids, 1, &bytes), 1, "a mapping came: scanned");
+	cr_assert_eq(bytes, 2 * (uint64_t)page);
+	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0);
+	cr_assert_eq(bytes, 2 * (uint64_t)page, "the last scan's bytes stand");
+	cr_assert_eq(munmap(a, 2 * page), 0);
+	cr_assert_geq(maps_reads(&m, ids, 1, &bytes), 1, "it went: scanned");
+	cr_assert_eq(bytes, 0);
+	dhb_pipe_maps_close(&m);
+	dhb_pipe_maps_close(&m);
+	cr_assert_eq(m.statm, -1);
+	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 3, "without statm every reading scans");
+	close(fd);
+}
+
 Test(pipeline, wait_is_bounded_and_stops)
 {
 	struct dhb_pipe_config cfg = {.timeout_ms = 5000};

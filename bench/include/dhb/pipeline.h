@@ -276,4 +276,41 @@ int dhb_stream_reference(const struct dhb_device *decoder, const char *stream,
  */
 int dhb_pipe_mapped_bytes(const uint64_t *ids, size_t n, uint64_t *bytes);
 
+/**
+ * struct dhb_pipe_maps - dhb_pipe_mapped_bytes() once per frame at the cost of a short read:
+ * the maps are scanned again only when the process's mapped size changed since the last scan.
+ * @statm: /proc/self/statm, or -1 (then every reading scans).
+ * @pages: its first field, the process's mapped pages, after the last scan.
+ * @bytes: the last scan's result.
+ * @scans: scans so far.
+ *
+ * A mapping of a frame buffer adds its pages to the process's size, so an unchanged size means
+ * no mapping came: missed only where, between two readings, one went away and another of the
+ * very same size came in its place.
+ */
+struct dhb_pipe_maps {
+	int statm;
+	uint64_t pages;
+	uint64_t bytes;
+	uint64_t scans;
+};
+
+/** dhb_pipe_maps_open() - opens /proc/self/statm (where it fails, each reading scans). */
+void dhb_pipe_maps_open(struct dhb_pipe_maps *m);
+
+/**
+ * dhb_pipe_maps_read() - dhb_pipe_mapped_bytes() of @ids, or the last scan's result while the
+ * process's mapped size is the same.
+ * @m: from dhb_pipe_maps_open().
+ * @ids: as for dhb_pipe_mapped_bytes(), the same files at each call.
+ * @n: number of files.
+ * @bytes: result.
+ *
+ * Return: 0 or -errno (the maps file cannot be read).
+ */
+int dhb_pipe_maps_read(struct dhb_pipe_maps *m, const uint64_t *ids, size_t n, uint64_t *bytes);
+
+/** dhb_pipe_maps_close() - closes what dhb_pipe_maps_open() opened; safe twice. */
+void dhb_pipe_maps_close(struct dhb_pipe_maps *m);
+
 #endif /* DHB_PIPELINE_H */
