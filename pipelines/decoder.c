@@ -88,7 +88,11 @@ static int read_stream(struct dhb_pipe *p, struct decoder *d)
 			 S_ISREG(st.st_mode) ? "an empty stream" : "not a regular file");
 		return -EINVAL;
 	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, d->file_fd, 0);
+	/*
+	 * Read in now (MAP_POPULATE), not by the frames' first memcpy: in the lab (the stream on
+	 * 9p) the first source's decode ran at 0.975-0.985x the fps of the sources after it.
+	 */
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, d->file_fd, 0);
 	if (m == MAP_FAILED)
 		return dhb_pipe_fail(p, -errno, "%s: mmap", path);
 	d->data = m;
