@@ -54,6 +54,7 @@ enum {
 	M_VERIFIED,
 	M_WB_BYTES,
 	M_CPU,
+	M_PROC_CPU,
 	M_SYS_CPU,
 	N_METRICS,
 };
@@ -76,6 +77,7 @@ static const struct {
 	[M_VERIFIED] = {"verified_frames", DHB_METRIC_COUNT, "frames"},
 	[M_WB_BYTES] = {"writeback_read_bytes", DHB_METRIC_COUNT, "bytes"},
 	[M_CPU] = {"cpu_per_frame", DHB_METRIC_COUNT, "ns"},
+	[M_PROC_CPU] = {"process_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 	[M_SYS_CPU] = {"system_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 };
 
@@ -571,16 +573,20 @@ static int pipeline_finish(struct dhb_ctx *ctx)
 }
 
 /*
- * The machine's CPU time over the measured frames, per frame, less the process's own time
- * outside the frame loop (its measuring: the mappings, the CRCs): the pipeline's cost with what
- * it makes drivers and kernel threads do (a codec's work, composition, copies).
+ * CPU time per frame over the measured frames: the frame loop's; the whole process's, its
+ * measuring (rows, the mappings, --verify's CRCs) included, as a peer's is counted; and the
+ * machine's less the process's time outside the loop: the pipeline's cost with what it makes
+ * drivers and kernel threads do (a codec's work, composition, copies).
  */
-static void record_system_cpu(struct dhb_ctx *ctx, struct pipe_run *r)
+static void record_cpu(struct dhb_ctx *ctx, struct pipe_run *r)
 {
 	uint64_t sys = dhb_pipe_system_cpu_ns(), now = cpu_ns(r->p);
-	uint64_t proc = now > r->proc0 ? now - r->proc0 : 0;
+	uint64_t proc = r->window && now > r->proc0 ? now - r->proc0 : 0;
 	uint64_t outside = proc > r->cpu ? proc - r->cpu : 0;
 
+	dhb_ctx_record(ctx, r->m[M_CPU], r->cpu / r->flips);
+	if (proc)
+		dhb_ctx_record(ctx, r->m[M_PROC_CPU], proc / r->flips);
 	if (!r->sys0 || !sys || sys - r->sys0 <= outside)
 		return;
 	dhb_ctx_record(ctx, r->m[M_SYS_CPU], (sys - r->sys0 - outside) / r->flips);
@@ -598,8 +604,7 @@ static void pipeline_teardown(struct dhb_ctx *ctx)
 						  (double)(r->last_flip - r->first_flip) +
 					  0.5));
 	if (r->flips) {
-		dhb_ctx_record(ctx, r->m[M_CPU], r->cpu / r->flips);
-		record_system_cpu(ctx, r);
+		record_cpu(ctx, r);
 		dhb_ctx_record(ctx, r->m[M_LATE], r->late);
 		dhb_ctx_record(ctx, r->m[M_DROPPED], r->dropped);
 		if (r->m[M_VERIFIED] >= 0)

@@ -74,6 +74,7 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 		{"to flip", "commit_to_flip_latency", '5'},
 		{"task-clock", "frame_time.task-clock", '5'},
 		{"cpu/frame", "cpu_per_frame", '5'},
+		{"proc/fr", "process_cpu_per_frame", '5'},
 		{"system/fr", "system_cpu_per_frame", '5'},
 		{"faults", "frame_time.page-faults", '5'},
 		{"late", "late_frames", '5'},
@@ -106,7 +107,8 @@ void dhb_pipe_summary_print(FILE *fp, const struct dhb_row_store *s)
 		"\nSummary [%s]: per frame, medians (p50) unless said; task-clock (perf, the "
 		"frame's section) and cpu/frame (the task-clock around each frame, its counter "
 		"reads included, mean) of the frame loop, a peer's cpu/frame its process's; "
-		"system/fr the machine's CPU time per frame; cpu bytes the most mapped\n  %-*s",
+		"proc/fr the tool's whole process's (its measuring included); system/fr the "
+		"machine's CPU time per frame; cpu bytes the most mapped\n  %-*s",
 		params, w, "source");
 	for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
 		fprintf(fp, "  %9s", cols[j].title);
