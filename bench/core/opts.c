@@ -71,7 +71,15 @@ static int parse_value(const struct dhb_opt *o, const char *v, union value *x, c
 		       size_t errlen)
 {
 	char msg[160];
+	const char *c;
 
+	/* A value is named in its messages, which stay one line. */
+	for (c = v; o->type != DHB_OPT_FLAG && *c; c++) {
+		if (iscntrl((unsigned char)*c))
+			return dhb_err(-EINVAL, err, errlen,
+				       "--%s: a value with a control character (byte 0x%02x)",
+				       o->name, (unsigned char)*c);
+	}
 	switch (o->type) {
 	case DHB_OPT_FLAG:
 		x->flag = true;
@@ -219,6 +227,17 @@ bool dhb_opts_given(const struct dhb_opts_line *line, const char *name)
 	return given(line, name);
 }
 
+/* The first @len bytes of argument @a for a message: control characters as '?', at most 63. */
+static const char *shown(const char *a, size_t len, char buf[64])
+{
+	size_t i;
+
+	for (i = 0; i < len && i < 63 && a[i]; i++)
+		buf[i] = iscntrl((unsigned char)a[i]) ? '?' : a[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* One argument (and its value, which may be the next one): 0 or -EINVAL. */
 static int parse_arg(const struct dhb_opts_cmd *cmd, int argc, char *const *argv, int *i,
 		     void *settings, struct dhb_opts_line *line, char *err, size_t errlen)
@@ -227,6 +246,7 @@ static int parse_arg(const struct dhb_opts_cmd *cmd, int argc, char *const *argv
 	const struct dhb_opt *o;
 	union value x;
 	size_t idx, len;
+	char buf[64];
 	int ret;
 
 	if (!strcmp(a, "-h") && find(cmd, "help", 4, &idx))
@@ -236,14 +256,14 @@ static int parse_arg(const struct dhb_opts_cmd *cmd, int argc, char *const *argv
 			-EINVAL, err, errlen,
 			"unexpected argument '%s' (options start with --; see dmaheap-bench %s "
 			"--help)",
-			a, cmd->name);
+			shown(a, strlen(a), buf), cmd->name);
 	eq = strchr(a + 2, '=');
 	len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 	o = find(cmd, a + 2, len, &idx);
 	if (!o)
 		return dhb_err(-EINVAL, err, errlen,
-			       "unknown option '%.*s' for %s (see dmaheap-bench %s --help)",
-			       (int)(len + 2), a, cmd->name, cmd->name);
+			       "unknown option '%s' for %s (see dmaheap-bench %s --help)",
+			       shown(a, len + 2, buf), cmd->name, cmd->name);
 	if (line->given[idx])
 		return dhb_err(-EINVAL, err, errlen, "--%s given twice", o->name);
 	if (o->type == DHB_OPT_FLAG) {

@@ -312,6 +312,18 @@ Test(opts, bad_lines)
 		 "not a multiple"},
 		{FRAG, {"--json", NULL}, "unknown option '--json' for frag"},
 		{FRAG, {"trace.csv", NULL}, "unexpected argument 'trace.csv'"},
+		/* A control character in what a message names: refused, the message one line. */
+		{RUN,
+		 {"--csv", "a\nb.csv", NULL},
+		 "--csv: a value with a control character (byte 0x0a)"},
+		{PIPE,
+		 {"--size", "640\r480", NULL},
+		 "--size: a value with a control character (byte 0x0d)"},
+		{RUN,
+		 {"--iterations", "5\n", NULL},
+		 "--iterations: a value with a control character"},
+		{RUN, {"a\nb", NULL}, "unexpected argument 'a?b'"},
+		{RUN, {"--a\tb", NULL}, "unknown option '--a?b' for run"},
 	};
 	union settings s;
 	char err[256];
