@@ -14,8 +14,9 @@
 
 /*
  * The node is opened through libv4l2 with conversion off (dhb_v4l2_open()), non-blocking: every
- * wait is a poll() that looks at the stop flag. init picks the frame: XBGR32 (V4L2's name for
- * DRM's XRGB8888 bytes; both fourccs are XR24), at the first of the display's candidate sizes
+ * wait is a poll() that looks at the stop flag. init picks the frame: the V4L2 format of the
+ * display's (format.c: XBGR32 for DRM's XRGB8888 unless --format says), at the first of the
+ * display's candidate sizes
  * (dhb_pipe_candidates()) the driver gives exactly, and asks for the display's refresh rate
  * (VIDIOC_S_PARM; a webcam-like driver answers with the nearest rate it has, vivid's depend on
  * the size and the kernel). start queues every frame buffer with V4L2_MEMORY_DMABUF (vb2
@@ -86,14 +87,15 @@ static void set_rate(struct dhb_pipe *p, struct capture *c)
 	p->fmt.rate_den = tpf->numerator;
 }
 
-/* The frame: the first candidate size the driver gives exactly in XBGR32. */
+/* The frame: the first candidate size the driver gives exactly in the format's V4L2 format. */
 static int choose_frame(struct dhb_stage *s, struct capture *c)
 {
 	struct dhb_pipe *p = s->pipe;
 	const struct dhb_pipe_config *cfg = p->cfg;
 	size_t idx[DHB_PIPE_MAX_MODES], n, i;
-	struct dhb_geom want = {.fourcc = V4L2_PIX_FMT_XBGR32}, g = {0};
-	char sizes[64];
+	struct dhb_geom want = {.fourcc = p->pf->v4l2}, g = {0};
+	const char *v4l2 = p->pf->v4l2_name;
+	char sizes[64], drm[5];
 	uint32_t si = 0;
 	int ret = -ERANGE;
 
@@ -114,30 +116,32 @@ static int choose_frame(struct dhb_stage *s, struct capture *c)
 		if (ret != -ERANGE && ret != -EINVAL)
 			break;
 	}
-	if (ret == -ENOENT)
-		return dhb_pipe_fail(
-			p, -EOPNOTSUPP,
-			"%s offers no XBGR32 frames (DRM XRGB8888, which %s scans out; "
-			"it shows no YUV): VIDIOC_ENUM_FMT",
-			cfg->source->name, cfg->display->name);
+	dhb_pipe_fourcc_text(p->pf->drm, drm);
+	if (ret == -ENOENT) {
+		snprintf(p->err, sizeof(p->err),
+			 "%s gives no %s frames (DRM %s, --format): VIDIOC_ENUM_FMT",
+			 cfg->source->name, v4l2, drm);
+		return -EINVAL;
+	}
 	if (ret == -ERANGE || ret == -EINVAL) {
 		list_sizes(p, idx, n, sizes, sizeof(sizes));
 		if (cfg->width)
 			snprintf(p->err, sizeof(p->err),
-				 "%s gives %ux%u when asked for %ux%u XBGR32 (VIDIOC_S_FMT)",
-				 cfg->source->name, g.width, g.height, cfg->width, cfg->height);
+				 "%s gives %ux%u when asked for %ux%u %s (VIDIOC_S_FMT)",
+				 cfg->source->name, g.width, g.height, cfg->width, cfg->height,
+				 v4l2);
 		else
 			snprintf(p->err, sizeof(p->err),
-				 "%s gives none of %s's mode sizes in XBGR32 (%s); --size asks for "
-				 "one",
-				 cfg->source->name, cfg->display->name, sizes);
+				 "%s gives none of %s's mode sizes in %s (%s); --size asks for one",
+				 cfg->source->name, cfg->display->name, v4l2, sizes);
 		return -EINVAL;
 	}
 	if (ret)
-		return dhb_pipe_fail(p, ret, "%s: VIDIOC_S_FMT XBGR32 %ux%u", cfg->source->name,
+		return dhb_pipe_fail(p, ret, "%s: VIDIOC_S_FMT %s %ux%u", cfg->source->name, v4l2,
 				     want.width, want.height);
 	c->want = want;
 	p->fmt.geom = g;
+	p->fmt.geom.fourcc = p->pf->drm; /* the same bytes, as the display names them */
 	p->fmt.size = si;
 	p->fmt.mode = p->modes[idx[i]];
 	return 0;
@@ -212,6 +216,7 @@ static int capture_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned
 	const char *name = p->cfg->source->name;
 	struct dhb_geom g;
 	uint32_t count = n, si;
+	char cc[5];
 	unsigned int i;
 	int ret;
 
@@ -235,8 +240,9 @@ static int capture_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned
 		if (ret) {
 			capture_stop(s);
 			dhb_pipe_fail(p, ret, "VIDIOC_QBUF");
+			dhb_pipe_fourcc_text(p->fmt.geom.fourcc, cc);
 			snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
-				 " [%s capture XR24 %ux%u from %s]", name, g.width, g.height,
+				 " [%s capture %s %ux%u from %s]", name, cc, g.width, g.height,
 				 p->source_name ? p->source_name : "?");
 			return -EOPNOTSUPP;
 		}

@@ -24,7 +24,8 @@
  * a mode of the display. start follows the spec's initialization: the OUTPUT (bitstream) queue
  * set to FWHT at the stream's size with MMAP buffers, the source-change event subscribed, OUTPUT
  * streamed on and fed; on the event the CAPTURE format is read (G_FMT: the stream's size), set
- * to XBGR32 (the same bytes as DRM's XRGB8888), the pool's buffers queued as
+ * to the V4L2 format of the display's (format.c: XBGR32, the same bytes as DRM's XRGB8888, unless
+ * --format says; the stream is 32-bit RGB, so a 32-bit RGB one), the pool's buffers queued as
  * V4L2_MEMORY_DMABUF buffers, and CAPTURE streamed on. Each bitstream buffer carries one frame
  * with the CLOCK_MONOTONIC time it was queued as its timestamp, which the decoder copies to the
  * frame it decodes (V4L2_BUF_FLAG_TIMESTAMP_COPY): a frame's QBUF time and birth are its
@@ -129,7 +130,18 @@ static int choose_frame(struct dhb_pipe *p, struct decoder *d)
 			 cfg->stream, w, h, cfg->display->name);
 		return -EINVAL;
 	}
-	p->fmt.geom = (struct dhb_geom){w, h, 32, w * 4, V4L2_PIX_FMT_XBGR32};
+	if (p->pf->bpp != 32 || p->pf->yuv) {
+		char cc[5];
+
+		dhb_pipe_fourcc_text(p->pf->drm, cc);
+		snprintf(p->err, sizeof(p->err),
+			 "--format %s: the stream %s is 32-bit RGB, which the decoder gives in "
+			 "32-bit "
+			 "RGB formats only (XR24, AR24, XB24, AB24)",
+			 cc, cfg->stream);
+		return -EINVAL;
+	}
+	p->fmt.geom = (struct dhb_geom){w, h, 32, w * 4, p->pf->drm};
 	p->fmt.size = (uint64_t)w * h * 4;
 	p->fmt.mode = p->modes[idx[0]];
 	return 0;
@@ -269,17 +281,18 @@ static int wait_source_change(struct dhb_pipe *p, struct decoder *d)
 	}
 }
 
-/* CAPTURE: the decoder's format read, set to XBGR32, the pool queued as DMABUF buffers. */
+/* CAPTURE: the decoder's format read, set to the frame's, the pool queued as DMABUF buffers. */
 static int setup_capture(struct dhb_pipe *p, struct decoder *d)
 {
 	const char *name = p->cfg->source->name;
 	struct v4l2_format f = {.type = d->cap->type};
 	struct dhb_geom want = {.width = d->st.width,
 				.height = d->st.height,
-				.fourcc = V4L2_PIX_FMT_XBGR32},
+				.fourcc = p->pf->v4l2},
 			g = {0};
 	uint32_t count = d->n, si = 0, w, h;
 	unsigned int i;
+	char cc[5];
 	int ret;
 
 	ret = dhb_v4l2_ioctl(d->fd, VIDIOC_G_FMT, &f, &p->retries);
@@ -292,7 +305,8 @@ static int setup_capture(struct dhb_pipe *p, struct decoder *d)
 				     w, h, d->st.width, d->st.height);
 	ret = dhb_v4l2_cover_format(d->fd, d->cap, 0, &want, &g, &si, &p->retries);
 	if (ret)
-		return dhb_pipe_fail(p, ret, "%s: VIDIOC_S_FMT CAPTURE XBGR32 %ux%u", name, w, h);
+		return dhb_pipe_fail(p, ret, "%s: VIDIOC_S_FMT CAPTURE %s %ux%u", name,
+				     p->pf->v4l2_name, w, h);
 	if (si > d->frames[0].length || g.pitch != p->fmt.geom.pitch)
 		return dhb_pipe_fail(p, -ERANGE, "%s: frames of %u bytes, %u a line", name, si,
 				     g.pitch);
@@ -310,8 +324,9 @@ static int setup_capture(struct dhb_pipe *p, struct decoder *d)
 					   &p->retries);
 		if (ret) {
 			dhb_pipe_fail(p, ret, "VIDIOC_QBUF");
+			dhb_pipe_fourcc_text(p->pf->drm, cc);
 			snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
-				 " [%s capture XR24 %ux%u from %s]", name, w, h,
+				 " [%s capture %s %ux%u from %s]", name, cc, w, h,
 				 p->source_name ? p->source_name : "?");
 			return ret == -ENODEV ? ret : -EOPNOTSUPP;
 		}

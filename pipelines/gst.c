@@ -238,9 +238,9 @@ static void command(const struct gst_run *g, unsigned int n, char buf[MAX_ARGS][
 	words[k++] = "!";
 	/* The decoder's size is the stream's: caps naming it fail v4l2fwhtdec's negotiation. */
 	if (p->cfg->source_kind == DHB_PIPE_DECODER)
-		snprintf(buf[k], ARG_LEN, "video/x-raw,format=BGRx");
+		snprintf(buf[k], ARG_LEN, "video/x-raw,format=%s", p->pf->gst);
 	else
-		snprintf(buf[k], ARG_LEN, "video/x-raw,format=BGRx,width=%u,height=%u%s",
+		snprintf(buf[k], ARG_LEN, "video/x-raw,format=%s,width=%u,height=%u%s", p->pf->gst,
 			 f->geom.width, f->geom.height, rate);
 	words[k] = buf[k], k++;
 	words[k++] = "!";

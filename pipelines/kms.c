@@ -16,7 +16,9 @@
 /*
  * init takes the display's descriptor (opened first on the card: it holds DRM master, which
  * atomic commits need), turns on atomic modesetting, finds a connected connector, a CRTC for
- * it and a primary plane of that CRTC, free, that scans out XRGB8888, the properties it sets,
+ * it and a primary plane of that CRTC, free, that scans out the frame's format (XRGB8888 unless
+ * --format says; one whose primary plane does not is refused, naming the formats it has), the
+ * properties it sets,
  * and lists the connector's modes for the source to choose from; it keeps the CRTC's state to
  * restore. start makes each frame buffer a framebuffer once (PRIME import, ADDFB2, the
  * source's pitch), and sets the mode with a blank framebuffer of its own (a dumb buffer,
@@ -78,6 +80,7 @@ struct kms {
 	uint32_t crtc_id;
 	unsigned int crtc_index;
 	uint32_t plane_id;
+	uint32_t blank_fourcc; /* the blank framebuffer's format: XRGB8888 where the plane has it */
 	uint32_t prop[N_PROPS];
 	drmModeModeInfo modes[DHB_PIPE_MAX_MODES];
 	drmModeCrtcPtr saved;
@@ -181,38 +184,55 @@ static int find_output(struct dhb_pipe *p, struct kms *k, drmModeResPtr res)
 	return crtc;
 }
 
-/* A primary plane of CRTC number @crtc, free (or ours), scanning out XRGB8888. */
+/*
+ * A primary plane of CRTC number @crtc, free (or ours), scanning out the frame's format; none is
+ * -EOPNOTSUPP, or -EINVAL when a free one is there but scans out other formats (named).
+ */
 static int find_plane(struct dhb_pipe *p, struct kms *k, int crtc)
 {
 	drmModePlaneResPtr res = drmModeGetPlaneResources(k->fd);
+	uint32_t want = p->pf->drm, i, j;
+	char others[160] = "", cc[5];
 	drmModePlanePtr pl;
 	uint64_t type;
-	uint32_t i, j;
-	bool fmt;
+	bool fmt, xr24;
 
 	for (i = 0; res && i < res->count_planes && !k->plane_id; i++) {
 		pl = drmModeGetPlane(k->fd, res->planes[i]);
 		if (!pl)
 			continue;
 		type = 0;
-		fmt = false;
-		for (j = 0; j < pl->count_formats; j++)
-			fmt = fmt || pl->formats[j] == DRM_FORMAT_XRGB8888;
-		if ((pl->possible_crtcs & (1u << crtc)) && fmt &&
+		fmt = xr24 = false;
+		for (j = 0; j < pl->count_formats; j++) {
+			fmt = fmt || pl->formats[j] == want;
+			xr24 = xr24 || pl->formats[j] == DRM_FORMAT_XRGB8888;
+		}
+		if ((pl->possible_crtcs & (1u << crtc)) &&
 		    (!pl->crtc_id || pl->crtc_id == k->crtc_id) &&
 		    dhb_kms_prop_id(k->fd, pl->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type) &&
-		    type == DRM_PLANE_TYPE_PRIMARY)
-			k->plane_id = pl->plane_id;
+		    type == DRM_PLANE_TYPE_PRIMARY) {
+			if (fmt) {
+				k->plane_id = pl->plane_id;
+				/* The blank framebuffer: zeroes, black in XRGB8888 (not in YUV). */
+				k->blank_fourcc = xr24 ? DRM_FORMAT_XRGB8888 : want;
+			} else if (!others[0])
+				dhb_pipe_fourcc_join(pl->formats, pl->count_formats, others,
+						     sizeof(others));
+		}
 		drmModeFreePlane(pl);
 	}
 	drmModeFreePlaneResources(res);
-	if (!k->plane_id) {
-		snprintf(p->err, sizeof(p->err),
-			 "%s: no free primary plane of CRTC %u that scans out XRGB8888",
-			 p->cfg->display->name, k->crtc_id);
+	if (k->plane_id)
+		return 0;
+	dhb_pipe_fourcc_text(want, cc);
+	snprintf(p->err, sizeof(p->err), "%s: no free primary plane of CRTC %u that scans out %s",
+		 p->cfg->display->name, k->crtc_id, cc);
+	if (!others[0])
 		return -EOPNOTSUPP;
-	}
-	return 0;
+	snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
+		 "%s (its primary plane's formats: %s)", p->pf->yuv ? ", a YUV format" : "",
+		 others);
+	return -EINVAL;
 }
 
 static int kms_init(struct dhb_stage *s)
@@ -349,6 +369,7 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 	const char *card = p->cfg->display->name;
 	struct dhb_geom g = p->fmt.geom, blank;
 	uint64_t size;
+	char cc[5];
 	size_t i;
 	int ret;
 
@@ -366,7 +387,9 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 		kms_stop(s);
 		return dhb_pipe_fail(p, ret, "%s: DRM_IOCTL_MODE_CREATEPROPBLOB", card);
 	}
-	blank = (struct dhb_geom){g.width, g.height, 32, 0, DRM_FORMAT_XRGB8888};
+	blank = (struct dhb_geom){g.width, g.height,
+				  k->blank_fourcc == DRM_FORMAT_XRGB8888 ? 32 : p->pf->bpp, 0,
+				  k->blank_fourcc};
 	ret = dhb_drm_dumb_create(k->dev, &blank, &k->blank_handle, &size);
 	if (!ret)
 		ret = dhb_drm_addfb(k->dev, k->blank_handle, &blank, &k->blank_fb);
@@ -415,9 +438,9 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 	return 0;
 
 out_refused:
-	snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
-		 " [%s XRGB8888 %ux%u from %s]", card, g.width, g.height,
-		 p->source_name ? p->source_name : "?");
+	dhb_pipe_fourcc_text(g.fourcc, cc);
+	snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err), " [%s %s %ux%u from %s]",
+		 card, cc, g.width, g.height, p->source_name ? p->source_name : "?");
 	return ret == -ENODEV ? ret : -EOPNOTSUPP;
 }
 

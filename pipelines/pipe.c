@@ -168,7 +168,8 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	int ret;
 
 	*out = NULL;
-	if ((cfg->source_kind != DHB_PIPE_CAPTURE && cfg->source_kind != DHB_PIPE_DECODER) ||
+	if (!dhb_pipe_fmt_find(cfg->format) ||
+	    (cfg->source_kind != DHB_PIPE_CAPTURE && cfg->source_kind != DHB_PIPE_DECODER) ||
 	    (cfg->source_kind == DHB_PIPE_DECODER && !cfg->stream) ||
 	    cfg->buffers < DHB_PIPE_MIN_BUFFERS || cfg->buffers > DHB_PIPE_MAX_BUFFERS) {
 		snprintf(err, errlen, "internal error: a pipe configuration out of bounds");
@@ -178,6 +179,7 @@ int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char
 	if (!p)
 		return -ENOMEM;
 	p->cfg = cfg;
+	p->pf = dhb_pipe_fmt_find(cfg->format);
 	p->crc.fd = -1;
 	p->clock = dhb_pipe_clock_open(0);
 	if (p->clock < 0)

@@ -180,7 +180,8 @@ static void want_frame(const struct dhb_pipe *p, struct dhb_instance *inst)
 	memset(&inst->want, 0, sizeof(inst->want));
 	inst->want.width = p->fmt.geom.width;
 	inst->want.height = p->fmt.geom.height;
-	inst->want.fourcc = p->fmt.geom.fourcc;
+	/* A V4L2 node's own buffers are asked for in V4L2's name of the format (RGB565: RGBP). */
+	inst->want.fourcc = !strcmp(inst->ops->name, "v4l2-mmap") ? p->pf->v4l2 : p->pf->drm;
 }
 
 const char *dhb_pipe_skip_reason(const struct dhb_pipe *p, struct dhb_instance *inst,

@@ -148,6 +148,7 @@ int dhb_stream_reference(const struct dhb_device *decoder, const char *stream,
 	if (!p)
 		return -ENOMEM;
 	p->cfg = &cfg;
+	p->pf = dhb_pipe_fmt_find(cfg.format); /* XR24: the display's CRC of each frame */
 	p->stop = stop;
 	p->crc.fd = -1;
 	p->src = (struct dhb_stage){.ops = &dhb_stage_decoder, .pipe = p};

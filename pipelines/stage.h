@@ -267,6 +267,31 @@ struct dhb_stage {
 };
 
 /**
+ * struct dhb_pipe_fmt - a frame format the pipeline takes (format.c).
+ * @drm: its DRM fourcc: what the display scans out, the rows' geom= (struct dhb_pipe_format).
+ * @v4l2: the V4L2 pixel format of the same bytes, which the source is asked for.
+ * @v4l2_name: V4L2's name of it, for messages ("XBGR32").
+ * @gst: GStreamer's name of it, the peer's caps format=.
+ * @bpp: bits per pixel.
+ * @yuv: a YUV format.
+ */
+struct dhb_pipe_fmt {
+	uint32_t drm;
+	uint32_t v4l2;
+	const char *v4l2_name;
+	const char *gst;
+	uint8_t bpp;
+	bool yuv;
+};
+
+/* The format of DRM fourcc @drm (0: the default, XR24), NULL for one the pipeline does not take. */
+const struct dhb_pipe_fmt *dhb_pipe_fmt_find(uint32_t drm);
+/* @fourcc as text ("XR24"; trailing spaces dropped, unprintable bytes as '?'). */
+void dhb_pipe_fourcc_text(uint32_t fourcc, char out[5]);
+/* @n fourccs as text, ", " between them, into @buf (cut at @len). */
+void dhb_pipe_fourcc_join(const uint32_t *cc, size_t n, char *buf, size_t len);
+
+/**
  * struct dhb_pipe_format - what the stages agreed on.
  * @geom: the picture (DRM fourcc; pitch is the source's bytesperline).
  * @size: bytes of a frame (sizeimage).
@@ -289,6 +314,7 @@ struct dhb_pipe_format {
  * @sink: the sink stage.
  * @modes: the sink's modes (after its init).
  * @n_modes: number of @modes.
+ * @pf: the frame format asked for (cfg->format's).
  * @fmt: the format (after both inits).
  * @stop: raised asynchronously to end waits (the run's signal flag), or NULL.
  * @retries: ioctl retries of the stages (EINTR/EAGAIN).
@@ -303,6 +329,7 @@ struct dhb_pipe {
 	struct dhb_stage sink;
 	struct dhb_pipe_mode modes[DHB_PIPE_MAX_MODES];
 	size_t n_modes;
+	const struct dhb_pipe_fmt *pf;
 	struct dhb_pipe_format fmt;
 	const volatile sig_atomic_t *stop;
 	uint64_t retries;

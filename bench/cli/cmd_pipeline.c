@@ -36,6 +36,7 @@
  * @frames: --frames, measured frames per source.
  * @warmup: --warmup, frames shown before measuring.
  * @size: --size WxH, or NULL.
+ * @format: --format FMT, the frame's DRM fourcc (XR24 by default).
  * @make_stream: --make-stream FILE: encode the source's frames into FILE instead, or NULL.
  * @verify: --verify: check each frame shown against the stream's reference decode.
  * @verify_with: --verify-with crc|writeback: how (implies --verify), or NULL (crc).
@@ -52,6 +53,7 @@ struct pipeline_settings {
 	uint64_t frames;
 	uint64_t warmup;
 	const char *size;
+	const char *format;
 	const char *make_stream;
 	bool verify;
 	const char *verify_with;
@@ -221,7 +223,7 @@ static int make_stream(struct pipeline_state *st)
 {
 	static const char *const not_here[] = {
 		"display", "heap",  "buffers", "warmup",      "csv",	   "json", "samples",
-		"events",  "table", "verify",  "verify-with", "no-fences", "peer"};
+		"events",  "table", "verify",  "verify-with", "no-fences", "peer", "format"};
 	const struct pipeline_settings *s = &st->set;
 	struct dhb_stream_config c = {.path = s->make_stream, .frames = (unsigned int)s->frames};
 	const struct dhb_device *decoder = NULL;
@@ -382,6 +384,14 @@ static int prepare(struct pipeline_state *st, int argc, char **argv)
 		return ret;
 	if (parse_source(st, err, sizeof(err)))
 		return usage_error(err);
+	if (dhb_pipe_format_parse(s->format, &st->cfg.format, err, sizeof(err)))
+		return usage_error(err);
+	if ((s->verify || s->verify_with) && strcmp(s->format, DHB_PIPE_FORMAT_DEFAULT)) {
+		snprintf(err, sizeof(err),
+			 "--verify compares with the reference decode's %s frames, not --format %s",
+			 DHB_PIPE_FORMAT_DEFAULT, s->format);
+		return usage_error(err);
+	}
 	if (s->peer && strcmp(s->peer, dhb_gst_peer_ops.name)) {
 		snprintf(err, sizeof(err), "--peer %s: the only peer is %s", s->peer,
 			 dhb_gst_peer_ops.name);
@@ -565,6 +575,16 @@ static const struct dhb_opt pipeline_opts[] = {
 	 .def_text = "the display's preferred mode, else its largest smaller mode the source gives",
 	 .help = "the frame size: a mode of the display that the source gives exactly (a "
 		 "decoder's: the stream's; --make-stream: 1280x720 unless given)"},
+	{.name = "format",
+	 .metavar = "FMT",
+	 .type = DHB_OPT_STRING,
+	 .off = OFF(format),
+	 .def = DHB_PIPE_FORMAT_DEFAULT,
+	 .complete = DHB_COMPLETE_WORD,
+	 .values = pipeline_format_names,
+	 .help = "the frame format, by its DRM fourcc: XR24, AR24, XB24, AB24, RG16, YUYV or "
+		 "UYVY, which the display must scan out and the source give (as the V4L2 format "
+		 "of the same bytes: XR24 is V4L2's XBGR32, RG16 its RGB565)"},
 	{.name = "make-stream",
 	 .metavar = "FILE",
 	 .type = DHB_OPT_STRING,

@@ -175,6 +175,16 @@ void pipeline_display_names(dhb_opt_emit emit, void *arg)
 	emit_fitting(DHB_DEV_DRM, pipeline_display_fits, "", emit, arg);
 }
 
+/* What --format takes. */
+void pipeline_format_names(dhb_opt_emit emit, void *arg)
+{
+	char name[5];
+	size_t i;
+
+	for (i = 0; dhb_pipe_format_at(i, name); i++)
+		emit(arg, name);
+}
+
 /* What --peer takes. */
 void pipeline_peer_names(dhb_opt_emit emit, void *arg)
 {

@@ -52,10 +52,11 @@ struct dhb_device *pipeline_pick(const char *opt, const char *name, enum dhb_dev
 
 /*
  * Completion values: --source (capture: and each capture node), --display (each KMS card),
- * --peer (gstreamer).
+ * --format (the frame formats), --peer (gstreamer).
  */
 void pipeline_source_names(dhb_opt_emit emit, void *arg);
 void pipeline_display_names(dhb_opt_emit emit, void *arg);
+void pipeline_format_names(dhb_opt_emit emit, void *arg);
 void pipeline_peer_names(dhb_opt_emit emit, void *arg);
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the FWHT stream scan (pipeline --source decoder:FILE, pipelines/fwht.c) on
 // any bytes and on streams built from the input, and the GStreamer peer's report lines
-// (pipelines/gst_report.c).
+// (pipelines/gst_report.c), and pipeline --format's names (pipelines/format.c).
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -126,9 +126,37 @@ static void report(const uint8_t *data, size_t size)
 	free(line);
 }
 
+/*
+ * --format (pipelines/format.c): the text up to the first NUL is a format of the table, whose
+ * name it is exactly, or refused with one line (unless it quotes a newline of the input).
+ */
+static void format(const uint8_t *d, size_t n)
+{
+	char *t = malloc(n + 1), err[ERRLEN], name[5];
+	const struct dhb_pipe_fmt *f;
+	uint32_t drm = 0;
+
+	check(t);
+	memcpy(t, d, n);
+	t[n] = '\0';
+	err[0] = '\0';
+	if (dhb_pipe_format_parse(t, &drm, err, sizeof(err))) {
+		check(err[0] && memchr(err, '\0', sizeof(err)));
+		check(!strchr(err, '\n') || strchr(t, '\n'));
+	} else {
+		f = dhb_pipe_fmt_find(drm);
+		check(f && f->drm == drm && (f->bpp == 16 || f->bpp == 32));
+		dhb_pipe_fourcc_text(drm, name);
+		check(!strcmp(name, t));
+	}
+	free(t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dhb_fwht_stream s;
+
+	format(data, size);
 
 	if (!scan(data, size, &s))
 		dhb_fwht_free(&s);

@@ -217,6 +217,19 @@ Test(opts, pipeline_no_fences)
 	cr_assert(strstr(err, "--no-fences takes no value"), "%s", err);
 }
 
+/* pipeline's --format: XR24 unless given (the command checks the name: dhb_pipe_format_parse). */
+Test(opts, pipeline_format)
+{
+	const char *none[] = {NULL}, *rg16[] = {"--format", "RG16", NULL};
+	union settings s;
+	char err[256];
+
+	cr_assert_eq(parse(PIPE, none, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(STR(PIPE, &s, "format"), "XR24");
+	cr_assert_eq(parse(PIPE, rg16, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(STR(PIPE, &s, "format"), "RG16");
+}
+
 Test(opts, good_lines)
 {
 	static const struct good_case cases[] = {
@@ -319,6 +332,7 @@ Test(opts, bad_lines)
 		{PIPE,
 		 {"--size", "640\r480", NULL},
 		 "--size: a value with a control character (byte 0x0d)"},
+		{PIPE, {"--format=X\nR24", NULL}, "--format: a value with a control character"},
 		{RUN,
 		 {"--iterations", "5\n", NULL},
 		 "--iterations: a value with a control character"},

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of the pipelines that need no device: the modes offered, the CPU-mapping measure,
-// the bounded wait.
+// Unit tests of the pipelines that need no device: the modes offered, the frame formats, the
+// CPU-mapping measure, the bounded wait.
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/videodev2.h>
 
 #include "dhb/pipeline.h"
 #include "dhb/stats.h"
@@ -36,6 +37,70 @@ Test(pipeline, candidates_preferred_then_smaller)
 	cr_assert_eq(out[1], 4, "then the larger area (800x600)");
 	cr_assert_eq(out[2], 5, "one 640x480: the refresh nearest 60 Hz");
 	cr_assert_eq(out[3], 7);
+}
+
+/* --format: the frame formats by DRM fourcc, V4L2's and GStreamer's names of the same bytes. */
+Test(pipeline, formats_by_drm_fourcc)
+{
+	static const struct {
+		const char *in;
+		uint32_t v4l2;
+		const char *gst;
+		unsigned int bpp;
+	} good[] = {
+		{"XR24", V4L2_PIX_FMT_XBGR32, "BGRx", 32},
+		{"AR24", V4L2_PIX_FMT_ABGR32, "BGRA", 32},
+		{"XB24", V4L2_PIX_FMT_RGBX32, "RGBx", 32},
+		{"AB24", V4L2_PIX_FMT_RGBA32, "RGBA", 32},
+		{"RG16", V4L2_PIX_FMT_RGB565, "RGB16", 16},
+		{"YUYV", V4L2_PIX_FMT_YUYV, "YUY2", 16},
+		{"UYVY", V4L2_PIX_FMT_UYVY, "UYVY", 16},
+	};
+	static const struct {
+		const char *in;
+		const char *msg;
+	} bad[] = {
+		{"RGBP", "--format RGBP: V4L2's name of the format; give DRM's fourcc, RG16"},
+		{"XBGR32", "--format XBGR32: V4L2's name of the format; give DRM's fourcc, XR24"},
+		{"rgb565", "give DRM's fourcc, RG16"},
+		{"NV12", "--format NV12: not a frame format the pipeline takes (XR24, AR24, XB24, "
+			 "AB24, RG16, YUYV, UYVY: DRM fourccs, one plane)"},
+		{"xr24", "not a frame format"},
+		{"XR24 ", "not a frame format"},
+		{"XR2", "not a frame format"},
+		{"XR244", "not a frame format"},
+		{"", "not a frame format"},
+	};
+	const struct dhb_pipe_fmt *f;
+	char err[256], name[5];
+	uint32_t drm;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		cr_assert_eq(dhb_pipe_format_parse(good[i].in, &drm, err, sizeof(err)), 0, "%s: %s",
+			     good[i].in, err);
+		f = dhb_pipe_fmt_find(drm);
+		cr_assert_not_null(f, "%s", good[i].in);
+		dhb_pipe_fourcc_text(f->drm, name);
+		cr_assert_str_eq(name, good[i].in);
+		cr_assert_eq(f->v4l2, good[i].v4l2, "%s: V4L2 0x%08x", good[i].in, f->v4l2);
+		cr_assert_str_eq(f->gst, good[i].gst);
+		cr_assert_eq(f->bpp, good[i].bpp);
+		cr_assert(dhb_pipe_format_at(i, name));
+		cr_assert_str_eq(name, good[i].in, "the names in the table's order");
+	}
+	cr_assert_not(dhb_pipe_format_at(i, name), "no more");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		cr_assert_eq(dhb_pipe_format_parse(bad[i].in, &drm, err, sizeof(err)), -EINVAL,
+			     "'%s' was taken", bad[i].in);
+		cr_assert(strstr(err, bad[i].msg), "'%s': %s", bad[i].in, err);
+	}
+	f = dhb_pipe_fmt_find(0);
+	cr_assert(f && f->v4l2 == V4L2_PIX_FMT_XBGR32, "no format asked: XR24 (V4L2 XBGR32)");
+	cr_assert_null(dhb_pipe_fmt_find(V4L2_PIX_FMT_RGB565), "V4L2's RGBP is no DRM fourcc here");
+	dhb_pipe_fourcc_text(0x20203843, name); /* "C8  " */
+	cr_assert_str_eq(name, "C8");
 }
 
 Test(pipeline, candidates_asked_size)

@@ -56,6 +56,7 @@ enum dhb_pipe_source {
  * @buffers: frame buffers, DHB_PIPE_MIN_BUFFERS .. DHB_PIPE_MAX_BUFFERS.
  * @width: frame width asked for (--size), 0 to let the pipe choose.
  * @height: frame height asked for, 0 with @width.
+ * @format: the frame format (--format), a DRM fourcc of dhb_pipe_format_parse(); 0 for XR24.
  * @timeout_ms: the longest wait for a frame or a flip (DHB_PIPE_TIMEOUT_MS when 0).
  * @ref_crc: --verify: the display's CRC (vkms's) of each frame of the stream, from its
  *           reference decode (dhb_ref_read()); NULL not to verify.
@@ -75,6 +76,7 @@ struct dhb_pipe_config {
 	unsigned int buffers;
 	uint32_t width;
 	uint32_t height;
+	uint32_t format;
 	int timeout_ms;
 	const uint32_t *ref_crc;
 	size_t n_ref;
@@ -91,18 +93,42 @@ struct dhb_pipe;
  * @err: one line on failure: what refused what, and what it offers instead.
  * @errlen: size of @err.
  *
- * The frame is XRGB8888 (V4L2 XBGR32: the same bytes) at a size both stages give exactly: the
+ * The frame is @cfg's format (XRGB8888 unless asked: V4L2 XBGR32, the same bytes; the source is
+ * asked for the V4L2 format of the display's) at a size both stages give exactly: the
  * one asked for, else the display's preferred mode, else its largest mode not larger than that
  * the source gives; the display runs that mode over the whole screen (6.1's vkms requires the
  * primary plane to cover the CRTC). The source is asked for the display's refresh rate.
  *
  * Return: 0; -EINVAL when what was asked cannot be (a size without a mode, a size the source
- * refuses); -EOPNOTSUPP when a stage's device cannot take part (no atomic KMS, no free primary
- * plane for XRGB8888, no DMABUF capture queue, no XBGR32); -EBUSY when another client holds the
- * display (DRM master); another -errno when a device fails.
+ * refuses, a format the display or the source does not give); -EOPNOTSUPP when a stage's device
+ * cannot take part (no atomic KMS, no free primary plane, no DMABUF capture queue); -EBUSY when
+ * another client holds the display (DRM master); another -errno when a device fails.
  */
 int dhb_pipe_open(const struct dhb_pipe_config *cfg, struct dhb_pipe **out, char *err,
 		  size_t errlen);
+
+/* The frame format the pipeline takes when --format does not say. */
+#define DHB_PIPE_FORMAT_DEFAULT "XR24"
+
+/**
+ * dhb_pipe_format_parse() - read --format: a one-plane frame format, by its DRM fourcc.
+ * @s: the text (XR24, AR24, XB24, AB24, RG16, YUYV, UYVY).
+ * @drm: result: the DRM fourcc.
+ * @err: one line on failure (V4L2's name of a format gets DRM's named).
+ * @errlen: size of @err.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int dhb_pipe_format_parse(const char *s, uint32_t *drm, char *err, size_t errlen);
+
+/**
+ * dhb_pipe_format_at() - the name of the pipeline's frame format number @i (completion, help).
+ * @i: 0, 1, ...
+ * @name: result: its DRM fourcc as text.
+ *
+ * Return: false past the last.
+ */
+bool dhb_pipe_format_at(size_t i, char name[5]);
 
 /**
  * dhb_pipe_close() - close both stages and free the pipe; safe on NULL.
@@ -120,7 +146,7 @@ uint64_t dhb_pipe_frame_bytes(const struct dhb_pipe *p);
 
 /**
  * dhb_pipe_describe() - the pipeline in the params form of its rows:
- * "source=NODE;display=CARD;buffers=N;geom=WxH@XR24;rate=HZ", then ";fences=none" with
+ * "source=NODE;display=CARD;buffers=N;geom=WxH@FORMAT;rate=HZ", then ";fences=none" with
  * struct dhb_pipe_config.no_fences.
  * @p: pipe.
  * @buf: result.

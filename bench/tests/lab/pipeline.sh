@@ -332,7 +332,7 @@ for k in 6.12 6.1; do
 	expect_out "$k: a lease with the cursor plane only: no plane to use, status 2, one line, no file" \
 		stdout '^rc-noplane=2 lines-noplane=1 files-noplane=0$'
 	expect_out "$k: ... saying so" noplane.err \
-		'^dmaheap-bench pipeline: vkms-fd3: no free primary plane of CRTC [0-9]+ that scans out XRGB8888$'
+		'^dmaheap-bench pipeline: vkms-fd3: no free primary plane of CRTC [0-9]+ that scans out XR24$'
 	expect_out "$k: ... nothing left" stdout '^left-lease=0$'
 	if cmp -s state.before state.lease; then
 		pass "$k: ... the display as it was (debugfs state)"
