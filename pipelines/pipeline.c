@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The pipeline as a test of the core's runner: the pool of frame buffers, the frame loop, its rows.
 #include <errno.h>
-#include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,12 +78,6 @@ static const struct {
 	[M_PROC_CPU] = {"process_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 	[M_SYS_CPU] = {"system_cpu_per_frame", DHB_METRIC_COUNT, "ns"},
 };
-
-/*
- * How long the display's CRC of a frame shown, or its writeback, may take to come: vkms
- * composes each frame on the CPU, which under QEMU TCG takes some 100 ms at 1280x720.
- */
-#define CRC_WAIT_MS 3000
 
 /* Files whose mappings count as frame-buffer mappings: the buffers and the two device nodes. */
 #define MAX_IDS (DHB_PIPE_MAX_BUFFERS + 2)
@@ -348,96 +340,21 @@ static void record_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct d
 	r->late += f->late > 0;
 }
 
-/* --verify: the display's CRC of the vblank frame @f was flipped at, waited for. */
-static int display_crc(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f,
-		       uint32_t *crc)
-{
-	struct dhb_pipe *p = r->p;
-	uint64_t deadline = dhb_pipe_now() + (uint64_t)CRC_WAIT_MS * 1000000u, now;
-	int ret;
-
-	for (;;) {
-		ret = dhb_crc_drain(&p->crc);
-		if (ret)
-			return dhb_ctx_fail(ctx, ret, "--verify: reading the display's CRCs");
-		if (dhb_crc_lookup(&p->crc, f->vblank, crc))
-			return 0;
-		now = dhb_pipe_now();
-		if (now >= deadline) {
-			snprintf(ctx->reason, sizeof(ctx->reason),
-				 "--verify: no CRC from %s for vblank %u (frame %" PRIu64 ")",
-				 p->cfg->display->name, f->vblank, f->pos);
-			return -ETIMEDOUT;
-		}
-		ret = dhb_pipe_wait(p, p->crc.fd, POLLIN, (int)((deadline - now) / 1000000u) + 1,
-				    NULL);
-		if (ret == -EINTR)
-			return ret;
-	}
-}
-
 /*
- * --verify-with writeback: the CRC of what the writeback connector wrote of frame @f (the job
- * of the commit that showed it), read by the CPU; those bytes are no frame buffer's.
- */
-static int writeback_crc(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f,
-			 uint32_t *crc)
-{
-	struct dhb_pipe *p = r->p;
-	uint64_t bytes;
-	int ret;
-
-	ret = dhb_wb_crc(p, p->wb, f->wb_slot, CRC_WAIT_MS, crc, &bytes);
-	if (ret == -ETIMEDOUT)
-		snprintf(ctx->reason, sizeof(ctx->reason),
-			 "--verify: no writeback from %s for frame %" PRIu64
-			 " (its out-fence did not signal in %d ms)",
-			 p->cfg->display->name, f->pos, CRC_WAIT_MS);
-	else if (ret && ret != -EINTR)
-		snprintf(ctx->reason, sizeof(ctx->reason), "--verify: %.240s", p->err);
-	if (!ret && f->measured)
-		dhb_ctx_record(ctx, r->m[M_WB_BYTES], bytes);
-	return ret;
-}
-
-/*
- * --verify: the display's CRC of the frame (debugfs, or its writeback read back), against the
- * reference decode's of the stream's frame; waited for outside the frame's section. A frame
- * the source called broken was never shown, so every frame checked is one the display showed.
+ * --verify: the frame shown against its reference (check.c), outside the frame's section; a
+ * mismatch or failure into ctx->reason, -EINTR as it came.
  */
 static int verify_frame(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
 {
-	struct dhb_pipe *p = r->p;
-	size_t k = (size_t)(f->pos % p->cfg->n_ref);
-	uint32_t crc;
-	int ret;
+	uint64_t bytes = 0;
+	int ret = dhb_pipe_check_frame(r->p, f, &bytes, ctx->reason, sizeof(ctx->reason));
 
-	ret = p->wb ? writeback_crc(ctx, r, f, &crc) : display_crc(ctx, r, f, &crc);
-	if (ret)
+	if (ret || !f->measured)
 		return ret;
-	if (crc != p->cfg->ref_crc[k]) {
-		snprintf(ctx->reason, sizeof(ctx->reason),
-			 "--verify: stream frame %zu (frame %" PRIu64
-			 " decoded) %s with CRC 0x%08x, its reference decode's is 0x%08x",
-			 k, f->pos, p->wb ? "written back" : "shown", crc, p->cfg->ref_crc[k]);
-		return -EBADMSG;
-	}
-	if (f->measured)
-		r->verified++;
+	r->verified++;
+	if (r->p->wb)
+		dhb_ctx_record(ctx, r->m[M_WB_BYTES], bytes);
 	return 0;
-}
-
-/*
- * --verify: a frame the decoder calls broken (V4L2_BUF_FLAG_ERROR) is a frame of the stream that
- * did not decode as its reference did, so it fails the run although it is never shown.
- */
-static int broken_verified(struct dhb_ctx *ctx, struct pipe_run *r, const struct dhb_frame *f)
-{
-	snprintf(ctx->reason, sizeof(ctx->reason),
-		 "--verify: stream frame %zu (frame %" PRIu64
-		 " decoded) not shown: %s flagged its decode as broken (V4L2_BUF_FLAG_ERROR)",
-		 (size_t)(f->pos % r->p->cfg->n_ref), f->pos, r->p->cfg->source->name);
-	return -EBADMSG;
 }
 
 /*
@@ -517,7 +434,7 @@ static int pipeline_run_once(struct dhb_ctx *ctx)
 		if (ret)
 			return ret;
 		if (p->cfg->ref_crc)
-			return broken_verified(ctx, r, f);
+			return dhb_pipe_check_broken(p, f, ctx->reason, sizeof(ctx->reason));
 	}
 	/* The previous frame's flip first: its commit must be done before the next goes in. */
 	ret = wait_shown(r, &shown, &done);

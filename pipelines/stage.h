@@ -112,6 +112,28 @@ bool dhb_crc_lookup(const struct dhb_crc_src *c, uint32_t seq, uint32_t *crc);
 /* Close the data file (the CRC source stops); safe twice. */
 void dhb_crc_close(struct dhb_crc_src *c);
 
+/**
+ * dhb_pipe_check_frame() - --verify: the display's CRC of frame @f, shown (debugfs, or through
+ * the writeback connector), against the reference decode's of the stream's frame (check.c).
+ * @p: pipe with cfg->ref_crc; its CRC source open, or its writeback attached (p->wb).
+ * @f: the frame, after its flip.
+ * @wb_bytes: with a writeback, the bytes the CPU read of its buffer; else untouched.
+ * @why: one line on a mismatch or failure (untouched on -EINTR).
+ * @len: size of @why.
+ *
+ * Waits up to 3 s for the CRC. Return: 0 (a match), -EBADMSG (a mismatch), -EINTR (the stop
+ * flag), -ETIMEDOUT, or another -errno.
+ */
+int dhb_pipe_check_frame(struct dhb_pipe *p, const struct dhb_frame *f, uint64_t *wb_bytes,
+			 char *why, size_t len);
+/*
+ * --verify: frame @f, which the decoder flagged broken (V4L2_BUF_FLAG_ERROR), is a stream frame
+ * that did not decode as its reference did: it fails the run although never shown. The line
+ * into @why; returns -EBADMSG.
+ */
+int dhb_pipe_check_broken(const struct dhb_pipe *p, const struct dhb_frame *f, char *why,
+			  size_t len);
+
 /* Buffers a writeback connector writes in turn (writeback.c): one per frame in flight, and spare. */
 #define DHB_WB_BUFFERS 3
 
