@@ -116,7 +116,7 @@ static int choose_frame(struct dhb_stage *s, struct capture *c)
 		if (ret != -ERANGE && ret != -EINVAL)
 			break;
 	}
-	dhb_pipe_fourcc_text(p->pf->drm, drm);
+	dhb_fourcc_text(p->pf->drm, drm);
 	if (ret == -ENOENT) {
 		snprintf(p->err, sizeof(p->err),
 			 "%s gives no %s frames (DRM %s, --format): VIDIOC_ENUM_FMT",
@@ -240,7 +240,7 @@ static int capture_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned
 		if (ret) {
 			capture_stop(s);
 			dhb_pipe_fail(p, ret, "VIDIOC_QBUF");
-			dhb_pipe_fourcc_text(p->fmt.geom.fourcc, cc);
+			dhb_fourcc_text(p->fmt.geom.fourcc, cc);
 			snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
 				 " [%s capture %s %ux%u from %s]", name, cc, g.width, g.height,
 				 p->source_name ? p->source_name : "?");

@@ -133,7 +133,7 @@ static int choose_frame(struct dhb_pipe *p, struct decoder *d)
 	if (p->pf->bpp != 32 || p->pf->yuv) {
 		char cc[5];
 
-		dhb_pipe_fourcc_text(p->pf->drm, cc);
+		dhb_fourcc_text(p->pf->drm, cc);
 		snprintf(p->err, sizeof(p->err),
 			 "--format %s: the stream %s is 32-bit RGB, which the decoder gives in "
 			 "32-bit "
@@ -324,7 +324,7 @@ static int setup_capture(struct dhb_pipe *p, struct decoder *d)
 					   &p->retries);
 		if (ret) {
 			dhb_pipe_fail(p, ret, "VIDIOC_QBUF");
-			dhb_pipe_fourcc_text(p->pf->drm, cc);
+			dhb_fourcc_text(p->pf->drm, cc);
 			snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err),
 				 " [%s capture %s %ux%u from %s]", name, cc, w, h,
 				 p->source_name ? p->source_name : "?");

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "dhb/err.h"
+#include "dhb/geom.h"
 #include "stage.h"
 
 #define FOURCC(a, b, c, d) \
@@ -44,21 +45,6 @@ const struct dhb_pipe_fmt *dhb_pipe_fmt_find(uint32_t drm)
 	return NULL;
 }
 
-void dhb_pipe_fourcc_text(uint32_t fourcc, char out[5])
-{
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = (char)(fourcc >> (8 * i));
-
-		out[i] = c >= ' ' && c <= '~' ? c : '?';
-	}
-	out[4] = '\0';
-	/* "C8  " reads "C8" */
-	for (i = 3; i > 0 && out[i] == ' '; i--)
-		out[i] = '\0';
-}
-
 void dhb_pipe_fourcc_join(const uint32_t *cc, size_t n, char *buf, size_t len)
 {
 	size_t used = 0, i;
@@ -68,7 +54,7 @@ void dhb_pipe_fourcc_join(const uint32_t *cc, size_t n, char *buf, size_t len)
 		return;
 	buf[0] = '\0';
 	for (i = 0; i < n && used < len; i++) {
-		dhb_pipe_fourcc_text(cc[i], name);
+		dhb_fourcc_text(cc[i], name);
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", name);
 	}
 }
@@ -103,9 +89,9 @@ int dhb_pipe_format_parse(const char *s, uint32_t *drm, char *err, size_t errlen
 		}
 	}
 	for (i = 0; i < N_FMTS; i++) {
-		dhb_pipe_fourcc_text(fmts[i].v4l2, v4l2);
+		dhb_fourcc_text(fmts[i].v4l2, v4l2);
 		if (!strcasecmp(s, fmts[i].v4l2_name) || !strcmp(s, v4l2)) {
-			dhb_pipe_fourcc_text(fmts[i].drm, cc);
+			dhb_fourcc_text(fmts[i].drm, cc);
 			return dhb_err(
 				-EINVAL, err, errlen,
 				"--format %s: V4L2's name of the format; give DRM's fourcc, %s", s,
@@ -123,6 +109,6 @@ bool dhb_pipe_format_at(size_t i, char name[5])
 {
 	if (i >= N_FMTS)
 		return false;
-	dhb_pipe_fourcc_text(fmts[i].drm, name);
+	dhb_fourcc_text(fmts[i].drm, name);
 	return true;
 }

@@ -224,7 +224,7 @@ static int find_plane(struct dhb_pipe *p, struct kms *k, int crtc)
 	drmModeFreePlaneResources(res);
 	if (k->plane_id)
 		return 0;
-	dhb_pipe_fourcc_text(want, cc);
+	dhb_fourcc_text(want, cc);
 	snprintf(p->err, sizeof(p->err), "%s: no free primary plane of CRTC %u that scans out %s",
 		 p->cfg->display->name, k->crtc_id, cc);
 	if (!others[0])
@@ -438,7 +438,7 @@ static int kms_start(struct dhb_stage *s, struct dhb_frame *frames, unsigned int
 	return 0;
 
 out_refused:
-	dhb_pipe_fourcc_text(g.fourcc, cc);
+	dhb_fourcc_text(g.fourcc, cc);
 	snprintf(p->err + strlen(p->err), sizeof(p->err) - strlen(p->err), " [%s %s %ux%u from %s]",
 		 card, cc, g.width, g.height, p->source_name ? p->source_name : "?");
 	return ret == -ENODEV ? ret : -EOPNOTSUPP;

@@ -308,8 +308,6 @@ struct dhb_pipe_fmt {
 
 /* The format of DRM fourcc @drm (0: the default, XR24), NULL for one the pipeline does not take. */
 const struct dhb_pipe_fmt *dhb_pipe_fmt_find(uint32_t drm);
-/* @fourcc as text ("XR24"; trailing spaces dropped, unprintable bytes as '?'). */
-void dhb_pipe_fourcc_text(uint32_t fourcc, char out[5]);
 /* @n fourccs as text, ", " between them, into @buf (cut at @len). */
 void dhb_pipe_fourcc_join(const uint32_t *cc, size_t n, char *buf, size_t len);
 

@@ -146,7 +146,7 @@ static void format(const uint8_t *d, size_t n)
 	} else {
 		f = dhb_pipe_fmt_find(drm);
 		check(f && f->drm == drm && (f->bpp == 16 || f->bpp == 32));
-		dhb_pipe_fourcc_text(drm, name);
+		dhb_fourcc_text(drm, name);
 		check(!strcmp(name, t));
 	}
 	free(t);

@@ -166,19 +166,26 @@ uint64_t dhb_geom_bytes(const struct dhb_geom *g)
 	return ((uint64_t)g->width * g->height * g->bpp + 7) / 8;
 }
 
-int dhb_geom_format(const struct dhb_geom *g, char *buf, size_t len)
+void dhb_fourcc_text(uint32_t fourcc, char out[5])
 {
-	char cc[5];
 	int i, n;
 
 	for (i = 0; i < 4; i++) {
-		cc[i] = (char)(g->fourcc >> (8 * i));
-		if (cc[i] != ' ' && !is_fourcc_char(cc[i]))
-			cc[i] = '?';
+		out[i] = (char)(fourcc >> (8 * i));
+		if (out[i] != ' ' && !is_fourcc_char(out[i]))
+			out[i] = '?';
 	}
-	for (n = 4; n > 0 && cc[n - 1] == ' '; n--)
+	for (n = 4; n > 0 && out[n - 1] == ' '; n--)
 		;
-	cc[n] = '\0';
+	out[n] = '\0';
+}
+
+int dhb_geom_format(const struct dhb_geom *g, char *buf, size_t len)
+{
+	char cc[5];
+	int n;
+
+	dhb_fourcc_text(g->fourcc, cc);
 	if (g->fourcc)
 		n = snprintf(buf, len, "%ux%u@%s", g->width, g->height, cc);
 	else

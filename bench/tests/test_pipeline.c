@@ -81,7 +81,7 @@ Test(pipeline, formats_by_drm_fourcc)
 			     good[i].in, err);
 		f = dhb_pipe_fmt_find(drm);
 		cr_assert_not_null(f, "%s", good[i].in);
-		dhb_pipe_fourcc_text(f->drm, name);
+		dhb_fourcc_text(f->drm, name);
 		cr_assert_str_eq(name, good[i].in);
 		cr_assert_eq(f->v4l2, good[i].v4l2, "%s: V4L2 0x%08x", good[i].in, f->v4l2);
 		cr_assert_str_eq(f->gst, good[i].gst);
@@ -99,7 +99,7 @@ Test(pipeline, formats_by_drm_fourcc)
 	f = dhb_pipe_fmt_find(0);
 	cr_assert(f && f->v4l2 == V4L2_PIX_FMT_XBGR32, "no format asked: XR24 (V4L2 XBGR32)");
 	cr_assert_null(dhb_pipe_fmt_find(V4L2_PIX_FMT_RGB565), "V4L2's RGBP is no DRM fourcc here");
-	dhb_pipe_fourcc_text(0x20203843, name); /* "C8  " */
+	dhb_fourcc_text(0x20203843, name); /* "C8  " */
 	cr_assert_str_eq(name, "C8");
 }
 

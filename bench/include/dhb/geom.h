@@ -82,6 +82,14 @@ void dhb_fourcc_known(char *buf, size_t len);
 uint64_t dhb_geom_bytes(const struct dhb_geom *g);
 
 /**
+ * dhb_fourcc_text() - a fourcc as text: trailing spaces dropped ("C8  " is "C8"), a character
+ * that is not a letter, digit or space as '?'.
+ * @fourcc: DRM fourcc or V4L2 pixel format.
+ * @out: result.
+ */
+void dhb_fourcc_text(uint32_t fourcc, char out[5]);
+
+/**
  * dhb_geom_format() - "WIDTHxHEIGHT@FOURCC" (the fourcc's trailing spaces dropped, a character
  * that is not printable as '?'), or "WIDTHxHEIGHT" when @g has no fourcc.
  * @g: picture.
