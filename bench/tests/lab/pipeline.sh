@@ -19,40 +19,7 @@ FRAMES=60
 
 cat >guest.sh <<'GUEST'
 bin=$1 frames=$2
-live() { awk '/^Total [0-9]+ objects/ { print $2 }' /sys/kernel/debug/dma_buf/bufinfo; }
-# caught PID: wait (up to 20 s) until PID catches SIGINT and SIGTERM, then 2 s more (mid-run):
-# a background job of a script starts with SIGINT ignored, so a signal sent before the tool
-# installs its handler would be lost.
-caught() {
-	i=0
-	while [ $i -lt 100 ]; do
-		m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
-		if [ -n "$m" ] && [ $((0x$m & 0x4002)) = $((0x4002)) ]; then
-			sleep 2
-			return 0
-		fi
-		sleep 0.2
-		i=$((i + 1))
-	done
-	echo "# $1 never caught SIGINT and SIGTERM"
-}
-# reap PID: wait for PID (signalled) to end, up to 60 s; one still running then is shown (its
-# state, wait channel and kernel stack) and killed, so that a hang fails its own checks only.
-reap() {
-	i=0
-	while [ $i -lt 300 ]; do
-		st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
-		[ -n "$st" ] && [ "$st" != Z ] || break
-		sleep 0.2
-		i=$((i + 1))
-	done
-	if [ $i -ge 300 ]; then
-		echo "# $1 still running 60 s after the signal: state $st, wchan $(cat "/proc/$1/wchan")"
-		sed 's/^/#   /' "/proc/$1/stack" 2>/dev/null
-		kill -KILL "$1"
-	fi
-	wait "$1"
-}
+. "$3" # live, caught, reap (guest_lib.sh)
 vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
 card=/dev/dri/card$(basename "$vk") # its node: debugfs names the directory after the minor
 # What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
@@ -260,7 +227,7 @@ for k in 6.12 6.1; do
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
 	rm -f ./*.err ./*.out fences.csv no-fences.csv st-fences.txt st-no-fences.txt ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
 		state.*
-	guest sh ./guest.sh "$BIN" "$FRAMES"
+	guest sh ./guest.sh "$BIN" "$FRAMES" "$(cd "$HERE" && pwd)/guest_lib.sh"
 	# A pipeline that did not end after its signal: what reap saw (the checks on it fail).
 	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the guest script ran" 0
