@@ -46,7 +46,28 @@ static unsigned long line_of(const char *data, size_t off)
 	return line;
 }
 
-/* The string of @v without NUL bytes, or results_fail(); @what names it in a message. */
+/*
+ * 0, or results_fail() when @text (NUL-terminated) is not UTF-8 by the sink's rule
+ * (dhb_utf8_len()): json-c's own check lets an overlong form or an encoded surrogate through,
+ * which the sink would write back as U+FFFD.
+ */
+static int json_utf8(struct results_ctx *c, const char *what, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n;
+
+	while (*s) {
+		n = *s < 0x80 ? 1 : dhb_utf8_len(s);
+		if (!n)
+			return results_fail(c, -EPROTO,
+					    "%s is not valid UTF-8 (byte 0x%02x at %zu)", what, *s,
+					    (size_t)(s - (const unsigned char *)text));
+		s += n;
+	}
+	return 0;
+}
+
+/* The string of @v, UTF-8 without NUL bytes, or results_fail(); @what names it in a message. */
 static int json_text(struct results_ctx *c, struct json_object *v, const char *what,
 		     const char **text, size_t *len)
 {
@@ -54,7 +75,7 @@ static int json_text(struct results_ctx *c, struct json_object *v, const char *w
 	*len = (size_t)json_object_get_string_len(v);
 	if (strlen(*text) != *len)
 		return results_fail(c, -EPROTO, "%s holds a NUL character (\\u0000)", what);
-	return 0;
+	return json_utf8(c, what, *text);
 }
 
 /* The text of @v as a CSV field of column @col would hold it, or results_fail(). */
@@ -101,7 +122,7 @@ static int read_kvs(struct results_ctx *c, struct json_object *obj, const char *
 	struct json_object *v;
 	struct dhb_kv *kv;
 	const char *key, *text;
-	char q[160];
+	char q[160], kw[192];
 	long col;
 	int ret;
 
@@ -116,10 +137,15 @@ static int read_kvs(struct results_ctx *c, struct json_object *obj, const char *
 		    results_in_version((size_t)col, c->version))
 			continue;
 		results_quote(key, strlen(key), q, sizeof(q));
+		snprintf(kw, sizeof(kw), "%s: a key", what);
+		ret = json_utf8(c, kw, key);
+		if (ret)
+			return ret;
 		if (json_object_get_type(v) == json_type_null) {
 			text = NULL;
 		} else if (json_object_get_type(v) == json_type_string) {
-			ret = json_text(c, v, q, &text, &len);
+			snprintf(kw, sizeof(kw), "%s: %s", what, q);
+			ret = json_text(c, v, kw, &text, &len);
 			if (ret)
 				return ret;
 			text = results_strdup(c->res, text, len);

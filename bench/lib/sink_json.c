@@ -23,8 +23,7 @@
  * becomes U+FFFD (JSON text must be Unicode). Missing numbers are null.
  */
 
-/* Length of the valid UTF-8 sequence at @s (lead byte >= 0x80), or 0 when it is invalid. */
-static size_t utf8_len(const unsigned char *s)
+size_t dhb_utf8_len(const unsigned char *s)
 {
 	size_t n, i;
 	uint32_t cp;
@@ -89,7 +88,7 @@ void dhb_json_string(FILE *fp, const char *str)
 			s++;
 		} else if (*s < 0x80) {
 			putc(*s++, fp);
-		} else if ((n = utf8_len(s))) {
+		} else if ((n = dhb_utf8_len(s))) {
 			fwrite(s, 1, n, fp);
 			s += n;
 		} else {

@@ -630,6 +630,16 @@ Test(results, json_refusals)
 		 "j: rows[0]: column \"p50\": \"1e999\" is out of range"},
 		{"j", replace(doc, "\"heap\":\"system\"", "\"heap\":\"sys\\u0000tem\""), 0, 0,
 		 -EPROTO, "j: rows[0]: column \"heap\" holds a NUL character (\\u0000)"},
+		/* json-c's check lets an overlong form and an encoded surrogate through */
+		{"j", replace(doc, "\"heap\":\"system\"", "\"heap\":\"sy\xc0\xb3tem\""), 0, 0,
+		 -EPROTO, "j: rows[0]: column \"heap\" is not valid UTF-8 (byte 0xc0 at 2)"},
+		{"j", replace(doc, "\"heap\":\"system\"", "\"heap\":\"sys\xed\xa0\x80\""), 0, 0,
+		 -EPROTO, "j: rows[0]: column \"heap\" is not valid UTF-8 (byte 0xed at 3)"},
+		{"j", replace(doc, "\"settings\": {}", "\"settings\": {\"a\xe0\x80\xaf\": \"x\"}"),
+		 0, 0, -EPROTO, "j: settings: a key is not valid UTF-8 (byte 0xe0 at 1)"},
+		{"j",
+		 replace(doc, "\"settings\": {}", "\"settings\": {\"a\": \"\xf4\x90\x80\x80\"}"), 0,
+		 0, -EPROTO, "j: settings: \"a\" is not valid UTF-8 (byte 0xf4 at 0)"},
 		{"j", replace(doc, "\"hostname\":\"lab,host\"", "\"hostname\":\"other\""), 0, 0,
 		 -EPROTO,
 		 "j: rows[0]: run identity differs from the document's \"environment\" (a JSON "

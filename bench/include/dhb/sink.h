@@ -395,4 +395,14 @@ int dhb_sink_format_number(double v, char *buf, size_t len);
  */
 void dhb_json_string(FILE *fp, const char *str);
 
+/**
+ * dhb_utf8_len() - the length of the valid UTF-8 sequence at @s, whose lead byte is 0x80 or
+ * more: 2 to 4, or 0 when it is invalid (a stray continuation byte, a truncated sequence, an
+ * overlong form, a surrogate or past U+10FFFF). dhb_json_string() writes U+FFFD for each byte
+ * of an invalid sequence, and the results reader refuses a JSON string with one, so what it
+ * reads is what the sink writes back.
+ * @s: text, NUL-terminated (the NUL ends a sequence).
+ */
+size_t dhb_utf8_len(const unsigned char *s);
+
 #endif /* DHB_SINK_H */
