@@ -188,7 +188,10 @@ static void release(struct dhb_ctx *ctx, struct pipe_run *r)
 	memset(&ctx->inst->got, 0, sizeof(ctx->inst->got));
 }
 
-/* Sources that make pictures (drm-dumb, v4l2-mmap) are asked for the frame itself. */
+/*
+ * Sources that make pictures (drm-dumb, v4l2-mmap) are asked for the frame itself, in the
+ * source's naming of the format (a V4L2 node's own buffers: RGB565 is V4L2's RGBP).
+ */
 static void want_frame(const struct dhb_pipe *p, struct dhb_instance *inst)
 {
 	if (!dhb_instance_has_caps(inst, DHB_CAP_GEOMETRY))
@@ -196,8 +199,8 @@ static void want_frame(const struct dhb_pipe *p, struct dhb_instance *inst)
 	memset(&inst->want, 0, sizeof(inst->want));
 	inst->want.width = p->fmt.geom.width;
 	inst->want.height = p->fmt.geom.height;
-	/* A V4L2 node's own buffers are asked for in V4L2's name of the format (RGB565: RGBP). */
-	inst->want.fourcc = !strcmp(inst->ops->name, "v4l2-mmap") ? p->pf->v4l2 : p->pf->drm;
+	inst->want.fourcc =
+		dhb_instance_has_caps(inst, DHB_CAP_V4L2_FOURCC) ? p->pf->v4l2 : p->pf->drm;
 }
 
 const char *dhb_pipe_skip_reason(const struct dhb_pipe *p, struct dhb_instance *inst,

@@ -71,6 +71,8 @@ int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t er
 		why = "claims DHB_CAP_HEAP_ATTRS without DHB_CAP_HEAP_NODE";
 	else if ((ops->caps & DHB_CAP_GEOMETRY) && !(ops->caps & DHB_CAP_DMABUF))
 		why = "claims DHB_CAP_GEOMETRY without DHB_CAP_DMABUF";
+	else if ((ops->caps & DHB_CAP_V4L2_FOURCC) && !(ops->caps & DHB_CAP_GEOMETRY))
+		why = "claims DHB_CAP_V4L2_FOURCC without DHB_CAP_GEOMETRY";
 	else if (ops->access_rule && (!*ops->access_rule || strchr(ops->access_rule, '\n')))
 		why = "has an access rule that is not one line";
 out:

@@ -201,7 +201,8 @@ out_close:
 const struct dhb_backend_ops dhb_backend_v4l2_mmap = {
 	.name = "v4l2-mmap",
 	.help = "a V4L2 capture or m2m node's own buffer (REQBUFS MMAP), exported (VIDIOC_EXPBUF)",
-	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY,
+	.caps = DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY |
+		DHB_CAP_V4L2_FOURCC,
 	.access_rule = "SUBSYSTEM==\"video4linux\", KERNEL==\"video[0-9]*\", GROUP=\"video\", "
 		       "MODE=\"0660\"",
 	.probe = v4l2_mmap_probe,

@@ -210,7 +210,8 @@ Test(backends, v4l2_mmap)
 	const struct dhb_backend_ops *ops = dhb_backend_find("v4l2-mmap");
 
 	cr_assert_not_null(ops);
-	cr_assert_eq(ops->caps, DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY);
+	cr_assert_eq(ops->caps, DHB_CAP_DMABUF | DHB_CAP_SYNC | DHB_CAP_MMAP | DHB_CAP_GEOMETRY |
+					DHB_CAP_V4L2_FOURCC);
 	cr_assert_not_null(ops->supported);
 	cr_assert(strstr(ops->access_rule, "video4linux"));
 	cr_assert_eq(dhb_backend_validate(ops, NULL, 0), 0);

@@ -155,6 +155,12 @@ Test(registry, validation_rejects_broken_tables)
 	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "DHB_CAP_GEOMETRY without DHB_CAP_DMABUF"), "%s", err);
 	bad = good;
+	bad.caps |= DHB_CAP_V4L2_FOURCC;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "DHB_CAP_V4L2_FOURCC without DHB_CAP_GEOMETRY"), "%s", err);
+	bad.caps |= DHB_CAP_GEOMETRY;
+	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), 0, "%s", err);
+	bad = good;
 	bad.caps |= 1u << 31;
 	cr_expect_eq(dhb_backend_validate(&bad, err, sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "unknown capability"), "%s", err);

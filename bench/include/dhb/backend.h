@@ -51,7 +51,14 @@
  * in their params (geom=WIDTHxHEIGHT@FORMAT). Backends without it ignore both.
  */
 #define DHB_CAP_GEOMETRY (1u << 7)
-#define DHB_CAP_ALL	 ((1u << 8) - 1)
+
+/*
+ * The pictures' formats, in struct dhb_instance.want and .got, are V4L2 pixel formats (a V4L2
+ * node's own buffers: RGB565 is V4L2's RGBP, where DRM says RG16), not DRM fourccs. Implies
+ * DHB_CAP_GEOMETRY.
+ */
+#define DHB_CAP_V4L2_FOURCC (1u << 8)
+#define DHB_CAP_ALL	    ((1u << 9) - 1)
 
 /*
  * Properties of a heap implied by its name (struct dhb_instance.props), after the upstream
@@ -198,7 +205,8 @@ const struct dhb_backend_ops *dhb_backend_find(const char *name);
  *
  * Return: 0, or -EINVAL when a name or a mandatory hook is missing, @sync does not match
  * DHB_CAP_SYNC, a flag lacks one it implies (DHB_CAP_SYNC and DHB_CAP_HEAP_NODE need
- * DHB_CAP_DMABUF, DHB_CAP_HEAP_ATTRS needs DHB_CAP_HEAP_NODE), a flag is unknown, or
+ * DHB_CAP_DMABUF, DHB_CAP_HEAP_ATTRS needs DHB_CAP_HEAP_NODE, DHB_CAP_GEOMETRY needs
+ * DHB_CAP_DMABUF, DHB_CAP_V4L2_FOURCC needs DHB_CAP_GEOMETRY), a flag is unknown, or
  * @access_rule is empty or more than one line.
  */
 int dhb_backend_validate(const struct dhb_backend_ops *ops, char *err, size_t errlen);
