@@ -41,8 +41,9 @@ rmmod dhr_heap; echo "cma.rmmod=$?"
 # cma_release() frees page by page onto the per-CPU free lists, which CmaFree does not count
 # until the kernel drains them (6.12 tunes those lists up and decays them each second, an
 # eighth at a time: once CmaFree was still 9532 kB short right after rmmod, and once 5240 kB
-# after 9 s). A buffer of the kernel CMA heap drains them: cma_alloc() isolates a pageblock,
-# which drains the per-CPU lists of the zone on every CPU. Then wait up to 10 s for the rest.
+# after 9 s). A buffer of the kernel CMA heap drains them: cma_alloc(), in alloc_contig_range(),
+# drains the per-CPU lists of the zone on every CPU once it has isolated its range (6.12 and
+# 6.1). Then wait up to 10 s for the rest.
 g0=$((before - $(cf)))
 $TOOL zero /dev/dma_heap/reserved 4096 1 >/dev/null
 echo "cma.gap.rmmod=$g0 cma.gap.drained=$((before - $(cf)))"
