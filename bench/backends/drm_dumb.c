@@ -76,13 +76,14 @@ static int dumb_geom(const struct dhb_instance *inst, uint64_t size, struct dhb_
 {
 	const struct dhb_geom *w = &inst->want;
 	uint32_t fourcc = w->fourcc ? w->fourcc : DRM_FORMAT_XRGB8888, bpp = 0;
-	char pic[DHB_GEOM_FMT_LEN];
+	char pic[DHB_GEOM_FMT_LEN], cc[5];
 	unsigned int planes = 0;
 
 	if (dhb_fourcc_info(fourcc, &bpp, &planes) || planes != 1 || bpp % 8) {
+		dhb_fourcc_text(fourcc, cc);
 		snprintf(why, len,
-			 "%s: a dumb buffer is one plane of whole bytes per pixel; %.4s is not",
-			 inst->name, (const char *)&fourcc);
+			 "%s: a dumb buffer is one plane of whole bytes per pixel; %s is not",
+			 inst->name, cc);
 		return -EOPNOTSUPP;
 	}
 	if (!w->height)

@@ -107,14 +107,14 @@ static void no_frame(const struct dhb_instance *inst, int fd, const struct dhb_v
 		     size_t len)
 {
 	const struct dhb_geom *w = &inst->want;
-	char got[DHB_GEOM_FMT_LEN];
+	char got[DHB_GEOM_FMT_LEN], cc[5];
 	struct dhb_geom big;
 	uint32_t big_si;
 
 	dhb_geom_format(g, got, sizeof(got));
+	dhb_fourcc_text(w->fourcc, cc);
 	if (ret == -ENOENT)
-		snprintf(buf, len, "%s offers no %.4s frames", inst->name,
-			 (const char *)&w->fourcc);
+		snprintf(buf, len, "%s offers no %s frames", inst->name, cc);
 	else if (ret == -ERANGE && w->height)
 		snprintf(buf, len, "%s gives %s (%u bytes) when asked for %ux%u", inst->name, got,
 			 si, w->width, w->height);
@@ -122,13 +122,13 @@ static void no_frame(const struct dhb_instance *inst, int fd, const struct dhb_v
 		snprintf(buf, len,
 			 "%s makes no frame %u pixels wide of %llu bytes or more (it answers %s)",
 			 inst->name, w->width, (unsigned long long)size, got);
-	else if (ret == -ERANGE && !dhb_v4l2_fit_format(fd, q, size, &big, &big_si, NULL))
+	else if (ret == -ERANGE && !dhb_v4l2_fit_format(fd, q, size, &big, &big_si, NULL)) {
+		dhb_fourcc_text(big.fourcc, cc);
 		snprintf(buf, len,
-			 "%s makes no frame of %llu bytes or more (the largest: %.4s %ux%u, %u "
+			 "%s makes no frame of %llu bytes or more (the largest: %s %ux%u, %u "
 			 "bytes)",
-			 inst->name, (unsigned long long)size, (const char *)&big.fourcc, big.width,
-			 big.height, big_si);
-	else
+			 inst->name, (unsigned long long)size, cc, big.width, big.height, big_si);
+	} else
 		snprintf(buf, len, "%s: no frame format of %llu bytes or more: %s", inst->name,
 			 (unsigned long long)size, strerror(-ret));
 }

@@ -101,15 +101,17 @@ static void no_fit(struct dhb_device *dev, struct vq *v, uint64_t size, struct d
 {
 	struct dhb_geom g;
 	uint32_t si;
+	char cc[5];
 
 	if (dhb_v4l2_cover_format(v->fd, v->q, 1, NULL, &g, &si, &dev->ioctl_retries))
 		snprintf(t->detail, sizeof(t->detail), "%s: no frame format fits %llu bytes",
 			 v->q->name, (unsigned long long)size);
-	else
+	else {
+		dhb_fourcc_text(g.fourcc, cc);
 		snprintf(t->detail, sizeof(t->detail),
-			 "%s: no frame fits %llu bytes; the smallest is %.4s %ux%u, %u bytes",
-			 v->q->name, (unsigned long long)size, (const char *)&g.fourcc, g.width,
-			 g.height, si);
+			 "%s: no frame fits %llu bytes; the smallest is %s %ux%u, %u bytes",
+			 v->q->name, (unsigned long long)size, cc, g.width, g.height, si);
+	}
 }
 
 /*
@@ -125,6 +127,7 @@ static int vq_prepare(struct dhb_device *dev, const struct dhb_v4l2_queue *q, st
 {
 	uint32_t si, count = DHB_IMPORT_BUFFERS;
 	struct dhb_geom g;
+	char cc[5];
 	unsigned int i;
 	int ret;
 
@@ -150,8 +153,8 @@ static int vq_prepare(struct dhb_device *dev, const struct dhb_v4l2_queue *q, st
 		goto out_close;
 	}
 	v->bytesused = si;
-	snprintf(t->detail, sizeof(t->detail), "%s %.4s %ux%u", q->name, (const char *)&g.fourcc,
-		 g.width, g.height);
+	dhb_fourcc_text(g.fourcc, cc);
+	snprintf(t->detail, sizeof(t->detail), "%s %s %ux%u", q->name, cc, g.width, g.height);
 	ret = dhb_v4l2_reqbufs(v->fd, q, V4L2_MEMORY_DMABUF, &count, &dev->ioctl_retries);
 	if (ret || count < DHB_IMPORT_BUFFERS) {
 		outcome(t, ret ? ret : -ENOBUFS, "VIDIOC_REQBUFS");

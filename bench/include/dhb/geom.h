@@ -90,8 +90,8 @@ uint64_t dhb_geom_bytes(const struct dhb_geom *g);
 void dhb_fourcc_text(uint32_t fourcc, char out[5]);
 
 /**
- * dhb_geom_format() - "WIDTHxHEIGHT@FOURCC" (the fourcc's trailing spaces dropped, a character
- * that is not printable as '?'), or "WIDTHxHEIGHT" when @g has no fourcc.
+ * dhb_geom_format() - "WIDTHxHEIGHT@FOURCC" (the fourcc as dhb_fourcc_text() writes it), or
+ * "WIDTHxHEIGHT" when @g has no fourcc.
  * @g: picture.
  * @buf: result.
  * @len: size of @buf (DHB_GEOM_FMT_LEN is enough).
