@@ -17,9 +17,15 @@
 #include "dhb/env.h"
 #include "dhb/sink.h"
 
-/* Tool identity: defined for this file by the build (bench/CMakeLists.txt) at configure time. */
+/*
+ * Tool identity, from the build (bench/CMakeLists.txt): the version at configure time, the git
+ * revision from a header that cmake/gitrev.cmake refreshes at every build.
+ */
 #ifndef DHB_VERSION
 #define DHB_VERSION "unknown"
+#endif
+#ifdef DHB_GITREV_H
+#include "dhb_gitrev.h"
 #endif
 #ifndef DHB_GIT_REV
 #define DHB_GIT_REV "unknown"
