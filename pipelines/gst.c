@@ -378,22 +378,27 @@ static int drain(struct reports *rp, pid_t pid, int fd)
 
 /*
  * Follow the child until it exits, bounded and stoppable: its reports as they come, then its
- * status. -EINTR (stopped), -ETIMEDOUT (killed); 0 otherwise.
+ * status. Without a pidfd (@pidfd < 0: a kernel before 5.3, or valgrind, which lacks the call),
+ * its exit is polled with waitpid() at each slice. -EINTR (stopped), -ETIMEDOUT (killed); 0
+ * otherwise.
  */
 static int follow(struct dhb_ctx *ctx, pid_t pid, int pidfd, int out, uint64_t deadline,
 		  struct reports *rp, int *status)
 {
-	struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = out, .events = POLLIN}};
+	/* poll() skips an entry whose fd is negative: a pipe read to its end, or no pidfd. */
+	struct pollfd pfd[2] = {{.fd = out, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+	bool reaped = false;
 	int ret = 0;
 
 	for (;;) {
 		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, out >= 0 ? 2 : 1, SLICE_MS) > 0 && out >= 0 && pfd[1].revents &&
-		    drain(rp, pid, out)) {
+		if (poll(pfd, 2, SLICE_MS) > 0 && pfd[0].revents && drain(rp, pid, out)) {
 			close(out);
-			out = -1;
+			out = pfd[0].fd = -1;
 		}
-		if (out < 0 && pfd[0].revents)
+		if (pidfd < 0 && !reaped)
+			reaped = waitpid(pid, status, WNOHANG) == pid;
+		if (out < 0 && (reaped || pfd[1].revents))
 			break; /* exited, and its output read to the end */
 		if (*ctx->stop)
 			ret = -EINTR;
@@ -406,9 +411,10 @@ static int follow(struct dhb_ctx *ctx, pid_t pid, int pidfd, int out, uint64_t d
 	}
 	if (out >= 0)
 		close(out);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+	while (!reaped && waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
-	close(pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
 	return ret;
 }
 
@@ -455,7 +461,7 @@ static int launch(struct dhb_ctx *ctx, struct gst_run *g, unsigned int n, struct
 	/* Its end of the pipe closing is the go (the child reads end of file). */
 	close(go[1]);
 	pidfd = (int)pidfd_open(pid, 0);
-	if (pidfd < 0) {
+	if (pidfd < 0 && errno != ENOSYS) {
 		ret = -errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

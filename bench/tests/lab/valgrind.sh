@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Lab test: list and a short run over every backend and test (perf counters and a tracepoint
 # included) are clean under valgrind memcheck; so are the pipelines, on both kernels: capture
-# through every buffer source, --make-stream, decode with --verify and --verify-with writeback, a
+# through every buffer source and GStreamer beside them (--peer, followed without a pidfd, as
+# valgrind has no pidfd_open), --make-stream, decode with --verify and --verify-with writeback, a
 # damaged stream failing --verify, and SIGINT mid-pipeline.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
@@ -37,7 +38,8 @@ vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 vg="$vg --track-fds=no"
 P="$vg --log-file=%q{VG}.vg $bin pipeline --display vkms --size 640x480"
 VG=capture $P --source capture:vivid-000-vid-cap --frames 6 --warmup 1 --csv vc.csv --table none \
-	--heap system,reserved,drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap 2>capture.err
+	--heap system,reserved,drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap --peer gstreamer \
+	2>capture.err
 echo "rc-capture=$? left-capture=$(live)"
 VG=make $vg --log-file=make.vg "$bin" pipeline --make-stream vs.fwht --size 640x480 --frames 6 \
 	>/dev/null 2>make.err
@@ -46,7 +48,7 @@ VG=verify $P --source decoder:vs.fwht --heap system,reserved --frames 6 --verify
 	--table none 2>verify.err
 echo "rc-verify=$?"
 VG=writeback $P --source decoder:vs.fwht --heap system --frames 4 --verify-with writeback \
-	--csv vw.csv --table none 2>writeback.err
+	--peer gstreamer --csv vw.csv --table none 2>writeback.err
 echo "rc-writeback=$?"
 # Frame 1's data damaged (its header intact): --verify fails on it.
 cp vs.fwht vd.fwht
@@ -76,28 +78,37 @@ GUEST
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k")
-	rm -f ./*.vg ./*.err vs.fwht vs.fwht.ref vd.fwht vd.fwht.ref vc.csv vv.csv vw.csv vi.csv
+	rm -f ./*.vg ./*.vgf ./*.err vs.fwht vs.fwht.ref vd.fwht vd.fwht.ref vc.csv vv.csv vw.csv vi.csv
 	guest sh ./vgpipe.sh "$BIN" "$(cd "$HERE" && pwd)/guest_lib.sh"
 	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the pipelines' guest script ran" 0
 	# vgcheck NAME WANT DESC: status WANT, and nothing in NAME.vg (valgrind -q writes only errors)
+	# but valgrind's notes on what it lacks: the DRM master ioctls, which have no argument (the
+	# tool hands the display to GStreamer and takes it back), and pidfd_open, whose absence the
+	# peer's code handles (valgrind 3.19 wraps neither).
 	vgcheck() {
-		if grep -q "^rc-$1=$2\( \|\$\)" out.stdout && [ -e "$1.vg" ] && [ ! -s "$1.vg" ]; then
+		[ -e "$1.vg" ] && awk '/unhandled ioctl 0x641[ef] with no size/ { skip = 2; next }
+			/unhandled amd64-linux syscall: 434$/ { skip = 4; next }
+			skip > 0 { skip--; next } { print }' "$1.vg" >"$1.vgf"
+		if grep -q "^rc-$1=$2\( \|\$\)" out.stdout && [ -e "$1.vgf" ] && [ ! -s "$1.vgf" ]; then
 			pass "$k: $3 under valgrind (status $2, no memcheck message)"
 		else
 			fail "$k: $3 under valgrind (status $2, no memcheck message)" \
-				"$(grep "^rc-$1=" out.stdout)" "$(head -c 2000 "$1.vg" 2>&1)" \
+				"$(grep "^rc-$1=" out.stdout)" "$(head -c 2000 "$1.vgf" 2>&1)" \
 				"$(head -c 600 "$1.err")"
 		fi
 	}
 	vgcheck capture 0 "capture through system, reserved, drm-dumb and v4l2-mmap"
 	expect_out "$k: ... v4l2-mmap's rows among them" vc.csv \
 		',pipeline,v4l2-mmap:vivid-000-vid-cap,v4l2-mmap,1228800,fps,'
+	expect_out "$k: ... and GStreamer's, followed without a pidfd" vc.csv \
+		',pipeline,gstreamer,gstreamer,1228800,fps,'
 	vgcheck make 0 "--make-stream"
 	vgcheck verify 0 "decode through system and reserved with --verify"
 	expect_out "$k: ... every frame verified" vv.csv ',pipeline,reserved,dma-heap,1228800,verified_frames,.*,frames,1,6,'
 	vgcheck writeback 0 "--verify-with writeback"
 	expect_out "$k: ... every frame verified" vw.csv ',pipeline,system,dma-heap,1228800,verified_frames,.*,frames,1,4,'
+	expect_out "$k: ... GStreamer's decode beside it" vw.csv ',pipeline,gstreamer,gstreamer,1228800,fps,'
 	vgcheck damaged 1 "a damaged stream failing --verify"
 	vgcheck sigint 130 "SIGINT mid-pipeline"
 	expect_out "$k: ... the rows so far kept" vi.csv ',pipeline,system,dma-heap,1228800,frame_time,'
