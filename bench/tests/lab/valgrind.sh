@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Lab test: list and a short run over every backend and test (perf counters and a tracepoint
-# included) are clean under valgrind memcheck; so are the pipelines, on both kernels: capture
-# through every buffer source and GStreamer beside them (--peer, followed without a pidfd, as
-# valgrind has no pidfd_open), --make-stream, decode with --verify and --verify-with writeback, a
-# damaged stream failing --verify, and SIGINT mid-pipeline.
+# included) are clean under valgrind memcheck; so are, on both kernels, list --matrix, a frag
+# replay on the CMA heap and the pipelines: capture through every buffer source and GStreamer
+# beside them (--peer, followed without a pidfd, as valgrind has no pidfd_open), --make-stream,
+# decode with --verify and --verify-with writeback, a damaged stream failing --verify, and SIGINT
+# mid-pipeline.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 HERE=$(dirname "$0")
@@ -30,12 +31,19 @@ expect_rc "a run counting a tracepoint under valgrind" 0
 guest "${vg[@]}" "$BIN" run --heaps system --tests alloc --sizes 4K --events kmem:nonesuch
 expect_rc "an unknown tracepoint under valgrind" 2
 
-# The pipelines, one boot per kernel; each command's valgrind messages go to its own .vg file.
+# The pipelines, the compatibility matrix (every device importing every source's buffers) and a
+# fragmentation replay, one boot per kernel; each command's valgrind messages go to its own .vg
+# file.
 cat >vgpipe.sh <<'GUEST'
 bin=$1
 . "$2" # live, reap (guest_lib.sh)
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 vg="$vg --track-fds=no"
+VG=matrix $vg --log-file=matrix.vg "$bin" list --matrix >/dev/null 2>matrix.err
+echo "rc-matrix=$? left-matrix=$(live)"
+VG=frag $vg --log-file=frag.vg "$bin" frag --workload video --region 64M --ops 300 --seed 3 \
+	--heap reserved --csv vf.csv >/dev/null 2>frag.err
+echo "rc-frag=$? left-frag=$(live)"
 P="$vg --log-file=%q{VG}.vg $bin pipeline --display vkms --size 640x480"
 VG=capture $P --source capture:vivid-000-vid-cap --frames 6 --warmup 1 --csv vc.csv --table none \
 	--heap system,reserved,drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap --peer gstreamer \
@@ -78,7 +86,7 @@ GUEST
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k")
-	rm -f ./*.vg ./*.vgf ./*.err vs.fwht vs.fwht.ref vd.fwht vd.fwht.ref vc.csv vv.csv vw.csv vi.csv
+	rm -f ./*.vg ./*.vgf ./*.err vs.fwht vs.fwht.ref vd.fwht vd.fwht.ref vc.csv vv.csv vw.csv vi.csv vf.csv
 	guest sh ./vgpipe.sh "$BIN" "$(cd "$HERE" && pwd)/guest_lib.sh"
 	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the pipelines' guest script ran" 0
@@ -98,6 +106,11 @@ for k in 6.12 6.1; do
 				"$(head -c 600 "$1.err")"
 		fi
 	}
+	vgcheck matrix 0 "list --matrix"
+	expect_out "$k: ... nothing left" stdout '^rc-matrix=0 left-matrix=0$'
+	vgcheck frag 0 "frag replaying 300 operations on the CMA heap"
+	expect_out "$k: ... its rows" vf.csv ',1,reserved,,[0-9]+,'
+	expect_out "$k: ... nothing left" stdout '^rc-frag=0 left-frag=0$'
 	vgcheck capture 0 "capture through system, reserved, drm-dumb and v4l2-mmap"
 	expect_out "$k: ... v4l2-mmap's rows among them" vc.csv \
 		',pipeline,v4l2-mmap:vivid-000-vid-cap,v4l2-mmap,1228800,fps,'
