@@ -19,7 +19,7 @@ FRAMES=60
 
 cat >guest.sh <<'GUEST'
 bin=$1 frames=$2
-. "$3" # live, caught, reap (guest_lib.sh)
+. "$3" # live, caught, reap, damage (guest_lib.sh)
 vk=$(dirname "$(grep -l '^vkms' /sys/kernel/debug/dri/[0-9]*/name | head -1)")
 card=/dev/dri/card$(basename "$vk") # its node: debugfs names the directory after the minor
 # What the display shows: the planes' CRTC, framebuffer and position, the CRTC's mode.
@@ -113,11 +113,8 @@ echo "left-dec=$(live)"
 $P --source decoder:s.fwht --heap system,reserved --frames 30 --verify --csv v.csv \
 	--table none 2>ver.err
 echo "rc-ver=$?"
-cp s.fwht c.fwht
+damage s.fwht c.fwht 144
 cp s.fwht.ref c.fwht.ref
-set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
-printf 'XXXXXXXX' | dd of=c.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4) + 44 + 100)) \
-	conv=notrunc 2>/dev/null
 $P --source decoder:c.fwht --heap system --frames 30 --verify --table none 2>vercorrupt.err
 echo "rc-vercorrupt=$? lines-vercorrupt=$(wc -l <vercorrupt.err)"
 echo "left-ver=$(live)"
@@ -168,10 +165,7 @@ echo "rc-makeint=$? files-makeint=$(ls -a | grep -c 'int\.fwht')"
 # Streams that are not FWHT, cut short, damaged mid-way; sizes the encoder or display refuse.
 printf 'not a stream\n' >junk.fwht
 head -c 30000 s.fwht >cut.fwht
-cp s.fwht bad.fwht
-set -- $(od -A n -t u1 -j 40 -N 4 s.fwht)
-printf 'XXXXXXXX' | dd of=bad.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4))) \
-	conv=notrunc 2>/dev/null
+damage s.fwht bad.fwht 0
 "$bin" pipeline --make-stream s360.fwht --size 640x360 --frames 2 >/dev/null 2>&1
 echo "rc-make360=$?"
 # Bad input that needs the devices: status 2, one line.

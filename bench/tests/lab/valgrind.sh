@@ -36,7 +36,7 @@ expect_rc "an unknown tracepoint under valgrind" 2
 # file.
 cat >vgpipe.sh <<'GUEST'
 bin=$1
-. "$2" # live, reap (guest_lib.sh)
+. "$2" # live, reap, damage (guest_lib.sh)
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 vg="$vg --track-fds=no"
 VG=matrix $vg --log-file=matrix.vg "$bin" list --matrix >/dev/null 2>matrix.err
@@ -59,11 +59,8 @@ VG=writeback $P --source decoder:vs.fwht --heap system --frames 4 --verify-with 
 	--peer gstreamer --csv vw.csv --table none 2>writeback.err
 echo "rc-writeback=$?"
 # Frame 1's data damaged (its header intact): --verify fails on it.
-cp vs.fwht vd.fwht
+damage vs.fwht vd.fwht 144
 cp vs.fwht.ref vd.fwht.ref
-set -- $(od -A n -t u1 -j 40 -N 4 vs.fwht)
-printf 'XXXXXXXX' | dd of=vd.fwht bs=1 seek=$((44 + ($1 << 24 | $2 << 16 | $3 << 8 | $4) + 44 + 100)) \
-	conv=notrunc 2>/dev/null
 VG=damaged $P --source decoder:vd.fwht --heap system --frames 6 --verify --table none \
 	2>damaged.err
 echo "rc-damaged=$? left-damaged=$(live)"
