@@ -55,12 +55,9 @@ VG=capture $P --source capture:vivid-000-vid-cap --frames 6 --warmup 1 --csv vc.
 	--heap system,reserved,drm-dumb:vkms,v4l2-mmap:vivid-000-vid-cap \
 	${all:+--peer gstreamer} 2>capture.err
 echo "rc-capture=$? left-capture=$(live)"
-if [ "$all" ]; then
-	VG=make $vg --log-file=make.vg "$bin" pipeline --make-stream vs.fwht --size 640x480 \
-		--frames 6 >/dev/null 2>make.err
-else
-	"$bin" pipeline --make-stream vs.fwht --size 640x480 --frames 6 >/dev/null 2>make.err
-fi
+# The stream is made under valgrind where every command is ('all'), plainly otherwise.
+VG=make ${all:+$vg --log-file=make.vg} "$bin" pipeline --make-stream vs.fwht --size 640x480 \
+	--frames 6 >/dev/null 2>make.err
 echo "rc-make=$?"
 VG=verify $P --source decoder:vs.fwht --heap system,reserved --frames 6 --verify --csv vv.csv \
 	--table none 2>verify.err
