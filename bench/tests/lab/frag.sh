@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Lab test: frag replays a generated trace on the reserved (CMA) and system heaps; SIGINT mid-replay.
+# Lab test, both kernels: frag replays a generated trace on the reserved (CMA) and system heaps;
+# SIGINT mid-replay.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 
@@ -41,8 +42,6 @@ wait $pid
 echo "rc-sig=$?"
 echo "left-sig=$(live)"
 GUEST
-guest sh ./guest.sh "$BIN"
-expect_rc "the guest script ran" 0
 # frag_csv FILE HEAP CHECK: the CSV through Python's csv module (a board name may hold a comma):
 # the header (the results' run columns, then frag's), every row as wide, with the same run
 # identity; then CHECK, a Python expression over rows (dicts) for HEAP.
@@ -65,39 +64,48 @@ rows = [dict(zip(head, l)) for l in lines if l[10] == heap]
 assert eval(check), check
 ' "$@"
 }
-for h in reserved system; do
-	expect_out "$h: exit 0" stdout "^rc-$h=0\$"
-	expect_out "$h: no dma-buf left" stdout "^left-$h=0\$"
-	f=frag-$h.csv
-	if frag_csv "$f" "$h" 'len(rows) >= 15 and rows[-1]["op_index"] == "1500"'; then
-		pass "$h: CSV has its header, the run identity, a row every 100 ops and the end row"
-	else
-		fail "$h: CSV" "$(head -3 "$f" 2>/dev/null)"
-	fi
-	# failed_allocs, alloc_lat_n, alloc_lat_mean_ns (heaps-ref/TRACE.md).
-	if frag_csv "$f" "$h" 'all(r["failed_allocs"].isdigit() and r["alloc_lat_n"] and
-		r["alloc_lat_mean_ns"] for r in rows)'; then
-		pass "$h: every row has failed_allocs and an alloc latency"
-	else
-		fail "$h: failed_allocs / latency columns"
-	fi
+for k in 6.12 6.1; do
+	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
+	LAB_OPTS=(--kernel "$k")
+	rm -f frag-*.csv sig.csv nosuch.err budget.err
+	guest sh ./guest.sh "$BIN"
+	expect_rc "$k: the guest script ran" 0
+	for h in reserved system; do
+		expect_out "$k: $h: exit 0" stdout "^rc-$h=0\$"
+		expect_out "$k: $h: no dma-buf left" stdout "^left-$h=0\$"
+		f=frag-$h.csv
+		if frag_csv "$f" "$h" 'len(rows) >= 15 and rows[-1]["op_index"] == "1500"'; then
+			pass "$k: $h: CSV: its header, the run identity, a row every 100 ops, the end row"
+		else
+			fail "$k: $h: CSV" "$(head -3 "$f" 2>/dev/null)"
+		fi
+		# failed_allocs, alloc_lat_n, alloc_lat_mean_ns (heaps-ref/TRACE.md).
+		if frag_csv "$f" "$h" 'all(r["failed_allocs"].isdigit() and r["alloc_lat_n"] and
+			r["alloc_lat_mean_ns"] for r in rows)'; then
+			pass "$k: $h: every row has failed_allocs and an alloc latency"
+		else
+			fail "$k: $h: failed_allocs / latency columns"
+		fi
+	done
+	frag_csv frag-system.csv system 'all(r["used"] == "" for r in rows)' &&
+		pass "$k: system publishes no stats: stats columns empty" || fail "$k: system: stats columns"
+	frag_csv frag-both.csv model 'rows and rows[0]["policy"] == "best-fit"' &&
+		pass "$k: model and heap rows in one CSV" || fail "$k: model rows in frag-both.csv"
+	frag_csv frag-both.csv system 'rows' && pass "$k: model and heap rows in one CSV (heap)" ||
+		fail "$k: heap rows in frag-both.csv"
+	expect_out "$k: no such heap: exit 3" stdout '^rc-nosuch=3$'
+	[ "$(wc -l <nosuch.err)" = 1 ] && grep -q 'no such heap: /dev/dma_heap/nosuchheap' nosuch.err &&
+		pass "$k: no such heap: one line" || fail "$k: no such heap message" "$(cat nosuch.err)"
+	expect_out "$k: over the budget: exit 2" stdout '^rc-budget=2$'
+	[ "$(wc -l <budget.err)" = 1 ] && grep -q 'memory budget is 16M' budget.err &&
+		pass "$k: over the budget: one line, before allocating" ||
+		fail "$k: budget message" "$(cat budget.err)"
+	expect_out "$k: buffers were live before SIGINT" stdout '^live-sig=([5-9]|[1-9][0-9]+)$'
+	expect_out "$k: SIGINT: exit 130" stdout '^rc-sig=130$'
+	expect_out "$k: SIGINT: no dma-buf left" stdout '^left-sig=0$'
+	expect_out "$k: SIGINT: the replay says it stopped" out.stderr \
+		'stopped by signal 2; every buffer is released'
+	[ -s sig.csv ] && frag_csv sig.csv system 'rows' &&
+		pass "$k: the interrupted replay's CSV is written" || fail "$k: interrupted CSV"
 done
-frag_csv frag-system.csv system 'all(r["used"] == "" for r in rows)' &&
-	pass "system publishes no stats: stats columns empty" || fail "system: stats columns"
-frag_csv frag-both.csv model 'rows and rows[0]["policy"] == "best-fit"' &&
-	pass "model and heap rows in one CSV" || fail "model rows in frag-both.csv"
-frag_csv frag-both.csv system 'rows' && pass "model and heap rows in one CSV (heap)" ||
-	fail "heap rows in frag-both.csv"
-expect_out "no such heap: exit 3" stdout '^rc-nosuch=3$'
-[ "$(wc -l <nosuch.err)" = 1 ] && grep -q 'no such heap: /dev/dma_heap/nosuchheap' nosuch.err &&
-	pass "no such heap: one line" || fail "no such heap message" "$(cat nosuch.err)"
-expect_out "over the budget: exit 2" stdout '^rc-budget=2$'
-[ "$(wc -l <budget.err)" = 1 ] && grep -q 'memory budget is 16M' budget.err &&
-	pass "over the budget: one line, before allocating" || fail "budget message" "$(cat budget.err)"
-expect_out "buffers were live before SIGINT" stdout '^live-sig=([5-9]|[1-9][0-9]+)$'
-expect_out "SIGINT: exit 130" stdout '^rc-sig=130$'
-expect_out "SIGINT: no dma-buf left" stdout '^left-sig=0$'
-expect_out "SIGINT: the replay says it stopped" out.stderr 'stopped by signal 2; every buffer is released'
-[ -s sig.csv ] && frag_csv sig.csv system 'rows' && pass "the interrupted replay's CSV is written" ||
-	fail "interrupted CSV"
 finish
