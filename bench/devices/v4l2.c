@@ -18,6 +18,38 @@ int dhb_v4l2_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * v4l2_fd_open() with what its plugins print on stdout sent to /dev/null: stdout holds the tool's
+ * tables, and its CSV or JSON given "-". libv4l-mplane, the plugin Debian's libv4l-0 ships, prints
+ * "Using mplane plugin for capture" there for each multiplanar capture or output node it takes.
+ * What they print on stderr stays. Where stdout cannot be set aside, the open is a plain one.
+ */
+static int fd_open_quiet(int fd)
+{
+	int saved, null, ret, err;
+
+	if (fflush(stdout))
+		return v4l2_fd_open(fd, V4L2_DISABLE_CONVERSION);
+	saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (null >= 0)
+			close(null);
+		return v4l2_fd_open(fd, V4L2_DISABLE_CONVERSION);
+	}
+	ret = v4l2_fd_open(fd, V4L2_DISABLE_CONVERSION);
+	err = errno;
+	fflush(stdout);
+	clearerr(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	close(null);
+	errno = err;
+	return ret;
+}
+
 int dhb_v4l2_open(const char *path, bool nonblock, int *fd)
 {
 	int raw, ret;
@@ -27,7 +59,7 @@ int dhb_v4l2_open(const char *path, bool nonblock, int *fd)
 	if (raw < 0)
 		return -errno;
 	/* libv4l2 takes the descriptor over; with conversion off it passes formats through. */
-	if (v4l2_fd_open(raw, V4L2_DISABLE_CONVERSION) < 0) {
+	if (fd_open_quiet(raw) < 0) {
 		ret = -errno;
 		close(raw);
 		return ret ? ret : -EIO;
@@ -410,12 +442,46 @@ int dhb_v4l2_streamoff(int fd, const struct dhb_v4l2_queue *q, uint64_t *retries
 	return dhb_v4l2_ioctl(fd, VIDIOC_STREAMOFF, &type, retries);
 }
 
+/*
+ * Whether a plugin of libv4l2 shows @fd's node, multiplanar in the kernel, as single-planar, as
+ * libv4l-mplane does: the kernel's own VIDIOC_QUERYCAP (not libv4l2's) has the multiplanar
+ * capability of queue @type and not the single-planar one. Then *@mtype is the multiplanar type.
+ */
+static bool shown_single_planar(int fd, uint32_t type, uint32_t *mtype)
+{
+	struct v4l2_capability cap = {0};
+	uint32_t c, single, multi;
+
+	if (type == V4L2_BUF_TYPE_VIDEO_CAPTURE) {
+		single = V4L2_CAP_VIDEO_CAPTURE;
+		multi = V4L2_CAP_VIDEO_CAPTURE_MPLANE;
+		*mtype = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	} else if (type == V4L2_BUF_TYPE_VIDEO_OUTPUT) {
+		single = V4L2_CAP_VIDEO_OUTPUT;
+		multi = V4L2_CAP_VIDEO_OUTPUT_MPLANE;
+		*mtype = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	} else {
+		return false;
+	}
+	if (dhb_ioctl(fd, VIDIOC_QUERYCAP, &cap, NULL) < 0)
+		return false;
+	c = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps : cap.capabilities;
+	return (c & multi) && !(c & single);
+}
+
+/*
+ * libv4l-mplane in Debian's libv4l 1.22 turns the single-planar type of the other buffer ioctls
+ * into the multiplanar one but passes VIDIOC_EXPBUF's through, which the kernel refuses (EINVAL):
+ * on such a node the export is asked of the kernel itself, with the multiplanar type.
+ */
 int dhb_v4l2_expbuf(int fd, const struct dhb_v4l2_queue *q, uint32_t index, int *dmabuf_fd,
 		    uint64_t *retries)
 {
 	struct v4l2_exportbuffer e = {.type = q->type, .index = index, .flags = O_RDWR | O_CLOEXEC};
 	int ret = dhb_v4l2_ioctl(fd, VIDIOC_EXPBUF, &e, retries);
 
+	if (ret == -EINVAL && shown_single_planar(fd, q->type, &e.type))
+		ret = dhb_ioctl(fd, VIDIOC_EXPBUF, &e, retries);
 	if (!ret)
 		*dmabuf_fd = e.fd;
 	return ret;

@@ -10,7 +10,9 @@
 # against the stream's reference decode, and a stream with one frame damaged failing it; the same
 # through vkms's writeback connector (--verify-with writeback), SIGINT included, and refused on a
 # vkms booted without one (vkms.enable_writeback=0).
-# GStreamer beside the sources (--peer gstreamer) on the capture and the decoder pipelines.
+# GStreamer beside the sources (--peer gstreamer) on the capture and the decoder pipelines. A
+# multiplanar capture node (vivid's second instance) through libv4l2's stock mplane plugin: its
+# own buffers export, and nothing of the plugin's reaches stdout.
 BIN=$1
 SCHEMA=$2
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +45,15 @@ $P --heap 'udmabuf,v4l2-mmap:vivid-000-vid-cap,memfd' --frames 8 --warmup 1 --cs
 echo "rc-other=$?"
 $P --heap memfd 2>memfd.err
 echo "rc-memfd=$?"
+# vivid's second instance is multiplanar (vivid.multiplanar=1,2), which libv4l2's stock plugin,
+# libv4l-mplane, shows as single-planar: what it prints stays off stdout (the table, the CSV
+# given "-"), and the node's own buffers export (v4l2-mmap, VIDIOC_EXPBUF).
+echo "mplane-plugin=$(ls /usr/lib/*/libv4l/plugins/libv4l-mplane.so 2>/dev/null | head -1)"
+"$bin" list >mplist.out 2>mplist.err
+echo "rc-mplist=$? noise-mplist=$(grep -c '^Using mplane' mplist.out)"
+$P --source capture:vivid-001-vid-cap --heap system,v4l2-mmap:vivid-001-vid-cap --frames 8 \
+	--warmup 1 --csv - --table none >mp.csv 2>mp.err
+echo "rc-mp=$? left-mp=$(live)"
 # --no-fences: the same frames with no sync_file exported (strace counts the dma-buf ioctl,
 # named or as its number 0x62 0x2) and no out-fence; rows of their own (fences=none).
 for f in fences no-fences; do
@@ -218,9 +229,9 @@ check_rows() {
 
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
-	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2)
+	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2 --kernel-arg "vivid.multiplanar=1,2")
 	rm -f ./*.err ./*.out fences.csv no-fences.csv st-fences.txt st-no-fences.txt ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
-		state.*
+		state.* mplist.out mplist.err mp.csv mp.err
 	guest sh ./guest.sh "$BIN" "$FRAMES" "$(cd "$HERE" && pwd)/guest_lib.sh"
 	# A pipeline that did not end after its signal: what reap saw (the checks on it fail).
 	grep -A24 '^# [0-9]* still running' out.stdout || true
@@ -261,6 +272,25 @@ for k in 6.12 6.1; do
 		expect_out "$k: ... udmabuf goes through (vmap since 6.2)" o.csv ',pipeline,udmabuf,udmabuf,1228800,fps,'
 	fi
 	expect_out "$k: only memfd: nothing to run (status 3)" stdout '^rc-memfd=3$'
+	expect_out "$k: libv4l-mplane is installed (libv4l-0), so the next checks meet it" stdout \
+		'^mplane-plugin=/.+/libv4l-mplane\.so$'
+	expect_out "$k: list with a multiplanar node: nothing of libv4l2's plugin on stdout" stdout \
+		'^rc-mplist=0 noise-mplist=0$'
+	expect_out "$k: capture from the multiplanar node, system and its own buffers (status 0)" stdout \
+		'^rc-mp=0 left-mp=0$'
+	if python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows and rows[0][0] == "schema_version", rows[:1]
+assert all(len(r) == len(rows[0]) for r in rows), "a line that is not a row"
+fps = {r[11] for r in rows[1:] if r[14] == "fps"}
+assert fps == {"system", "v4l2-mmap:vivid-001-vid-cap"}, fps
+' mp.csv; then
+		pass "$k: ... its CSV on stdout (--csv -) is rows only, an fps row for each source"
+	else
+		fail "$k: ... its CSV on stdout (--csv -) is rows only, an fps row for each source" \
+			"$(head -3 mp.csv)" "$(tail -2 mp.err)"
+	fi
 	expect_out "$k: --no-fences: the frames go through (status 0)" stdout '^rc-no-fences=0$'
 	expect_out "$k: ... rows of their own, params ending in fences=none" no-fences.csv \
 		',pipeline,system,dma-heap,1228800,fps,source=vivid-000-vid-cap;display=vkms;buffers=4;geom=640x480@XR24;rate=[0-9.]+;fences=none,fps,1,'
