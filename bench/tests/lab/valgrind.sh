@@ -5,8 +5,9 @@
 # the CMA heap and the pipelines: capture through every buffer source and GStreamer beside them
 # (--peer, followed without a pidfd, as valgrind has no pidfd_open), --make-stream, decode with
 # --verify and --verify-with writeback, a damaged stream failing --verify, and SIGINT
-# mid-pipeline. On 6.1, whose display takes the other path (a primary plane of the mode's size),
-# the pipelines that reach it: capture through every buffer source, decode with --verify, SIGINT.
+# mid-pipeline, with vivid and vicodec multiplanar. On 6.1, whose display takes the other path (a
+# primary plane of the mode's size), the pipelines that reach it, with both single-planar: capture
+# through every buffer source, decode with --verify, SIGINT.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 HERE=$(dirname "$0")
@@ -41,6 +42,8 @@ cat >vgpipe.sh <<'GUEST'
 bin=$1
 . "$2" # live, reap, damage (guest_lib.sh)
 all=$([ "$3" = all ] && echo 1)
+echo "planes=$(cut -d, -f1 /sys/module/vivid/parameters/multiplanar)" \
+	"$(cat /sys/module/vicodec/parameters/multiplanar)"
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 vg="$vg --track-fds=no"
 if [ "$all" ]; then
@@ -93,11 +96,20 @@ for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k")
 	which=core
-	[ "$k" = 6.12 ] && which=all
+	# On 6.12 vivid and vicodec are multiplanar: the capture node through libv4l2's mplane
+	# plugin, the codec's queues the tool's own multiplanar code; on 6.1 both single-planar.
+	[ "$k" = 6.12 ] && which=all &&
+		LAB_OPTS+=(--kernel-arg vivid.multiplanar=2 --kernel-arg vicodec.multiplanar=1)
 	rm -f ./*.vg ./*.vgf ./*.err vs.fwht vs.fwht.ref vd.fwht vd.fwht.ref vc.csv vv.csv vw.csv vi.csv vf.csv
 	guest sh ./vgpipe.sh "$BIN" "$(cd "$HERE" && pwd)/guest_lib.sh" "$which"
 	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the pipelines' guest script ran" 0
+	# vivid's multiplanar=2 and vicodec's multiplanar=Y: multiplanar (1 and N: single-planar).
+	if [ "$k" = 6.12 ]; then
+		expect_out "$k: vivid and vicodec multiplanar" stdout '^planes=2 Y$'
+	else
+		expect_out "$k: vivid and vicodec single-planar" stdout '^planes=1 N$'
+	fi
 	# vgcheck NAME WANT DESC: status WANT, and nothing in NAME.vg (valgrind -q writes only errors)
 	# but valgrind's notes on what it lacks: the DRM master ioctls, which have no argument (the
 	# tool hands the display to GStreamer and takes it back), and pidfd_open, whose absence the
