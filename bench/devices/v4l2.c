@@ -21,7 +21,7 @@ int dhb_v4l2_ioctl(int fd, unsigned long req, void *arg, uint64_t *retries)
 /*
  * v4l2_fd_open() with what its plugins print on stdout sent to /dev/null: stdout holds the tool's
  * tables, and its CSV or JSON given "-". libv4l-mplane, the plugin Debian's libv4l-0 ships, prints
- * "Using mplane plugin for capture" there for each multiplanar capture or output node it takes.
+ * "Using mplane plugin for ..." there for each multiplanar capture or output node it takes.
  * What they print on stderr stays. Where stdout cannot be set aside, the open is a plain one.
  */
 static int fd_open_quiet(int fd)
