@@ -6,7 +6,7 @@
 #    tracked file changes, the new revision after a commit, "unknown" outside a checkout, and the
 #    header left untouched (same mtime) when the revision is the same;
 #  - the binary's --version against HEADER, the header its build wrote; then the build's step
-#    run again writes the tree's revision as it is now.
+#    run again writes the tree's revision as it is now, and HEADER is put back as it was.
 set -u
 bin=$1 src=$2 build=$3 hdr=$4
 fail=0
@@ -19,7 +19,11 @@ command -v git >/dev/null || {
 	exit 77
 }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'restore; rm -rf "$tmp"' EXIT
+# HEADER as the binary's build left it (saved before the build's step below rewrites it): a
+# header newer than the binary would fail the next run of this test, as scripts/test runs it
+# three times under qemu-user, when a commit came during the run.
+restore() { [ ! -e "$tmp/hdr" ] || cp -p "$tmp/hdr" "$hdr"; }
 
 gen() {
 	cmake -DSRC="$1" -DOUT="$tmp/rev.h" -DGIT="$(command -v git)" -P "$src/cmake/gitrev.cmake"
@@ -58,6 +62,7 @@ have=$(sed -n 's/^#define DHB_GIT_REV "\(.*\)"$/\1/p' "$hdr")
 if [ -z "$got" ] || [ "$got" != "$have" ]; then
 	bad "$bin --version names '$got', the header its build wrote '$have' ($hdr)"
 fi
+cp -p "$hdr" "$tmp/hdr" || bad "cannot keep a copy of $hdr"
 cmake --build "$build" --target dhb_gitrev >/dev/null ||
 	bad "cmake --build $build --target dhb_gitrev failed"
 if git -C "$src" rev-parse --short=8 HEAD >/dev/null 2>&1; then
