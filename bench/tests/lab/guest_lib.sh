@@ -21,18 +21,19 @@ caught() {
 	done
 	echo "# $1 never caught SIGINT and SIGTERM"
 }
-# reap PID: wait for PID (signalled) to end, up to 60 s; one still running then is shown (its
-# state, wait channel and kernel stack) and killed, so that a hang fails its own checks only.
+# reap PID [S]: wait for PID (signalled, or a command run in the background to bound it) to end,
+# up to S seconds (60); one still running then is shown (its state, wait channel and kernel
+# stack) and killed, so that a hang fails its own checks only.
 reap() {
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt $((${2:-60} * 5)) ]; do
 		st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 		[ -n "$st" ] && [ "$st" != Z ] || break
 		sleep 0.2
 		i=$((i + 1))
 	done
-	if [ $i -ge 300 ]; then
-		echo "# $1 still running 60 s after the signal: state $st, wchan $(cat "/proc/$1/wchan")"
+	if [ $i -ge $((${2:-60} * 5)) ]; then
+		echo "# $1 still running after ${2:-60} s: state $st, wchan $(cat "/proc/$1/wchan")"
 		sed 's/^/#   /' "/proc/$1/stack" 2>/dev/null
 		kill -KILL "$1"
 	fi
