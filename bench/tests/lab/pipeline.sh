@@ -231,7 +231,7 @@ for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
 	LAB_OPTS=(--kernel "$k" --kernel-arg vivid.n_devs=2 --kernel-arg "vivid.multiplanar=1,2")
 	rm -f ./*.err ./*.out fences.csv no-fences.csv st-fences.txt st-no-fences.txt ./*.fwht ./*.ref v.csv w.csv nowb.csv nopeer.csv lease.csv noplane.csv p.csv p.json p.samples d.csv d.json d.samples o.csv int.csv \
-		state.* mplist.out mplist.err mp.csv mp.err
+		state.* mp.csv
 	guest sh ./guest.sh "$BIN" "$FRAMES" "$(cd "$HERE" && pwd)/guest_lib.sh"
 	# A pipeline that did not end after its signal: what reap saw (the checks on it fail).
 	grep -A24 '^# [0-9]* still running' out.stdout || true
