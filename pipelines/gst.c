@@ -31,7 +31,9 @@
  * frames rendered per second and the CPU time per frame rendered are GStreamer's steady state,
  * its start-up (the plugin registry, the devices' probing, caps negotiation) and teardown left
  * out as the tool's own rows leave out its setup. The registry is the item's temporary
- * folder's (the child's GST_REGISTRY), never the user's.
+ * folder's (the child's GST_REGISTRY), never the user's, unless GST_REGISTRY is set: then the
+ * child keeps it, so that a registry built once serves every run (GStreamer scans each plugin
+ * to build one: seconds of start-up on a small board or an emulator).
  *
  *   capture: v4l2src io-mode=dmabuf (the node's own buffers exported as dma-bufs, imported by
  *            kmssink) at the tool's size and frame rate.
@@ -282,8 +284,10 @@ static void child(const struct gst_run *g, char *argv[], int out, int go)
 	if (fd < 0 || dup2(fd, 2) < 0)
 		_exit(127);
 	close_range(3, ~0u, 0);
-	snprintf(env, sizeof(env), "GST_REGISTRY=%s/registry.bin", g->dir);
-	putenv(env);
+	if (!getenv("GST_REGISTRY")) {
+		snprintf(env, sizeof(env), "GST_REGISTRY=%s/registry.bin", g->dir);
+		putenv(env);
+	}
 	execvp(argv[0], argv);
 	dprintf(2, "%s: %s\n", argv[0], strerror(errno));
 	_exit(127);
