@@ -13,14 +13,24 @@ MEMMAP=${MEMMAP:-'memmap=128M$0x40000000'}
 HEAP=/dev/dma_heap/memory@40000000-contiguous
 UHEAP=/dev/dma_heap/memory@40000000-contiguous-uncached
 
-# build_module K: builds mod-K/dhr_heap.ko against lab kernel K; status 0 on success.
+# build_module K: builds dhr_heap.ko against lab kernel K into MOD[K]; status 0 on success. With
+# DHR_MODULE_CACHE (CTest sets it) the build folder is shared by these tests, one per kernel
+# build, and make rebuilds only what changed (some 2 s instead of 6 s a build; the tests built it
+# ten times a run); without it, a fresh build in the cwd.
+declare -A MOD
 build_module() {
-	local kdir
+	local kdir dir
 	kdir=$("$LAB" path --kernel "$1" 2>/dev/null) || kdir=$("$LAB" build --wait --kernel "$1" | tail -1)
 	[ -d "$kdir/build" ] || return 1
-	rm -rf "mod-$1"
-	run make -C "$SRC/heaps-ref/module" KDIR="$kdir/build" BUILD_DIR="$PWD/mod-$1"
-	[ "$RC" = 0 ] && [ -f "mod-$1/dhr_heap.ko" ]
+	if [ -n "${DHR_MODULE_CACHE:-}" ]; then
+		dir=$DHR_MODULE_CACHE/$(basename "$kdir")
+	else
+		dir=$PWD/mod-$1
+		rm -rf "$dir"
+	fi
+	MOD[$1]=$dir/dhr_heap.ko
+	run make -C "$SRC/heaps-ref/module" KDIR="$kdir/build" BUILD_DIR="$dir"
+	[ "$RC" = 0 ] && [ -f "${MOD[$1]}" ]
 }
 
 # set_kernels TOOL [KERNEL...]: the kernels a test runs on, in KERNELS (default both series).
@@ -42,7 +52,7 @@ module_for() {
 guest() {
 	local k=$1 script=$2
 	shift 2
-	printf '%s\n' "set -u; KO=mod-$k/dhr_heap.ko; TOOL=$TOOL; HEAP=$HEAP; UHEAP=$UHEAP" \
+	printf '%s\n' "set -u; KO=${MOD[$k]}; TOOL=$TOOL; HEAP=$HEAP; UHEAP=$UHEAP" \
 		"$script" >"guest-$k.sh"
 	run "$LAB" run --wait -q --kernel "$k" --kernel-arg "$MEMMAP" "$@" -- sh "guest-$k.sh"
 }
