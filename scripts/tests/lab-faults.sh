@@ -42,8 +42,8 @@ after=$(cat "$stops" 2>/dev/null | wc -l)
 	pass "a stop before the init is logged and booted once more" ||
 	fail "a stop before the init is logged and booted once more" "early-stops.log: $before -> $after lines"
 
-run "$LAB" run -q --timeout 20 -- sleep 600
-expect_error "a guest that hangs is killed at --timeout" 124 'did not finish within 20 s'
+run "$LAB" run -q --timeout 10 -- sleep 600
+expect_error "a guest that hangs is killed at --timeout" 124 'did not finish within 10 s'
 
 # Two lab commands at once: the second is refused while the first holds the lab, or waits for it
 # with --wait. SIGTERM stops the first, its guest and its control directory. Their control
