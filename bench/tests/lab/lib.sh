@@ -14,9 +14,13 @@ set -u
 # pipelines' --peer) keeps its plugin registry in the cwd, so that it scans the plugins once a test,
 # not at each start (some 4-5 s each in the lab).
 LAB_OPTS=()
+# A process that hung in the guest (guest_lib.sh's reap) is shown from hangs.txt, which outlives a
+# guest the lab killed.
 guest() {
+	rm -f hangs.txt
 	run "$LAB" run --wait -q --timeout 600 -e "GST_REGISTRY=$PWD/gst-registry.bin" "${LAB_OPTS[@]}" \
 		-- "$@"
+	[ ! -s hangs.txt ] || sed 's/^/# hung in the guest: /' hangs.txt
 	cp "$OUT/stdout" out.stdout
 	cp "$OUT/stderr" out.stderr
 	if [ "$RC" = 124 ] || [ "$RC" = 125 ]; then

@@ -53,8 +53,6 @@ for k in 6.12 6.1; do
 	LAB_OPTS=(--kernel "$k")
 	rm -f ./*.err ./*.out ./*.csv ./*.json ./*.samples ./*.fwht ./*.ref
 	guest sh ./guest.sh "$BIN" "$FRAMES" "$k" "$(cd "$HERE" && pwd)/guest_lib.sh"
-	# A pipeline that did not end after its signal: what reap saw (the checks on it fail).
-	grep -A24 '^# [0-9]* still running' out.stdout || true
 	expect_rc "$k: the guest script ran" 0
 	expect_out "$k: --format RG16 through system, drm-dumb:vkms and v4l2-mmap (status 0)" stdout \
 		'^rc-rg16=0$'
