@@ -104,7 +104,9 @@ no_entry "$OUT/failcache" && pass "a failed build leaves no cache entry" ||
 # A build whose steps are stand-ins (tar, make and merge_config.sh that only pretend), so that
 # a late step can fail, or every step can "succeed" and leave nothing, in seconds:
 # fake_build CACHE FAIL_TARGET [SLEEP_TARGET] runs 'lab build --kernel 6.1' with make failing
-# on FAIL_TARGET (or none) and sleeping on SLEEP_TARGET.
+# on FAIL_TARGET (or none) and sleeping on SLEEP_TARGET, for 300.PID seconds: a sleep of this
+# test's own, which the checks below find without taking another program's for it.
+nap=300.$$
 fake_build() {
 	local bin=$OUT/fakebin
 	rm -rf "$bin"
@@ -124,7 +126,7 @@ dir=.
 [ "\$1" != -C ] || dir=\$2
 case " \$* " in
 *" $2 "*) echo "make: *** [Makefile:1: $2] Error 2 (dhb-fake-make)" >&2; exit 2 ;;
-*" ${3:-none} "*) exec sleep 300 ;;
+*" ${3:-none} "*) exec sleep $nap ;;
 *" bzImage "*) mkdir -p "\$dir/arch/x86/boot" && echo fake >"\$dir/arch/x86/boot/bzImage" ;;
 *" kernelrelease "*) echo 6.1.0-fake ;;
 esac
@@ -147,15 +149,15 @@ no_entry "$OUT/emptycache" && pass "an incomplete build leaves no cache entry" |
 fake_build "$OUT/termcache" none bzImage &
 builder=$!
 for _ in $(seq 1 300); do
-	pgrep -f '^sleep 300$' >/dev/null && break
+	pgrep -xf "sleep $nap" >/dev/null && break
 	sleep 0.1
 done
 pkill -TERM -f "lab build -q --kernel 6.1" || true
 wait "$builder" || true
 sleep 0.5
-if pgrep -f '^sleep 300$' >/dev/null; then
-	fail "SIGTERM during a build stops it" "left running: $(pgrep -af '^sleep 300$')"
-	pkill -f '^sleep 300$'
+if pgrep -xf "sleep $nap" >/dev/null; then
+	fail "SIGTERM during a build stops it" "left running: $(pgrep -axf "sleep $nap")"
+	pkill -xf "sleep $nap"
 else
 	pass "SIGTERM during a build stops it"
 fi
