@@ -63,10 +63,9 @@ echo "rc-capture=$? left-capture=$(live)"
 VG=make ${all:+$vg --log-file=make.vg} "$bin" pipeline --make-stream vs.fwht --size 640x480 \
 	--frames 6 >/dev/null 2>make.err
 echo "rc-make=$?"
-# In the background, bounded: a 6.1 guest once stopped here for good after the rows were written.
-VG=verify $P --source decoder:vs.fwht --heap system,reserved --frames 6 --verify --csv vv.csv \
-	--table none 2>verify.err &
-reap $! 120
+# Bounded at 120 s: a 6.1 guest once stopped here for good after the rows were written.
+bounded 120 env VG=verify $P --source decoder:vs.fwht --heap system,reserved --frames 6 --verify \
+	--csv vv.csv --table none 2>verify.err
 echo "rc-verify=$?"
 if [ "$all" ]; then
 	bounded 300 env VG=writeback $P --source decoder:vs.fwht --heap system --frames 4 --verify-with writeback \
