@@ -63,7 +63,6 @@ echo "rc-capture=$? left-capture=$(live)"
 VG=make ${all:+$vg --log-file=make.vg} "$bin" pipeline --make-stream vs.fwht --size 640x480 \
 	--frames 6 >/dev/null 2>make.err
 echo "rc-make=$?"
-# Bounded at 120 s: a 6.1 guest once stopped here for good after the rows were written.
 bounded 120 env VG=verify $P --source decoder:vs.fwht --heap system,reserved --frames 6 --verify \
 	--csv vv.csv --table none 2>verify.err
 echo "rc-verify=$?"
@@ -96,8 +95,6 @@ GUEST
 
 for k in 6.12 6.1; do
 	# shellcheck disable=SC2034 # LAB_OPTS is read by guest() in lib.sh
-	# Two CPUs, though vkms can deadlock with two (bench.lab.pipeline): with one, decode with
-	# --verify under valgrind on 6.1 failed, 'no CRC from vkms for vblank 268 (frame 0)'.
 	LAB_OPTS=(--kernel "$k")
 	which=core
 	# On 6.12 vivid and vicodec are multiplanar: the capture node through libv4l2's mplane
