@@ -101,8 +101,8 @@ no_entry() {
 no_entry "$OUT/failcache" && pass "a failed build leaves no cache entry" ||
 	fail "a failed build leaves no cache entry"
 
-# A build whose steps are stand-ins (tar, make and merge_config.sh that only pretend), so that
-# a late step can fail, or every step can "succeed" and leave nothing, in seconds:
+# A build whose steps are stand-ins (tar, patch, make and merge_config.sh that only pretend), so
+# that a late step can fail, or every step can "succeed" and leave nothing, in seconds:
 # fake_build CACHE FAIL_TARGET [SLEEP_TARGET] runs 'lab build --kernel 6.1' with make failing
 # on FAIL_TARGET (or none) and sleeping on SLEEP_TARGET, for 300.PID seconds: a sleep of this
 # test's own, which the checks below find without taking another program's for it.
@@ -132,7 +132,13 @@ case " \$* " in
 esac
 exit 0
 FAKE
-	chmod +x "$bin/tar" "$bin/make"
+	# patch fails as it does on a source the patch does not fit (FAIL_TARGET patch).
+	if [ "$2" = patch ]; then
+		printf '#!/bin/sh\necho "1 out of 1 hunk FAILED"\nexit 1\n' >"$bin/patch"
+	else
+		printf '#!/bin/sh\nexit 0\n' >"$bin/patch"
+	fi
+	chmod +x "$bin/tar" "$bin/make" "$bin/patch"
 	run env DHB_LAB_BUILD_PATH="$bin:$PATH" DHB_LAB_CACHE="$1" "$LAB" build -q --kernel 6.1
 }
 fake_build "$OUT/latecache" headers_install
@@ -140,6 +146,11 @@ expect_error "a failing late step (headers_install) fails the build" 125 \
 	'kernel build failed for 6\.1: .*headers_install\] Error 2'
 no_entry "$OUT/latecache" && pass "a build failing late leaves no cache entry" ||
 	fail "a build failing late leaves no cache entry"
+fake_build "$OUT/patchcache" patch
+expect_error "a lab patch that does not apply fails the build, naming it" 125 \
+	'kernel build failed for 6\.1: lab: error: [a-z0-9-]+\.patch does not apply to linux-source-6\.1 \(log: '
+no_entry "$OUT/patchcache" && pass "a patch that does not apply leaves no cache entry" ||
+	fail "a patch that does not apply leaves no cache entry"
 fake_build "$OUT/emptycache" none
 expect_error "a build that leaves files out is refused" 125 'kernel build failed for 6\.1: the build left no build/Makefile'
 no_entry "$OUT/emptycache" && pass "an incomplete build leaves no cache entry" ||
@@ -165,20 +176,30 @@ no_entry "$OUT/termcache" && [ -z "$(find "$OUT/termcache" -maxdepth 1 -name '.b
 	pass "an interrupted build leaves nothing behind" || fail "an interrupted build leaves nothing behind"
 
 # A cache entry that lacks a part (here the selftest, as a build without rsync left it) is not
-# used: 'path' refuses it, and a command that needs the kernel builds it again. The entry is a
-# copy of the real one made of symbolic links, with one part removed.
+# used: 'path' refuses it, and a command that needs the kernel builds it again. The entry is the
+# real one's parts as symbolic links, with one part left out (links to its folders, not to every
+# file in them: copying the build tree's 90000 files took a minute).
 real=$("$LAB" path --kernel 6.1)
 repo=$(cd "$(dirname "$LAB")/.." && pwd)
 grep -qx /usr/bin/make "$real/execs" && grep -qx /usr/bin/rsync "$real/execs" &&
 	! grep -qE "^($(dirname "$real")|$repo)/" "$real/execs" &&
 	pass "the entry records the programs its build ran, not its own or the project's" ||
 	fail "the entry records the programs its build ran" "$(head -c 300 "$real/execs")"
-mkdir -p "$OUT/partcache"
-cp -rs "$real" "$OUT/partcache/"
-rm "$OUT/partcache/$(basename "$real")/selftest/dmabuf-heap"
+part=$OUT/partcache/$(basename "$real")
+mkdir -p "$part/selftest"
+for f in "$real"/* "$real"/.config; do
+	[ "${f##*/}" = selftest ] || ln -s "$f" "$part/"
+done
+for f in "$real"/selftest/*; do
+	[ "${f##*/}" = dmabuf-heap ] || ln -s "$f" "$part/selftest/"
+done
 run env DHB_LAB_CACHE="$OUT/partcache" "$LAB" path --kernel 6.1
 expect_error "an incomplete cache entry is refused" 125 'incomplete \(no selftest/dmabuf-heap\)'
-run env DHB_LAB_BUILD_PATH="$OUT/bin:$PATH" DHB_LAB_CACHE="$OUT/partcache" "$LAB" build --kernel 6.1
+# The build that follows stops at once (a stand-in tar that fails): only its start is checked.
+mkdir -p "$OUT/notar"
+printf '#!/bin/sh\necho "tar: stand-in that fails" >&2\nexit 2\n' >"$OUT/notar/tar"
+chmod +x "$OUT/notar/tar"
+run env DHB_LAB_BUILD_PATH="$OUT/notar:$PATH" DHB_LAB_CACHE="$OUT/partcache" "$LAB" build --kernel 6.1
 expect_out "an incomplete cache entry is built again" stderr 'incomplete \(no selftest/dmabuf-heap\); building it again'
 no_entry "$OUT/partcache" && pass "the incomplete entry is gone" || fail "the incomplete entry is gone"
 
