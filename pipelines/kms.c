@@ -296,12 +296,6 @@ static int kms_init(struct dhb_stage *s)
 	return dhb_wb_find(p, k->wb, k->dev, k->crtc_id, k->crtc_index, k->conn_id);
 }
 
-static void add(drmModeAtomicReqPtr req, uint32_t obj, uint32_t prop, uint64_t value, int *ret)
-{
-	if (*ret >= 0)
-		*ret = drmModeAtomicAddProperty(req, obj, prop, value);
-}
-
 /*
  * Put framebuffer @fb on the plane over the whole screen; with @modeset, the mode too. With a
  * writeback, the mode-setting commit puts its connector on the CRTC (in the display
@@ -310,41 +304,39 @@ static void add(drmModeAtomicReqPtr req, uint32_t obj, uint32_t prop, uint64_t v
 static int commit(struct kms *k, const struct dhb_pipe_format *f, uint32_t fb, bool modeset,
 		  int in_fence, int32_t *out_fence, uint32_t flags, int *wb_slot)
 {
-	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
 	uint32_t pl = k->plane_id, w = f->geom.width, h = f->geom.height;
+	struct dhb_atomic req;
 	int ret = 0, slot;
 
-	if (!req)
-		return -ENOMEM;
+	dhb_atomic_init(&req);
 	if (k->wb && (modeset || wb_slot))
-		ret = dhb_wb_add(k->wb, req, modeset, wb_slot ? wb_slot : &slot);
+		ret = dhb_wb_add(k->wb, &req, modeset, wb_slot ? wb_slot : &slot);
+	if (ret)
+		return ret;
 	if (modeset) {
-		add(req, k->conn_id, k->prop[P_CONN_CRTC], k->wb && k->wb->alone ? 0 : k->crtc_id,
-		    &ret);
-		add(req, k->crtc_id, k->prop[P_CRTC_MODE], k->blob, &ret);
-		add(req, k->crtc_id, k->prop[P_CRTC_ACTIVE], 1, &ret);
-		add(req, pl, k->prop[P_PLANE_CRTC], k->crtc_id, &ret);
-		add(req, pl, k->prop[P_SRC_X], 0, &ret);
-		add(req, pl, k->prop[P_SRC_Y], 0, &ret);
-		add(req, pl, k->prop[P_SRC_W], (uint64_t)w << 16, &ret);
-		add(req, pl, k->prop[P_SRC_H], (uint64_t)h << 16, &ret);
-		add(req, pl, k->prop[P_CRTC_X], 0, &ret);
-		add(req, pl, k->prop[P_CRTC_Y], 0, &ret);
-		add(req, pl, k->prop[P_CRTC_W], w, &ret);
-		add(req, pl, k->prop[P_CRTC_H], h, &ret);
+		dhb_atomic_add(&req, k->conn_id, k->prop[P_CONN_CRTC],
+			       k->wb && k->wb->alone ? 0 : k->crtc_id);
+		dhb_atomic_add(&req, k->crtc_id, k->prop[P_CRTC_MODE], k->blob);
+		dhb_atomic_add(&req, k->crtc_id, k->prop[P_CRTC_ACTIVE], 1);
+		dhb_atomic_add(&req, pl, k->prop[P_PLANE_CRTC], k->crtc_id);
+		dhb_atomic_add(&req, pl, k->prop[P_SRC_X], 0);
+		dhb_atomic_add(&req, pl, k->prop[P_SRC_Y], 0);
+		dhb_atomic_add(&req, pl, k->prop[P_SRC_W], (uint64_t)w << 16);
+		dhb_atomic_add(&req, pl, k->prop[P_SRC_H], (uint64_t)h << 16);
+		dhb_atomic_add(&req, pl, k->prop[P_CRTC_X], 0);
+		dhb_atomic_add(&req, pl, k->prop[P_CRTC_Y], 0);
+		dhb_atomic_add(&req, pl, k->prop[P_CRTC_W], w);
+		dhb_atomic_add(&req, pl, k->prop[P_CRTC_H], h);
 	}
-	add(req, pl, k->prop[P_FB], fb, &ret);
+	dhb_atomic_add(&req, pl, k->prop[P_FB], fb);
 	if (in_fence >= 0)
-		add(req, pl, k->prop[P_IN_FENCE], (uint64_t)in_fence, &ret);
+		dhb_atomic_add(&req, pl, k->prop[P_IN_FENCE], (uint64_t)in_fence);
 	if (out_fence) {
 		*out_fence = -1;
-		add(req, k->crtc_id, k->prop[P_CRTC_OUT_FENCE], (uint64_t)(uintptr_t)out_fence,
-		    &ret);
+		dhb_atomic_add(&req, k->crtc_id, k->prop[P_CRTC_OUT_FENCE],
+			       (uint64_t)(uintptr_t)out_fence);
 	}
-	if (ret >= 0)
-		ret = drmModeAtomicCommit(k->fd, req, flags, k) ? -errno : 0;
-	drmModeAtomicFree(req);
-	return ret < 0 ? ret : 0;
+	return dhb_atomic_commit(k->fd, &req, flags, k);
 }
 
 static int kms_stop(struct dhb_stage *s);

@@ -192,6 +192,40 @@ struct dhb_wb {
 
 struct dhb_pipe;
 
+/* An atomic request's room: the objects one commit touches, and their properties in all. */
+#define DHB_ATOMIC_MAX_OBJS  4
+#define DHB_ATOMIC_MAX_PROPS 24
+
+/**
+ * struct dhb_atomic - an atomic KMS request, the arrays DRM_IOCTL_MODE_ATOMIC reads (atomic.c).
+ * @n_objs: objects so far.
+ * @n_props: properties so far, of every object.
+ * @err: the first failure of dhb_atomic_add() (-EINVAL, -E2BIG), which the commit returns.
+ * @objs: the objects, in order of their first property.
+ * @counts: each object's properties.
+ * @props: the property ids, each object's after the one's before it.
+ * @values: their values.
+ */
+struct dhb_atomic {
+	unsigned int n_objs;
+	unsigned int n_props;
+	int err;
+	uint32_t objs[DHB_ATOMIC_MAX_OBJS];
+	uint32_t counts[DHB_ATOMIC_MAX_OBJS];
+	uint32_t props[DHB_ATOMIC_MAX_PROPS];
+	uint64_t values[DHB_ATOMIC_MAX_PROPS];
+};
+
+/* An empty request; nothing else of it is written. */
+void dhb_atomic_init(struct dhb_atomic *a);
+/*
+ * Set property @prop of object @obj to @value: after the object's other properties, or in
+ * place of the value it had; a zero id or a full request is kept as @a's error.
+ */
+void dhb_atomic_add(struct dhb_atomic *a, uint32_t obj, uint32_t prop, uint64_t value);
+/* Commit @a on @fd: 0, @a's error, or -errno of the ioctl; an empty request commits nothing. */
+int dhb_atomic_commit(int fd, const struct dhb_atomic *a, uint32_t flags, void *user_data);
+
 /*
  * Find a writeback connector for CRTC @crtc_id (number @crtc_index) of the display open on
  * @dev, which shows frames through connector @display_conn; -EOPNOTSUPP, why in the pipe's err.
@@ -205,7 +239,7 @@ int dhb_wb_start(struct dhb_pipe *p, struct dhb_wb *wb, uint32_t width, uint32_t
  * the CRTC (no job); else a job for the next free buffer, whose number goes to *@slot. 0 or
  * -errno (-EBUSY: every buffer waits to be read back).
  */
-int dhb_wb_add(struct dhb_wb *wb, drmModeAtomicReqPtr req, bool modeset, int *slot);
+int dhb_wb_add(struct dhb_wb *wb, struct dhb_atomic *req, bool modeset, int *slot);
 /* The commit carrying the job of buffer @slot went in (@ok) or failed. */
 void dhb_wb_committed(struct dhb_wb *wb, int slot, bool ok);
 /**

@@ -233,25 +233,22 @@ int dhb_wb_start(struct dhb_pipe *p, struct dhb_wb *wb, uint32_t width, uint32_t
 	return 0;
 }
 
-int dhb_wb_add(struct dhb_wb *wb, drmModeAtomicReqPtr req, bool modeset, int *slot)
+int dhb_wb_add(struct dhb_wb *wb, struct dhb_atomic *req, bool modeset, int *slot)
 {
 	struct dhb_wb_buf *b = &wb->buf[wb->next];
-	int ret;
 
 	*slot = -1;
 	if (modeset) {
-		ret = drmModeAtomicAddProperty(req, wb->conn_id, wb->prop_crtc, wb->crtc_id);
-		return ret < 0 ? ret : 0;
+		dhb_atomic_add(req, wb->conn_id, wb->prop_crtc, wb->crtc_id);
+		return req->err;
 	}
 	if (wb->next >= wb->n || b->busy)
 		return -EBUSY;
 	b->fence = -1;
-	ret = drmModeAtomicAddProperty(req, wb->conn_id, wb->prop_fb, b->fb);
-	if (ret >= 0)
-		ret = drmModeAtomicAddProperty(req, wb->conn_id, wb->prop_fence,
-					       (uint64_t)(uintptr_t)&b->fence);
-	if (ret < 0)
-		return ret;
+	dhb_atomic_add(req, wb->conn_id, wb->prop_fb, b->fb);
+	dhb_atomic_add(req, wb->conn_id, wb->prop_fence, (uint64_t)(uintptr_t)&b->fence);
+	if (req->err)
+		return req->err;
 	*slot = (int)wb->next;
 	return 0;
 }
@@ -346,21 +343,14 @@ int dhb_wb_crc(struct dhb_pipe *p, struct dhb_wb *wb, int slot, int timeout_ms, 
 /* The connector off the CRTC, the display's connector back on it when it was replaced. */
 static int detach(struct dhb_wb *wb)
 {
-	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
-	int ret;
+	struct dhb_atomic req;
 
-	if (!req)
-		return -ENOMEM;
-	ret = drmModeAtomicAddProperty(req, wb->conn_id, wb->prop_crtc, 0);
+	dhb_atomic_init(&req);
+	dhb_atomic_add(&req, wb->conn_id, wb->prop_crtc, 0);
 	/* CRTC_ID of a connector is one property for every connector (mode_config's). */
-	if (ret >= 0 && wb->alone)
-		ret = drmModeAtomicAddProperty(req, wb->display_conn, wb->prop_crtc, wb->crtc_id);
-	if (ret >= 0)
-		ret = drmModeAtomicCommit(wb->dev->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL)
-			      ? -errno
-			      : 0;
-	drmModeAtomicFree(req);
-	return ret < 0 ? ret : 0;
+	if (wb->alone)
+		dhb_atomic_add(&req, wb->display_conn, wb->prop_crtc, wb->crtc_id);
+	return dhb_atomic_commit(wb->dev->fd, &req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
 }
 
 int dhb_wb_stop(struct dhb_pipe *p, struct dhb_wb *wb)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Unit tests of the pipelines that need no device: the modes offered, the frame formats, the
-// CPU-mapping measure, the bounded wait.
+// CPU-mapping measure, the bounded wait, the atomic requests' layout.
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -422,4 +422,78 @@ Test(pipeline, gst_report_lines)
 	cr_assert_not(dhb_gst_report("Setting pipeline to PLAYING ...", &n));
 	cr_assert_not(dhb_gst_report("", &n));
 	cr_assert_eq(n, 7);
+}
+
+/* The arrays DRM_IOCTL_MODE_ATOMIC reads: each object's properties together, in first-seen order. */
+Test(pipeline, atomic_request_groups_properties_by_object)
+{
+	static const uint32_t objs[] = {31, 40, 52}, counts[] = {3, 1, 1};
+	static const uint32_t props[] = {7, 8, 9, 20, 7};
+	static const uint64_t values[] = {100, 5, 6, 0xfff0, 1};
+	struct dhb_atomic a;
+	unsigned int i;
+
+	dhb_atomic_init(&a);
+	dhb_atomic_add(&a, 31, 7, 1);	    /* plane FB_ID */
+	dhb_atomic_add(&a, 40, 20, 0xfff0); /* CRTC OUT_FENCE_PTR */
+	dhb_atomic_add(&a, 31, 8, 5);	    /* plane IN_FENCE_FD: moves the CRTC's along */
+	dhb_atomic_add(&a, 52, 7, 1);	    /* another object, the same property id */
+	dhb_atomic_add(&a, 31, 9, 6);
+	dhb_atomic_add(&a, 31, 7, 100); /* set again: the last value wins, no second entry */
+	cr_assert_eq(a.err, 0);
+	cr_assert_eq(a.n_objs, 3);
+	cr_assert_eq(a.n_props, 5);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(a.objs[i], objs[i], "object %u: %u", i, a.objs[i]);
+		cr_assert_eq(a.counts[i], counts[i], "object %u: %u properties", i, a.counts[i]);
+	}
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(a.props[i], props[i], "property %u: %u", i, a.props[i]);
+		cr_assert_eq(a.values[i], values[i], "value %u: %llu", i,
+			     (unsigned long long)a.values[i]);
+	}
+	/* Not a DRM device: the ioctl's own error; nothing to commit: nothing done, 0. */
+	i = (unsigned int)open("/dev/null", O_RDWR | O_CLOEXEC);
+	cr_assert_eq(dhb_atomic_commit((int)i, &a, 0, NULL), -ENOTTY);
+	close((int)i);
+	dhb_atomic_init(&a);
+	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), 0);
+}
+
+/* A zero id or a full request: the first error is kept and committed instead of the ioctl. */
+Test(pipeline, atomic_request_refusals)
+{
+	struct dhb_atomic a;
+	uint32_t i;
+
+	dhb_atomic_init(&a);
+	dhb_atomic_add(&a, 0, 7, 1);
+	dhb_atomic_add(&a, 31, 7, 1);
+	cr_assert_eq(a.err, -EINVAL);
+	cr_assert_eq(a.n_props, 0, "nothing added after the error");
+	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), -EINVAL, "no ioctl (it would say EBADF)");
+	dhb_atomic_init(&a);
+	dhb_atomic_add(&a, 31, 0, 1);
+	cr_assert_eq(a.err, -EINVAL);
+
+	dhb_atomic_init(&a);
+	for (i = 1; i <= DHB_ATOMIC_MAX_OBJS; i++)
+		dhb_atomic_add(&a, i, 1, i);
+	cr_assert_eq(a.err, 0);
+	dhb_atomic_add(&a, 1, 2, 0); /* a known object still takes properties */
+	cr_assert_eq(a.err, 0);
+	dhb_atomic_add(&a, DHB_ATOMIC_MAX_OBJS + 1, 1, 0);
+	cr_assert_eq(a.err, -E2BIG, "one object too many");
+	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), -E2BIG);
+
+	dhb_atomic_init(&a);
+	for (i = 1; i <= DHB_ATOMIC_MAX_PROPS; i++)
+		dhb_atomic_add(&a, 1 + i % 2, i, i);
+	cr_assert_eq(a.err, 0);
+	cr_assert_eq(a.n_props, DHB_ATOMIC_MAX_PROPS);
+	dhb_atomic_add(&a, 1, 2, 9); /* a value replaced: no room needed */
+	cr_assert_eq(a.err, 0);
+	dhb_atomic_add(&a, 1, DHB_ATOMIC_MAX_PROPS + 1, 0);
+	cr_assert_eq(a.err, -E2BIG, "one property too many");
+	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), -E2BIG);
 }
