@@ -33,7 +33,7 @@
  * (finish waits for the last one's). Each commit goes in after the previous flip, and a buffer
  * is never written while it is on screen. After the frame, outside its section, the
  * frame buffers' mappings in this process are measured (maps.c; scanned again when the
- * process's mapped size changed): the CPU bytes the frame could have touched, 0 on this path.
+ * thread mapped anything): the CPU bytes the frame could have touched, 0 on this path.
  * Teardown adds the run's frame rate, CPU time per frame, late and dropped frames, stops the
  * source and the sink (STREAMOFF and REQBUFS 0, the display restored, framebuffers removed, GEM
  * handles closed) and frees the buffers: each exit path goes through it.
@@ -283,7 +283,7 @@ static int pipeline_setup(struct dhb_ctx *ctx)
 	if (!r)
 		return -ENOMEM;
 	r->p = p;
-	dhb_pipe_maps_open(&r->maps);
+	dhb_pipe_maps_open(&r->maps, true);
 	r->tc = task_clock_index(ctx);
 	p->stop = ctx->stop;
 	p->source_name = ctx->inst->name;

@@ -185,8 +185,9 @@ Test(pipeline, maps_scanned_again_when_the_mapped_size_changes)
 	int fd = memfd_of(4, ids);
 	void *a;
 
-	dhb_pipe_maps_open(&m);
+	dhb_pipe_maps_open(&m, false);
 	cr_assert_geq(m.statm, 0, "/proc/self/statm: %s", strerror(errno));
+	cr_assert_null(m.ring, "no ring asked for");
 	cr_assert_geq(maps_reads(&m, ids, 3, &bytes), 1, "the first reading scans");
 	cr_assert_eq(bytes, 0);
 	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0, "nothing changed: no scan");
@@ -203,6 +204,52 @@ Test(pipeline, maps_scanned_again_when_the_mapped_size_changes)
 	dhb_pipe_maps_close(&m);
 	cr_assert_eq(m.statm, -1);
 	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 3, "without statm every reading scans");
+	close(fd);
+}
+
+/*
+ * The ring of this thread's mappings: a scan after any mapping, even one of a size that took
+ * another's place or one gone by the next reading, which the mapped size cannot show.
+ */
+Test(pipeline, maps_scanned_again_after_any_mapping)
+{
+	struct dhb_pipe_maps m;
+	uint64_t ids[2], bytes = 1;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int fd = memfd_of(4, ids);
+	void *a, *b;
+
+	dhb_pipe_maps_open(&m, true);
+	if (!m.ring) {
+		dhb_pipe_maps_close(&m);
+		close(fd);
+		cr_skip_test("no perf event of this thread's mappings here (perf_event_paranoid "
+			     "or no perf events): the mapped-size test covers the fallback");
+	}
+	cr_assert_eq(m.statm, -1, "statm is not read where the ring is");
+	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "the first reading scans");
+	cr_assert_eq(bytes, 0);
+	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0, "nothing mapped: no scan");
+	a = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "a mapping came: one scan");
+	cr_assert_eq(bytes, 2 * (uint64_t)page);
+	/* The frame buffer's mapping replaced by anonymous memory of its size: the size is the same. */
+	cr_assert_eq(munmap(a, 2 * page), 0);
+	b = mmap(NULL, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(b, MAP_FAILED);
+	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "a mapping in another's place: scanned");
+	cr_assert_eq(bytes, 0);
+	/* Mapped and gone again between two readings: the scan finds nothing, but it scans. */
+	a = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	cr_assert_eq(munmap(a, page), 0);
+	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "a mapping come and gone: scanned");
+	cr_assert_eq(munmap(b, 2 * page), 0);
+	dhb_pipe_maps_close(&m);
+	dhb_pipe_maps_close(&m);
+	cr_assert_null(m.ring);
+	cr_assert_eq(m.watch, -1);
 	close(fd);
 }
 

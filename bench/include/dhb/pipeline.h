@@ -303,30 +303,42 @@ int dhb_stream_reference(const struct dhb_device *decoder, const char *stream,
 int dhb_pipe_mapped_bytes(const uint64_t *ids, size_t n, uint64_t *bytes);
 
 /**
- * struct dhb_pipe_maps - dhb_pipe_mapped_bytes() once per frame at the cost of a short read:
- * the maps are scanned again only when the process's mapped size changed since the last scan.
- * @statm: /proc/self/statm, or -1 (then every reading scans).
- * @pages: its first field, the process's mapped pages, after the last scan.
+ * struct dhb_pipe_maps - dhb_pipe_mapped_bytes() once per frame at almost no cost: the maps are
+ * scanned again only when this thread mapped something since the last scan, as a perf event's
+ * ring of its mappings shows (a load, no system call), or, where perf gives no such event,
+ * when the process's mapped size changed (a short read of /proc/self/statm).
+ * @watch: the perf event (PERF_COUNT_SW_DUMMY, its mmap records), or -1.
+ * @ring: its ring, mapped read-only, or NULL.
+ * @ring_size: the ring's size in bytes.
+ * @statm: /proc/self/statm where there is no ring, or -1 (then every reading scans).
+ * @mark: the ring's head, or the process's mapped pages, after the last scan.
  * @bytes: the last scan's result.
  * @scans: scans so far.
  *
- * A mapping of a frame buffer adds its pages to the process's size, so an unchanged size means
- * no mapping came: missed only where, between two readings, one went away and another of the
- * very same size came in its place.
+ * The ring sees every mapping the thread makes, even one gone again by the next reading, but
+ * not another thread's; the size sees any thread's, but misses a mapping that, between two
+ * readings, took the place of one of the very same size.
  */
 struct dhb_pipe_maps {
+	int watch;
+	void *ring;
+	size_t ring_size;
 	int statm;
-	uint64_t pages;
+	uint64_t mark;
 	uint64_t bytes;
 	uint64_t scans;
 };
 
-/** dhb_pipe_maps_open() - opens /proc/self/statm (where it fails, each reading scans). */
-void dhb_pipe_maps_open(struct dhb_pipe_maps *m);
+/**
+ * dhb_pipe_maps_open() - with @watch, opens the perf event of this thread's mappings and its
+ * ring; without it or where that fails, /proc/self/statm (where that fails too, each reading
+ * scans).
+ */
+void dhb_pipe_maps_open(struct dhb_pipe_maps *m, bool watch);
 
 /**
- * dhb_pipe_maps_read() - dhb_pipe_mapped_bytes() of @ids, or the last scan's result while the
- * process's mapped size is the same.
+ * dhb_pipe_maps_read() - dhb_pipe_mapped_bytes() of @ids, or the last scan's result while
+ * nothing was mapped (no record in the ring, or the same mapped size).
  * @m: from dhb_pipe_maps_open().
  * @ids: as for dhb_pipe_mapped_bytes(), the same files at each call.
  * @n: number of files.
