@@ -177,6 +177,30 @@ static uint64_t maps_reads(struct dhb_pipe_maps *m, const uint64_t *ids, unsigne
 	return m->scans - scans;
 }
 
+/*
+ * The first reading scans, then none while nothing is mapped; 2 pages of @fd mapped bring a scan
+ * (with @exact, one: the ring, which nothing but this thread's mappings moves) that finds them.
+ */
+static void *scan_then_map(struct dhb_pipe_maps *m, const uint64_t *ids, int fd, bool exact)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t bytes = 1, scans;
+	void *a;
+
+	scans = maps_reads(m, ids, 3, &bytes);
+	cr_assert(exact ? scans == 1 : scans >= 1, "the first reading scans: %llu scans",
+		  (unsigned long long)scans);
+	cr_assert_eq(bytes, 0);
+	cr_assert_eq(maps_reads(m, ids, 10, &bytes), 0, "nothing mapped: no scan");
+	a = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert_neq(a, MAP_FAILED);
+	scans = maps_reads(m, ids, 3, &bytes);
+	cr_assert(exact ? scans == 1 : scans >= 1, "a mapping came: %llu scans",
+		  (unsigned long long)scans);
+	cr_assert_eq(bytes, 2 * (uint64_t)page);
+	return a;
+}
+
 Test(pipeline, maps_scanned_again_when_the_mapped_size_changes)
 {
 	struct dhb_pipe_maps m;
@@ -188,13 +212,7 @@ Test(pipeline, maps_scanned_again_when_the_mapped_size_changes)
 	dhb_pipe_maps_open(&m, false);
 	cr_assert_geq(m.statm, 0, "/proc/self/statm: %s", strerror(errno));
 	cr_assert_null(m.ring, "no ring asked for");
-	cr_assert_geq(maps_reads(&m, ids, 3, &bytes), 1, "the first reading scans");
-	cr_assert_eq(bytes, 0);
-	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0, "nothing changed: no scan");
-	a = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
-	cr_assert_neq(a, MAP_FAILED);
-	cr_assert_geq(maps_reads(&m, ids, 1, &bytes), 1, "a mapping came: scanned");
-	cr_assert_eq(bytes, 2 * (uint64_t)page);
+	a = scan_then_map(&m, ids, fd, false);
 	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0);
 	cr_assert_eq(bytes, 2 * (uint64_t)page, "the last scan's bytes stand");
 	cr_assert_eq(munmap(a, 2 * page), 0);
@@ -227,13 +245,7 @@ Test(pipeline, maps_scanned_again_after_any_mapping)
 			     "or no perf events): the mapped-size test covers the fallback");
 	}
 	cr_assert_eq(m.statm, -1, "statm is not read where the ring is");
-	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "the first reading scans");
-	cr_assert_eq(bytes, 0);
-	cr_assert_eq(maps_reads(&m, ids, 10, &bytes), 0, "nothing mapped: no scan");
-	a = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
-	cr_assert_neq(a, MAP_FAILED);
-	cr_assert_eq(maps_reads(&m, ids, 3, &bytes), 1, "a mapping came: one scan");
-	cr_assert_eq(bytes, 2 * (uint64_t)page);
+	a = scan_then_map(&m, ids, fd, true);
 	/* The frame buffer's mapping replaced by anonymous memory of its size: the size is the same. */
 	cr_assert_eq(munmap(a, 2 * page), 0);
 	b = mmap(NULL, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
