@@ -491,6 +491,7 @@ Test(pipeline, atomic_request_groups_properties_by_object)
 	static const uint64_t values[] = {100, 5, 6, 0xfff0, 1};
 	struct dhb_atomic a;
 	unsigned int i;
+	int fd;
 
 	dhb_atomic_init(&a);
 	dhb_atomic_add(&a, 31, 7, 1);	    /* plane FB_ID */
@@ -512,9 +513,10 @@ Test(pipeline, atomic_request_groups_properties_by_object)
 			     (unsigned long long)a.values[i]);
 	}
 	/* Not a DRM device: the ioctl's own error; nothing to commit: nothing done, 0. */
-	i = (unsigned int)open("/dev/null", O_RDWR | O_CLOEXEC);
-	cr_assert_eq(dhb_atomic_commit((int)i, &a, 0, NULL), -ENOTTY);
-	close((int)i);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(dhb_atomic_commit(fd, &a, 0, NULL), -ENOTTY);
+	close(fd);
 	dhb_atomic_init(&a);
 	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), 0);
 }
