@@ -491,7 +491,7 @@ Test(pipeline, atomic_request_groups_properties_by_object)
 	static const uint64_t values[] = {100, 5, 6, 0xfff0, 1};
 	struct dhb_atomic a;
 	unsigned int i;
-	int fd;
+	int fd, ret;
 
 	dhb_atomic_init(&a);
 	dhb_atomic_add(&a, 31, 7, 1);	    /* plane FB_ID */
@@ -512,10 +512,14 @@ Test(pipeline, atomic_request_groups_properties_by_object)
 		cr_assert_eq(a.values[i], values[i], "value %u: %llu", i,
 			     (unsigned long long)a.values[i]);
 	}
-	/* Not a DRM device: the ioctl's own error; nothing to commit: nothing done, 0. */
+	/*
+	 * Not a DRM device: the ioctl's own error, ENOTTY from the kernel (ENOSYS under qemu-user,
+	 * which passes on no ioctl it does not know); nothing to commit: nothing done, 0.
+	 */
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	cr_assert_geq(fd, 0);
-	cr_assert_eq(dhb_atomic_commit(fd, &a, 0, NULL), -ENOTTY);
+	ret = dhb_atomic_commit(fd, &a, 0, NULL);
+	cr_assert(ret == -ENOTTY || ret == -ENOSYS, "the ioctl's error: %d", ret);
 	close(fd);
 	dhb_atomic_init(&a);
 	cr_assert_eq(dhb_atomic_commit(-1, &a, 0, NULL), 0);
